@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { EVENT_TYPES, TaskEvent, type TaskEventType } from "./events.ts";
+import type { Subjects } from "./subjects.ts";
+
+export const HEADER_MSG_ID = "Nats-Msg-Id";
+export const HEADER_EVENT = "Task-Event";
+export const HEADER_TRACEPARENT = "traceparent";
+
+/**
+ * The deterministic message id of an event: a publish retried after a crash carries the same id and is
+ * dropped by the stream's duplicate window. Events that can happen once per task need no more than the kind;
+ * the rest are told apart by their queue generation and attempt.
+ */
+export function msgIdOf(event: TaskEvent): string {
+  const id = event.taskId;
+  switch (event.type) {
+    case "TaskSubmitted":
+      return `${id}:submitted`;
+    case "TaskChained":
+      return `${id}:chained`;
+    case "TaskCancelled":
+      return `${id}:cancelled`;
+    case "TaskScheduled":
+      return `${id}:scheduled`;
+    case "TaskAwaitingParent":
+      return `${id}:awaiting-parent`;
+    case "TaskCompleted":
+      return `${id}:completed`;
+    case "TaskRetryRequested":
+      return `${id}:retry-requested:${event.gen}`;
+    case "TaskQueued":
+      return `${id}:queued:${event.gen}`;
+    case "TaskFailed":
+      return `${id}:failed:${event.gen}`;
+    case "TaskStarted":
+      return `${id}:started:${event.gen}:${event.attempt}`;
+    case "TaskAttemptFailed":
+      return `${id}:attempt-failed:${event.gen}:${event.attempt}`;
+    default:
+      return assertNever(event);
+  }
+}
+
+export type Encoded = {
+  subject: string;
+  data: Uint8Array;
+  msgId: string;
+  headers: Record<string, string>;
+};
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Validates and serialises an event; a malformed event never reaches the stream. */
+export function encodeEvent(subjects: Subjects, event: TaskEvent, traceparent?: string): Encoded {
+  const valid = TaskEvent.parse(event);
+  const msgId = msgIdOf(valid);
+  const headers: Record<string, string> = { [HEADER_MSG_ID]: msgId, [HEADER_EVENT]: valid.type };
+  if (traceparent) headers[HEADER_TRACEPARENT] = traceparent;
+  return {
+    subject: subjects.event(valid.taskId, valid.type),
+    data: encoder.encode(JSON.stringify(valid)),
+    msgId,
+    headers,
+  };
+}
+
+export type Decoded = { ok: true; event: TaskEvent } | { ok: false; reason: string };
+
+/** Never throws: a consumer logs and skips what it cannot read rather than stall the stream. */
+export function decodeEvent(data: Uint8Array): Decoded {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(data));
+  } catch (err) {
+    return { ok: false, reason: `not JSON: ${(err as Error).message}` };
+  }
+  const type = (json as { type?: unknown } | null)?.type;
+  if (typeof type !== "string" || !EVENT_TYPES.includes(type as TaskEventType)) {
+    return { ok: false, reason: `unknown event type ${JSON.stringify(type)}` };
+  }
+  const parsed = TaskEvent.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: `invalid ${type}: ${z.prettifyError(parsed.error)}` };
+  return { ok: true, event: parsed.data };
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,133 @@
+import { z } from "zod";
+
+/** Every event carries these; `v` lets a future payload change be told apart from today's. */
+const Base = z.object({
+  v: z.literal(1),
+  taskId: z.uuid(),
+  at: z.iso.datetime({ offset: true }),
+});
+
+export const TaskError = z.object({
+  code: z.string().min(1),
+  message: z.string(),
+});
+export type TaskError = z.infer<typeof TaskError>;
+
+export const Usage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+/** What a call to the model needs: the part of a task the executor reads. */
+export const ModelInput = z.object({
+  prompt: z.string(),
+  system: z.string().nullable(),
+  model: z.string().min(1),
+  maxTokens: z.number().int().positive(),
+  temperature: z.number().min(0).max(1).nullable(),
+});
+export type ModelInput = z.infer<typeof ModelInput>;
+
+/** Everything a client decided when it created a task, shared by TaskSubmitted and TaskChained. */
+const TaskSpec = ModelInput.extend({
+  runAt: z.iso.datetime({ offset: true }).nullable(),
+  maxAttempts: z.number().int().positive(),
+  timeoutMs: z.number().int().positive(),
+  tenant: z.string().min(1),
+  idempotencyKey: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+
+export const TaskSubmitted = Base.extend({ type: z.literal("TaskSubmitted"), ...TaskSpec.shape });
+export const TaskChained = Base.extend({
+  type: z.literal("TaskChained"),
+  ...TaskSpec.shape,
+  parentId: z.uuid(),
+});
+export const TaskCancelled = Base.extend({
+  type: z.literal("TaskCancelled"),
+  reason: z.string(),
+});
+export const TaskRetryRequested = Base.extend({
+  type: z.literal("TaskRetryRequested"),
+  /** The queue generation the retry opens; attempts are counted on from the last one. */
+  gen: z.number().int().positive(),
+});
+export const TaskScheduled = Base.extend({
+  type: z.literal("TaskScheduled"),
+  runAt: z.iso.datetime({ offset: true }),
+});
+export const TaskAwaitingParent = Base.extend({
+  type: z.literal("TaskAwaitingParent"),
+  parentId: z.uuid(),
+});
+export const TaskQueued = Base.extend({
+  type: z.literal("TaskQueued"),
+  gen: z.number().int().positive(),
+  input: ModelInput,
+  maxAttempts: z.number().int().positive(),
+  timeoutMs: z.number().int().positive(),
+  /** Attempts used by earlier generations, so numbering continues after a manual retry. */
+  attemptsBefore: z.number().int().nonnegative(),
+});
+export const TaskStarted = Base.extend({
+  type: z.literal("TaskStarted"),
+  gen: z.number().int().positive(),
+  attempt: z.number().int().positive(),
+  executorId: z.string(),
+});
+export const TaskAttemptFailed = Base.extend({
+  type: z.literal("TaskAttemptFailed"),
+  gen: z.number().int().positive(),
+  attempt: z.number().int().positive(),
+  error: TaskError,
+  retryable: z.boolean(),
+  retryAt: z.iso.datetime({ offset: true }).nullable(),
+  /** What the attempt produced before it stopped (a cancelled call keeps its partial output). */
+  output: z.string().nullable(),
+  usage: Usage.nullable(),
+});
+export const TaskCompleted = Base.extend({
+  type: z.literal("TaskCompleted"),
+  gen: z.number().int().positive(),
+  attempt: z.number().int().positive(),
+  output: z.string(),
+  model: z.string(),
+  stopReason: z.string().nullable(),
+  usage: Usage,
+  durationMs: z.number().nonnegative(),
+});
+export const TaskFailed = Base.extend({
+  type: z.literal("TaskFailed"),
+  gen: z.number().int().positive(),
+  attempts: z.number().int().nonnegative(),
+  error: TaskError,
+});
+
+export const TaskEvent = z.discriminatedUnion("type", [
+  TaskSubmitted,
+  TaskChained,
+  TaskCancelled,
+  TaskRetryRequested,
+  TaskScheduled,
+  TaskAwaitingParent,
+  TaskQueued,
+  TaskStarted,
+  TaskAttemptFailed,
+  TaskCompleted,
+  TaskFailed,
+]);
+export type TaskEvent = z.infer<typeof TaskEvent>;
+export type TaskEventType = TaskEvent["type"];
+export type EventOf<T extends TaskEventType> = Extract<TaskEvent, { type: T }>;
+
+export const EVENT_TYPES = TaskEvent.options.map((o) => o.shape.type.value) as readonly TaskEventType[];
+
+/** `TaskAttemptFailed` → `attempt-failed`: the token an event has in its subject. */
+export function eventKind(type: TaskEventType): string {
+  return type
+    .replace(/^Task/, "")
+    .replace(/([a-z])([A-Z])/g, "$1-$2")
+    .toLowerCase();
+}

@@ -1,0 +1,160 @@
+import { assertNever } from "./envelope.ts";
+import type { EventOf, TaskError, TaskEvent, Usage } from "./events.ts";
+import { isTerminal, type TaskStatus } from "./status.ts";
+
+/** A task as its events say it is: what the read model stores and what the gateway serves. */
+export type TaskState = {
+  id: string;
+  status: TaskStatus;
+  tenant: string;
+  idempotencyKey: string | null;
+  parentId: string | null;
+  prompt: string;
+  system: string | null;
+  model: string;
+  maxTokens: number;
+  temperature: number | null;
+  runAt: string | null;
+  metadata: Record<string, unknown>;
+  maxAttempts: number;
+  timeoutMs: number;
+  /** The queue generation: 1 from creation, +1 for every manual retry; older generations' events are stale. */
+  gen: number;
+  attempts: number;
+  output: string | null;
+  error: TaskError | null;
+  usage: Usage | null;
+  stopReason: string | null;
+  cancelReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+/** Where a task may be when each event arrives; an event anywhere else is a no-op. */
+const ACCEPTS: { [T in TaskEvent["type"]]: ReadonlySet<TaskStatus> } = {
+  TaskSubmitted: new Set(),
+  TaskChained: new Set(),
+  TaskScheduled: new Set(["submitted"]),
+  TaskAwaitingParent: new Set(["submitted", "scheduled"]),
+  TaskQueued: new Set(["submitted", "scheduled", "awaiting_parent"]),
+  TaskStarted: new Set(["queued", "running", "retrying"]),
+  TaskAttemptFailed: new Set(["queued", "running", "retrying", "cancelled"]),
+  TaskCompleted: new Set(["queued", "running", "retrying"]),
+  TaskFailed: new Set(["queued", "running", "retrying"]),
+  TaskCancelled: new Set(["submitted", "scheduled", "awaiting_parent", "queued", "running", "retrying"]),
+  TaskRetryRequested: new Set(["failed"]),
+};
+
+/**
+ * The one state machine. Pure: the same events always fold to the same state, so the projector, the
+ * scheduler, the gateway's stream fallback and a rebuild all agree. An event that does not apply (a
+ * duplicate, a stale generation, anything after the first terminal event, an event for an unknown task)
+ * returns the state unchanged — the caller can tell by identity.
+ */
+export function evolve(state: TaskState | null, event: TaskEvent): TaskState | null {
+  if (event.type === "TaskSubmitted" || event.type === "TaskChained") {
+    return state ?? created(event);
+  }
+  if (state === null || state.id !== event.taskId) return state;
+  if (!ACCEPTS[event.type].has(state.status)) return state;
+  const expectedGen = event.type === "TaskRetryRequested" ? state.gen + 1 : state.gen;
+  if ("gen" in event && event.gen !== expectedGen) return state; // a stale or out-of-order generation
+  const at = event.at;
+  switch (event.type) {
+    case "TaskScheduled":
+      return { ...state, status: "scheduled", runAt: event.runAt, updatedAt: at };
+    case "TaskAwaitingParent":
+      return { ...state, status: "awaiting_parent", updatedAt: at };
+    case "TaskQueued":
+      return { ...state, status: "queued", prompt: event.input.prompt, updatedAt: at };
+    case "TaskStarted":
+      return {
+        ...state,
+        status: "running",
+        attempts: Math.max(state.attempts, event.attempt),
+        startedAt: state.startedAt ?? at,
+        updatedAt: at,
+      };
+    case "TaskAttemptFailed":
+      if (state.status === "cancelled") {
+        // The aborted attempt of a cancelled task: keep what it produced and spent, nothing else.
+        return { ...state, output: event.output ?? state.output, usage: event.usage ?? state.usage, updatedAt: at };
+      }
+      return {
+        ...state,
+        status: event.retryable ? "retrying" : state.status,
+        attempts: Math.max(state.attempts, event.attempt),
+        error: event.error,
+        output: event.output ?? state.output,
+        usage: event.usage ?? state.usage,
+        updatedAt: at,
+      };
+    case "TaskCompleted":
+      return {
+        ...state,
+        status: "completed",
+        attempts: Math.max(state.attempts, event.attempt),
+        output: event.output,
+        model: event.model,
+        stopReason: event.stopReason,
+        usage: event.usage,
+        error: null,
+        updatedAt: at,
+        finishedAt: at,
+      };
+    case "TaskFailed":
+      return {
+        ...state,
+        status: "failed",
+        attempts: Math.max(state.attempts, event.attempts),
+        error: event.error,
+        updatedAt: at,
+        finishedAt: at,
+      };
+    case "TaskCancelled":
+      return { ...state, status: "cancelled", cancelReason: event.reason, updatedAt: at, finishedAt: at };
+    case "TaskRetryRequested":
+      return { ...state, status: "submitted", gen: event.gen, finishedAt: null, updatedAt: at };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Folds a task's history, oldest first. */
+export function foldEvents(events: readonly TaskEvent[], initial: TaskState | null = null): TaskState | null {
+  return events.reduce<TaskState | null>(evolve, initial);
+}
+
+function created(event: EventOf<"TaskSubmitted"> | EventOf<"TaskChained">): TaskState {
+  return {
+    id: event.taskId,
+    status: "submitted",
+    tenant: event.tenant,
+    idempotencyKey: event.idempotencyKey,
+    parentId: event.type === "TaskChained" ? event.parentId : null,
+    prompt: event.prompt,
+    system: event.system,
+    model: event.model,
+    maxTokens: event.maxTokens,
+    temperature: event.temperature,
+    runAt: event.runAt,
+    metadata: event.metadata,
+    maxAttempts: event.maxAttempts,
+    timeoutMs: event.timeoutMs,
+    gen: 1,
+    attempts: 0,
+    output: null,
+    error: null,
+    usage: null,
+    stopReason: null,
+    cancelReason: null,
+    createdAt: event.at,
+    updatedAt: event.at,
+    startedAt: null,
+    finishedAt: null,
+  };
+}
+
+export { isTerminal };

@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const seconds = z.coerce.number().nonnegative();
+
+/** The whole environment contract in one schema: every service parses it once at start. */
+const Env = z.object({
+  NATS_URL: z.string().default("nats://127.0.0.1:4222"),
+  DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/taskjet"),
+  TASKJET_NAMESPACE: z.string().default(""),
+  HOST: z.string().default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LLM_PROVIDER: z.enum(["anthropic", "openai", "fake"]).optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  DEFAULT_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
+  DEFAULT_MAX_TOKENS: z.coerce.number().int().positive().default(1024),
+  DEFAULT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  DEFAULT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),
+  MAX_PROMPT_CHARS: z.coerce.number().int().positive().default(200_000),
+  EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().default(256),
+  EXECUTOR_ID: z.string().optional(),
+  ACK_WAIT_SECONDS: seconds.default(30),
+  SHUTDOWN_GRACE_SECONDS: seconds.default(20),
+  FAKE_LLM_LATENCY_MS: z.coerce.number().int().nonnegative().default(50),
+  STREAM_MAX_AGE_SECONDS: seconds.default(0),
+  STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  OUTPUT_MAX_AGE_SECONDS: seconds.positive().default(3600),
+  PROJECTOR_BATCH: z.coerce.number().int().positive().max(10_000).default(1000),
+  PRETTY_LOGS: bool.optional(),
+});
+
+export type Config = Omit<z.infer<typeof Env>, "LLM_PROVIDER"> & {
+  LLM_PROVIDER: "anthropic" | "openai" | "fake";
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; a bad value stops the service at start with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) throw new ConfigError(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  const c = parsed.data;
+  return { ...c, LLM_PROVIDER: c.LLM_PROVIDER ?? (c.ANTHROPIC_API_KEY ? "anthropic" : "fake") };
+}

@@ -1,0 +1,136 @@
+import type { Consumer, JsMsg } from "@nats-io/jetstream";
+import { decodeEvent, type TaskEvent } from "@taskjet/events";
+import type { Logger } from "./logger.ts";
+
+/** What a handler decided for its message; only the loop acts on it. */
+export type Verdict = { ack: true } | { nak: number } | { term: string };
+export const ACK: Verdict = { ack: true };
+
+export type Delivery = {
+  event: TaskEvent;
+  seq: number;
+  subject: string;
+  /** 1 on first delivery; every `nak` (a retry or a timer hold) adds one. */
+  deliveryCount: number;
+  /** Aborted when the process stops past its grace period: the handler should give up promptly. */
+  signal: AbortSignal;
+};
+
+export type Handler = (d: Delivery) => Promise<Verdict>;
+
+export type ConsumeOptions = {
+  consumer: Consumer;
+  handle: Handler;
+  log: Logger;
+  /** Messages in flight at once; the loop only pulls what it has room for. */
+  concurrency: number;
+  /** The consumer's ack_wait: in-flight messages get a `working()` well inside it. */
+  ackWaitMs: number;
+};
+
+export type Running = {
+  /** Stops pulling, waits for in-flight handlers up to `graceMs`, then aborts them and naks what is left. */
+  stop(graceMs: number): Promise<void>;
+  /** Resolves when the loop has ended. */
+  done: Promise<void>;
+};
+
+const FETCH_EXPIRES_MS = 2000;
+
+/**
+ * Pull-on-demand consumption: a fetch asks for exactly as many messages as there are free slots, so no
+ * message waits in a client buffer while its ack_wait runs out. The loop owns every ack, nak, term and
+ * heartbeat; an undecodable message is logged and terminated, never retried for ever.
+ */
+export function consume(opts: ConsumeOptions): Running {
+  const { consumer, handle, log, concurrency } = opts;
+  const inFlight = new Map<JsMsg, AbortController>();
+  let stopping = false;
+  let slotFreed: (() => void) | null = null;
+  let currentFetch: { close(): Promise<void | Error> } | null = null;
+
+  const heartbeat = setInterval(
+    () => {
+      for (const m of inFlight.keys()) m.working();
+    },
+    Math.max(500, Math.floor(opts.ackWaitMs / 3)),
+  );
+
+  async function run(m: JsMsg, abort: AbortController) {
+    const decoded = decodeEvent(m.data);
+    let verdict: Verdict;
+    if (!decoded.ok) {
+      verdict = { term: decoded.reason };
+    } else {
+      try {
+        verdict = await handle({
+          event: decoded.event,
+          seq: m.seq,
+          subject: m.subject,
+          deliveryCount: m.info.deliveryCount,
+          signal: abort.signal,
+        });
+      } catch (err) {
+        log.error({ err, seq: m.seq, subject: m.subject }, "handler failed; message will be redelivered");
+        verdict = { nak: 1000 };
+      }
+    }
+    if (abort.signal.aborted) verdict = { nak: 0 };
+    if ("ack" in verdict) m.ack();
+    else if ("nak" in verdict) m.nak(verdict.nak);
+    else {
+      log.warn({ seq: m.seq, subject: m.subject, reason: verdict.term }, "message terminated");
+      m.term(); // bare: NATS 2.9 keeps redelivering a message terminated with a reason
+    }
+  }
+
+  async function loop() {
+    while (!stopping) {
+      const room = concurrency - inFlight.size;
+      if (room <= 0) {
+        await new Promise<void>((resolve) => {
+          slotFreed = resolve;
+        });
+        continue;
+      }
+      try {
+        const batch = await consumer.fetch({ max_messages: room, expires: FETCH_EXPIRES_MS });
+        currentFetch = batch;
+        for await (const m of batch) {
+          const abort = new AbortController();
+          inFlight.set(m, abort);
+          void run(m, abort).finally(() => {
+            inFlight.delete(m);
+            slotFreed?.();
+            slotFreed = null;
+          });
+        }
+      } catch (err) {
+        if (stopping) break;
+        log.warn({ err }, "fetch failed; retrying");
+        await new Promise((r) => setTimeout(r, 1000));
+      } finally {
+        currentFetch = null;
+      }
+    }
+  }
+
+  const done = loop();
+
+  return {
+    done,
+    async stop(graceMs: number) {
+      stopping = true;
+      slotFreed?.();
+      await currentFetch?.close();
+      await done;
+      const deadline = Date.now() + graceMs;
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      for (const abort of inFlight.values()) abort.abort(new Error("shutting down"));
+      while (inFlight.size > 0) await new Promise((r) => setTimeout(r, 10));
+      clearInterval(heartbeat);
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import { pino, type Logger } from "pino";
+import type { Config } from "./config.ts";
+
+export type { Logger };
+
+export function createLogger(service: string, config: Pick<Config, "LOG_LEVEL">): Logger {
+  return pino({ name: service, level: config.LOG_LEVEL, base: { service } });
+}

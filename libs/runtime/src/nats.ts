@@ -1,0 +1,40 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { Config } from "./config.ts";
+import type { Logger } from "./logger.ts";
+
+export type Nats = { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager };
+
+export class DependencyUnavailableError extends Error {
+  override name = "DependencyUnavailableError";
+}
+
+/**
+ * Connects, says which server it reached, and refuses to go on without JetStream. The first connection
+ * fails fast with the command that starts a server; once up, the client reconnects for ever.
+ */
+export async function connectNats(config: Pick<Config, "NATS_URL">, log: Logger, name: string): Promise<Nats> {
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: config.NATS_URL.split(","), name, timeout: 3000, maxReconnectAttempts: -1 });
+  } catch (err) {
+    throw new DependencyUnavailableError(
+      `cannot reach NATS at ${config.NATS_URL} (${(err as Error).message}); start one with JetStream: ` +
+        "nats-server -js -sd /tmp/nats  (or set NATS_URL)",
+      { cause: err },
+    );
+  }
+  const version = nc.info?.version ?? "unknown";
+  let jsm: JetStreamManager;
+  try {
+    jsm = await jetstreamManager(nc);
+  } catch (err) {
+    await nc.close();
+    throw new DependencyUnavailableError(
+      `NATS ${version} at ${config.NATS_URL} has no JetStream; start the server with -js`,
+      { cause: err },
+    );
+  }
+  log.info({ server: nc.getServer(), version }, "connected to NATS");
+  return { nc, js: jetstream(nc), jsm };
+}
