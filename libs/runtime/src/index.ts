@@ -6,3 +6,4 @@ export * from "./logger.ts";
 export * from "./nats.ts";
 export * from "./provision.ts";
 export * from "./shutdown.ts";
+export * from "./consume-batches.ts";

@@ -1,0 +1,41 @@
+import { hostname } from "node:os";
+import { namesFor, subjectsFor } from "@taskjet/events";
+import {
+  connectNats,
+  createLogger,
+  ensureStream,
+  loadConfig,
+  onShutdown,
+  outputStreamConfig,
+  runMain,
+  tasksStreamConfig,
+} from "@taskjet/runtime";
+import { listenForCancellations } from "./cancellations.ts";
+import { startExecutor } from "./executor.ts";
+import { providerFromConfig } from "./providers/index.ts";
+
+const config = loadConfig();
+const log = createLogger("executor", config);
+
+runMain(log, async () => {
+  const names = namesFor(config.TASKJET_NAMESPACE);
+  const subjects = subjectsFor(names);
+  const llm = providerFromConfig(config);
+  if (llm.name === "fake") log.warn("LLM_PROVIDER=fake: tasks get a fake reply (set ANTHROPIC_API_KEY for Claude)");
+  else log.info({ provider: llm.name }, "LLM provider");
+  const { nc, js, jsm } = await connectNats(config, log, "taskjet-executor");
+  await ensureStream(jsm, tasksStreamConfig(names, config), log);
+  await ensureStream(jsm, outputStreamConfig(names, config), log);
+  const cancellations = listenForCancellations(nc, subjects);
+  const executorId = config.EXECUTOR_ID ?? `${hostname()}-${process.pid}`;
+  const running = await startExecutor(
+    { js, jsm, names, subjects, llm, cancellations, log, executorId, now: () => new Date(), random: Math.random },
+    { concurrency: config.EXECUTOR_CONCURRENCY, ackWaitMs: config.ACK_WAIT_SECONDS * 1000 },
+  );
+  log.info({ executorId, concurrency: config.EXECUTOR_CONCURRENCY }, "executor running");
+  onShutdown(log, async () => {
+    await running.stop(config.SHUTDOWN_GRACE_SECONDS * 1000);
+    cancellations.close();
+    await nc.drain();
+  });
+});

@@ -1,0 +1,49 @@
+import { ProviderError, type GenerateRequest, type GenerateResult, type LlmProvider } from "./provider.ts";
+
+/**
+ * A deterministic stand-in for a model: echoes the prompt back in a few streamed pieces over `latencyMs`.
+ * Lets the whole system run, and be tested, without a key or a network.
+ */
+export function fakeProvider(opts: { latencyMs: number }): LlmProvider {
+  return {
+    name: "fake",
+    async generate(req: GenerateRequest): Promise<GenerateResult> {
+      const output = fakeOutput(req.prompt);
+      const pieces = output.match(/.{1,24}/gs) ?? [output];
+      const pause = opts.latencyMs / pieces.length;
+      let sent = "";
+      for (const piece of pieces) {
+        if (pause > 0) await sleep(pause, req.signal);
+        if (req.signal.aborted) {
+          const err = new ProviderError("aborted", { kind: "aborted", cause: req.signal.reason });
+          err.partialOutput = sent;
+          throw err;
+        }
+        sent += piece;
+        req.onText(piece);
+      }
+      return {
+        output,
+        model: req.model,
+        stopReason: "end_turn",
+        usage: { inputTokens: wordCount(req.prompt), outputTokens: wordCount(output) },
+      };
+    },
+  };
+}
+
+export function fakeOutput(prompt: string): string {
+  return `Fake reply to: ${prompt}`;
+}
+
+const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,15 @@
+import type { Config } from "@taskjet/runtime";
+import { anthropicProvider } from "./anthropic.ts";
+import { fakeProvider } from "./fake.ts";
+import type { LlmProvider } from "./provider.ts";
+
+export function providerFromConfig(config: Config): LlmProvider {
+  switch (config.LLM_PROVIDER) {
+    case "anthropic":
+      return anthropicProvider({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL });
+    case "fake":
+      return fakeProvider({ latencyMs: config.FAKE_LLM_LATENCY_MS });
+    case "openai":
+      throw new Error("LLM_PROVIDER=openai is not available yet");
+  }
+}

@@ -1,0 +1,47 @@
+import type { ModelInput, Usage } from "@taskjet/events";
+
+export type GenerateRequest = ModelInput & {
+  signal: AbortSignal;
+  /** Called with each piece of text as the model produces it. */
+  onText: (text: string) => void;
+};
+
+export type GenerateResult = {
+  output: string;
+  model: string;
+  stopReason: string | null;
+  usage: Usage;
+};
+
+/** One way to reach a model. Implementations throw ProviderError for every failure they can describe. */
+export type LlmProvider = {
+  name: string;
+  generate(req: GenerateRequest): Promise<GenerateResult>;
+};
+
+export type FailureKind = "http" | "connection" | "timeout" | "aborted";
+
+/**
+ * A provider failure in provider-neutral terms: what `classifyFailure` needs to decide retry or fail, plus
+ * whatever the call had produced and spent before it stopped.
+ */
+export class ProviderError extends Error {
+  override name = "ProviderError";
+  readonly kind: FailureKind;
+  readonly status: number | null;
+  /** The provider's own error type, e.g. `rate_limit_error`, `overloaded_error`. */
+  readonly type: string | null;
+  readonly headers: Record<string, string>;
+  partialOutput = "";
+  usage: Usage | null = null;
+  constructor(
+    message: string,
+    opts: { kind: FailureKind; status?: number | null; type?: string | null; headers?: Record<string, string>; cause?: unknown },
+  ) {
+    super(message, { cause: opts.cause });
+    this.kind = opts.kind;
+    this.status = opts.status ?? null;
+    this.type = opts.type ?? null;
+    this.headers = opts.headers ?? {};
+  }
+}

@@ -1,0 +1,32 @@
+import { namesFor, subjectsFor } from "@taskjet/events";
+import {
+  connectNats,
+  createDb,
+  createLogger,
+  ensureDatabase,
+  ensureStream,
+  loadConfig,
+  onShutdown,
+  runMain,
+  tasksStreamConfig,
+} from "@taskjet/runtime";
+import { buildApp } from "./app.ts";
+
+const config = loadConfig();
+const log = createLogger("gateway", config);
+
+runMain(log, async () => {
+  const names = namesFor(config.TASKJET_NAMESPACE);
+  const subjects = subjectsFor(names);
+  await ensureDatabase(config);
+  const db = createDb(config, names);
+  const { nc, js, jsm } = await connectNats(config, log, "taskjet-gateway");
+  await ensureStream(jsm, tasksStreamConfig(names, config), log);
+  const app = await buildApp({ nc, js, jsm, db, names, subjects, config, now: () => new Date() }, { loggerInstance: log });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  onShutdown(log, async () => {
+    await app.close();
+    await nc.drain();
+    await db.destroy();
+  });
+});

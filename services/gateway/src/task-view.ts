@@ -1,0 +1,29 @@
+import type { TaskState } from "@taskjet/events";
+import type { TaskResource } from "./api-schemas.ts";
+
+/** The public shape of a task: the state minus what is internal (tenant, generation, idempotency key). */
+export function toResource(s: TaskState): TaskResource {
+  return {
+    id: s.id,
+    status: s.status,
+    prompt: s.prompt,
+    system: s.system,
+    model: s.model,
+    maxTokens: s.maxTokens,
+    temperature: s.temperature,
+    runAt: s.runAt,
+    parentId: s.parentId,
+    attempts: s.attempts,
+    maxAttempts: s.maxAttempts,
+    timeoutSeconds: s.timeoutMs / 1000,
+    output: s.output,
+    error: s.error,
+    usage: s.usage,
+    cancelReason: s.cancelReason,
+    metadata: s.metadata,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    startedAt: s.startedAt,
+    finishedAt: s.finishedAt,
+  };
+}

@@ -1,0 +1,24 @@
+import { type Migration, Migrator } from "kysely/migration";
+import type { Names } from "@taskjet/events";
+import { type Db, ensureSchema, type Logger } from "@taskjet/runtime";
+import * as tasks001 from "./migrations/2026-11-22-001-tasks.ts";
+
+/** Frozen migrations, in order; a new one is a new file added here, never an edit of an old one. */
+const MIGRATIONS: Record<string, Migration> = {
+  "2026-11-22-001-tasks": tasks001,
+};
+
+export async function migrate(db: Db, names: Names, log: Logger): Promise<void> {
+  await ensureSchema(db, names);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableSchema: names.schema,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const r of results ?? []) {
+    if (r.status === "Success") log.info({ migration: r.migrationName }, "migrated");
+    if (r.status === "Error") log.error({ migration: r.migrationName }, "migration failed");
+  }
+  if (error) throw error;
+}

@@ -1,0 +1,27 @@
+import { namesFor, subjectsFor } from "@taskjet/events";
+import {
+  connectNats,
+  createLogger,
+  ensureStream,
+  loadConfig,
+  onShutdown,
+  runMain,
+  tasksStreamConfig,
+} from "@taskjet/runtime";
+import { startScheduler } from "./scheduler.ts";
+
+const config = loadConfig();
+const log = createLogger("scheduler", config);
+
+runMain(log, async () => {
+  const names = namesFor(config.TASKJET_NAMESPACE);
+  const subjects = subjectsFor(names);
+  const { nc, js, jsm } = await connectNats(config, log, "taskjet-scheduler");
+  await ensureStream(jsm, tasksStreamConfig(names, config), log);
+  const running = await startScheduler({ js, jsm, names, subjects, log, now: () => new Date() }, config.ACK_WAIT_SECONDS * 1000);
+  log.info({ stream: names.stream }, "scheduler running");
+  onShutdown(log, async () => {
+    await Promise.all(running.map((r) => r.stop(config.SHUTDOWN_GRACE_SECONDS * 1000)));
+    await nc.drain();
+  });
+});
