@@ -1,5 +1,5 @@
-import type { EventOf, TaskEvent } from "./events.ts";
 import { IllegalTransitionError, TaskNotFoundError } from "./errors.ts";
+import type { EventOf, TaskEvent } from "./events.ts";
 import type { TaskState } from "./state.ts";
 
 /** What a command decided: the events to publish, none when it is an idempotent no-op. */
@@ -20,9 +20,7 @@ export function decideCancel(command: CancelTask, current: TaskState | null): De
   if (state.status === "completed" || state.status === "failed") {
     throw new IllegalTransitionError("cancel", state.id, state.status);
   }
-  return [
-    { type: "TaskCancelled", v: 1, taskId: state.id, at: command.now.toISOString(), reason: command.reason },
-  ];
+  return [{ type: "TaskCancelled", v: 1, taskId: state.id, at: command.now.toISOString(), reason: command.reason }];
 }
 
 export function decideRetry(command: RetryTask, current: TaskState | null): Decision {

@@ -1,4 +1,4 @@
-import type { Consumer, JsMsg } from "@nats-io/jetstream";
+import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { decodeEvent, type TaskEvent } from "@taskjet/events";
 import type { Logger } from "./logger.ts";
 
@@ -47,7 +47,7 @@ export function consume(opts: ConsumeOptions): Running {
   const inFlight = new Map<JsMsg, AbortController>();
   let stopping = false;
   let slotFreed: (() => void) | null = null;
-  let currentFetch: { close(): Promise<void | Error> } | null = null;
+  let currentFetch: ConsumerMessages | null = null;
 
   const heartbeat = setInterval(
     () => {

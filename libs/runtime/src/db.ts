@@ -1,6 +1,6 @@
+import type { Names, TaskError, TaskState, TaskStatus, Usage } from "@taskjet/events";
 import { CamelCasePlugin, type ColumnType, Kysely, PostgresDialect, type Selectable, sql } from "kysely";
 import pg from "pg";
-import type { Names, TaskError, TaskState, TaskStatus, Usage } from "@taskjet/events";
 import type { Config } from "./config.ts";
 import { DependencyUnavailableError } from "./nats.ts";
 

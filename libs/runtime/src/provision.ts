@@ -1,8 +1,8 @@
 import {
   AckPolicy,
+  type ConsumerConfig,
   DeliverPolicy,
   DiscardPolicy,
-  type ConsumerConfig,
   type JetStreamManager,
   RetentionPolicy,
   StorageType,
@@ -95,9 +95,7 @@ export async function ensureConsumer(jsm: JetStreamManager, stream: string, want
       throw err;
     },
   );
-  const info = exists
-    ? await jsm.consumers.update(stream, want.durable, cfg)
-    : await jsm.consumers.add(stream, cfg);
+  const info = exists ? await jsm.consumers.update(stream, want.durable, cfg) : await jsm.consumers.add(stream, cfg);
   assertKept(`consumer ${stream}/${want.durable}`, cfg, info.config);
   log.debug({ stream, consumer: want.durable, created: !exists }, "consumer ready");
   return info;

@@ -40,7 +40,12 @@ export function classifyFailure(f: Failure, now: Date): Classified {
     return { code: "overloaded", message, retryable: true, retryAfterMs: retryAfterMs(f.headers, now) };
   }
   if (status === 408 || status >= 500) {
-    return { code: status === 408 ? "timeout" : "server_error", message, retryable: true, retryAfterMs: retryAfterMs(f.headers, now) };
+    return {
+      code: status === 408 ? "timeout" : "server_error",
+      message,
+      retryable: true,
+      retryAfterMs: retryAfterMs(f.headers, now),
+    };
   }
   return { code: FATAL_HTTP[status] ?? "client_error", message, retryable: false, retryAfterMs: null };
 }

@@ -16,5 +16,11 @@ export async function startExecutor(deps: ExecutorDeps, opts: { concurrency: num
     log,
   );
   const consumer = await js.consumers.get(names.stream, durable);
-  return consume({ consumer, handle: onTaskQueued(deps), log, concurrency: opts.concurrency, ackWaitMs: opts.ackWaitMs });
+  return consume({
+    consumer,
+    handle: onTaskQueued(deps),
+    log,
+    concurrency: opts.concurrency,
+    ackWaitMs: opts.ackWaitMs,
+  });
 }

@@ -1,10 +1,10 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { EventOf, Names, Subjects } from "@taskjet/events";
-import { ACK, type Delivery, lastEvent, type Logger, publishEvent, type Verdict } from "@taskjet/runtime";
+import { ACK, type Delivery, type Logger, lastEvent, publishEvent, type Verdict } from "@taskjet/runtime";
 import type { Cancellations } from "./cancellations.ts";
 import { classifyFailure, retryDelayMs } from "./classify.ts";
 import { outputPublisher } from "./output-publisher.ts";
-import { ProviderError, type LlmProvider } from "./providers/provider.ts";
+import { type LlmProvider, ProviderError } from "./providers/provider.ts";
 
 export type ExecutorDeps = {
   js: JetStreamClient;
@@ -51,15 +51,24 @@ export function onTaskQueued(deps: ExecutorDeps) {
         const result = await llm.generate({ ...event.input, signal: callSignal, onText: output.write });
         await output.close();
         await publishEvent(js, subjects, {
-          type: "TaskCompleted", v: 1, taskId, at: iso(), gen, attempt,
-          output: result.output, model: result.model, stopReason: result.stopReason, usage: result.usage,
+          type: "TaskCompleted",
+          v: 1,
+          taskId,
+          at: iso(),
+          gen,
+          attempt,
+          output: result.output,
+          model: result.model,
+          stopReason: result.stopReason,
+          usage: result.usage,
           durationMs: Date.now() - started,
         });
         log.info({ taskId, attempt, ms: Date.now() - started }, "completed");
         return ACK;
       } catch (err) {
         await output.close();
-        const failure = err instanceof ProviderError ? err : new ProviderError(String(err), { kind: "connection", cause: err });
+        const failure =
+          err instanceof ProviderError ? err : new ProviderError(String(err), { kind: "connection", cause: err });
         if (signal.aborted && !cancel.signal.aborted) return { nak: 0 }; // shutting down: hand it to another executor
         return await failed(event, attempt, failure, {
           cancelled: cancel.signal.aborted,
@@ -87,7 +96,12 @@ export function onTaskQueued(deps: ExecutorDeps) {
     const willRetry = c.retryable && attemptsInGen < event.maxAttempts;
     const delay = willRetry ? retryDelayMs(attemptsInGen, c.retryAfterMs, deps.random) : null;
     await publishEvent(js, subjects, {
-      type: "TaskAttemptFailed", v: 1, taskId, at: iso(), gen, attempt,
+      type: "TaskAttemptFailed",
+      v: 1,
+      taskId,
+      at: iso(),
+      gen,
+      attempt,
       error: { code: c.code, message: c.message },
       retryable: willRetry,
       retryAt: delay === null ? null : new Date(now().getTime() + delay).toISOString(),
@@ -98,7 +112,12 @@ export function onTaskQueued(deps: ExecutorDeps) {
     if (why.cancelled) return ACK;
     if (delay !== null) return { nak: delay };
     await publishEvent(js, subjects, {
-      type: "TaskFailed", v: 1, taskId, at: iso(), gen, attempts: attempt,
+      type: "TaskFailed",
+      v: 1,
+      taskId,
+      at: iso(),
+      gen,
+      attempts: attempt,
       error: { code: c.code, message: c.message },
     });
     return { term: `failed: ${c.code}` };

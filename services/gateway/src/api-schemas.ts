@@ -12,9 +12,18 @@ export const CreateTaskBody = z
     maxTokens: z.number().int().min(1).max(200_000).optional(),
     temperature: z.number().min(0).max(1).optional(),
     runAt: z.iso.datetime({ offset: true, error: "must be an ISO-8601 date-time with a zone" }).optional(),
-    delaySeconds: z.number().min(0).max(366 * 24 * 3600).optional(),
+    delaySeconds: z
+      .number()
+      .min(0)
+      .max(366 * 24 * 3600)
+      .optional(),
     maxAttempts: z.number().int().min(1).max(100).optional(),
-    timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 3600)
+      .optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .refine((b) => b.runAt === undefined || b.delaySeconds === undefined, {

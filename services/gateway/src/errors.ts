@@ -25,7 +25,11 @@ export function registerErrorHandling(app: FastifyInstance) {
       }));
       const first = details[0];
       return reply.status(400).send({
-        error: { code: "invalid_request", message: first ? `${first.path}: ${first.message}` : "invalid request", details },
+        error: {
+          code: "invalid_request",
+          message: first ? `${first.path}: ${first.message}` : "invalid request",
+          details,
+        },
       });
     }
     if (err instanceof ApiError) {

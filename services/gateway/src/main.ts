@@ -22,7 +22,10 @@ runMain(log, async () => {
   const db = createDb(config, names);
   const { nc, js, jsm } = await connectNats(config, log, "taskjet-gateway");
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
-  const app = await buildApp({ nc, js, jsm, db, names, subjects, config, now: () => new Date() }, { loggerInstance: log });
+  const app = await buildApp(
+    { nc, js, jsm, db, names, subjects, config, now: () => new Date() },
+    { loggerInstance: log },
+  );
   await app.listen({ host: config.HOST, port: config.PORT });
   onShutdown(log, async () => {
     await app.close();

@@ -1,4 +1,4 @@
-import { type TaskState, TaskNotFoundError } from "@taskjet/events";
+import { TaskNotFoundError, type TaskState } from "@taskjet/events";
 import { loadTaskFromStream, rowToState } from "@taskjet/runtime";
 import type { GatewayDeps } from "./deps.ts";
 

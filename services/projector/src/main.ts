@@ -24,7 +24,12 @@ runMain(log, async () => {
   const { nc, js, jsm } = await connectNats(config, log, "taskjet-projector");
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
   const projector = await startProjector({
-    nc, js, jsm, db, names, log,
+    nc,
+    js,
+    jsm,
+    db,
+    names,
+    log,
     maxBatch: config.PROJECTOR_BATCH,
     ackWaitMs: config.ACK_WAIT_SECONDS * 1000,
   });

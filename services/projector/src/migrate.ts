@@ -1,6 +1,6 @@
-import { type Migration, Migrator } from "kysely/migration";
 import type { Names } from "@taskjet/events";
 import { type Db, ensureSchema, type Logger } from "@taskjet/runtime";
+import { type Migration, Migrator } from "kysely/migration";
 import * as tasks001 from "./migrations/2026-11-22-001-tasks.ts";
 
 /** Frozen migrations, in order; a new one is a new file added here, never an edit of an old one. */

@@ -1,6 +1,6 @@
 import { evolve, type TaskState } from "@taskjet/events";
-import { type Db, rowToState, type StoredEvent, stateToRow } from "@taskjet/runtime";
 import type { Logger } from "@taskjet/runtime";
+import { type Db, rowToState, type StoredEvent, stateToRow } from "@taskjet/runtime";
 
 export const CHECKPOINT = "projector";
 

@@ -1,4 +1,4 @@
-import type { JetStreamManager, JetStreamClient } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type Names, subjectsFor } from "@taskjet/events";
 import { consumeBatches, type Db, ensureConsumer, type Logger } from "@taskjet/runtime";

@@ -18,7 +18,10 @@ runMain(log, async () => {
   const subjects = subjectsFor(names);
   const { nc, js, jsm } = await connectNats(config, log, "taskjet-scheduler");
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
-  const running = await startScheduler({ js, jsm, names, subjects, log, now: () => new Date() }, config.ACK_WAIT_SECONDS * 1000);
+  const running = await startScheduler(
+    { js, jsm, names, subjects, log, now: () => new Date() },
+    config.ACK_WAIT_SECONDS * 1000,
+  );
   log.info({ stream: names.stream }, "scheduler running");
   onShutdown(log, async () => {
     await Promise.all(running.map((r) => r.stop(config.SHUTDOWN_GRACE_SECONDS * 1000)));

@@ -1,6 +1,6 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { decideStart, evolve, type Names, type Subjects } from "@taskjet/events";
-import { ACK, type Delivery, lastEvent, type Logger, publishEvent, type Verdict } from "@taskjet/runtime";
+import { ACK, type Delivery, type Logger, lastEvent, publishEvent, type Verdict } from "@taskjet/runtime";
 
 export type SchedulerDeps = {
   js: JetStreamClient;

@@ -1,5 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { ProviderError, type GenerateRequest, type GenerateResult, type LlmProvider } from "./provider.ts";
+import { type GenerateRequest, type GenerateResult, type LlmProvider, ProviderError } from "./provider.ts";
 
 /**
  * Claude through the official SDK, streaming. The SDK's own retries are off: a retry here is a JetStream

@@ -1,4 +1,4 @@
-import { ProviderError, type GenerateRequest, type GenerateResult, type LlmProvider } from "./provider.ts";
+import { type GenerateRequest, type GenerateResult, type LlmProvider, ProviderError } from "./provider.ts";
 
 /**
  * A deterministic stand-in for a model: echoes the prompt back in a few streamed pieces over `latencyMs`.
@@ -41,9 +41,13 @@ const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -36,7 +36,13 @@ export class ProviderError extends Error {
   usage: Usage | null = null;
   constructor(
     message: string,
-    opts: { kind: FailureKind; status?: number | null; type?: string | null; headers?: Record<string, string>; cause?: unknown },
+    opts: {
+      kind: FailureKind;
+      status?: number | null;
+      type?: string | null;
+      headers?: Record<string, string>;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: opts.cause });
     this.kind = opts.kind;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { evolve, type EventOf } from "@taskjet/events";
+import { type EventOf, evolve } from "@taskjet/events";
 import { publishEvent } from "@taskjet/runtime";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -11,7 +11,8 @@ import { toResource } from "../task-view.ts";
 
 const DEFAULT_TENANT = "default";
 
-export const taskRoutes = (deps: GatewayDeps): FastifyPluginAsyncZod =>
+export const taskRoutes =
+  (deps: GatewayDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { config } = deps;
 
@@ -55,7 +56,11 @@ export const taskRoutes = (deps: GatewayDeps): FastifyPluginAsyncZod =>
       idempotencyKey: string | null,
     ): EventOf<"TaskSubmitted"> {
       if (body.prompt.length > config.MAX_PROMPT_CHARS) {
-        throw new ApiError(400, "prompt_too_long", `prompt is ${body.prompt.length} characters; the limit is ${config.MAX_PROMPT_CHARS}`);
+        throw new ApiError(
+          400,
+          "prompt_too_long",
+          `prompt is ${body.prompt.length} characters; the limit is ${config.MAX_PROMPT_CHARS}`,
+        );
       }
       const now = d.now();
       const runAt =

@@ -31,9 +31,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("seq", "bigint", (c) => c.notNull())
     .execute();
   // The list endpoint pages newest first per tenant; the others serve its filters.
-  await db.schema.createIndex("tasks_tenant_created").on("tasks").columns(["tenant", "created_at desc", "id desc"]).execute();
+  await db.schema
+    .createIndex("tasks_tenant_created")
+    .on("tasks")
+    .columns(["tenant", "created_at desc", "id desc"])
+    .execute();
   await db.schema.createIndex("tasks_status").on("tasks").columns(["status", "created_at desc"]).execute();
-  await db.schema.createIndex("tasks_parent").on("tasks").column("parent_id").where("parent_id", "is not", null).execute();
+  await db.schema
+    .createIndex("tasks_parent")
+    .on("tasks")
+    .column("parent_id")
+    .where("parent_id", "is not", null)
+    .execute();
 
   await db.schema
     .createTable("checkpoints")

@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import { migrate } from "@taskjet/projector";
+import { createTestContext, type TestContext } from "@taskjet/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "./app.ts";
+
+let ctx: TestContext;
+let app: Awaited<ReturnType<typeof buildApp>>;
+
+beforeAll(async () => {
+  ctx = await createTestContext("gateway", { MAX_PROMPT_CHARS: "1000" });
+  await migrate(ctx.db, ctx.names, ctx.log);
+  app = await buildApp({ ...ctx, now: () => new Date() });
+});
+afterAll(async () => {
+  await app.close();
+  await ctx.cleanup();
+});
+
+describe("gateway: submit and read", () => {
+  it("accepts a task with 202, publishes TaskSubmitted with the defaults filled in", async () => {
+    const res = await app.inject({ method: "POST", url: "/tasks", payload: { prompt: "hi", metadata: { user: 7 } } });
+    expect(res.statusCode).toBe(202);
+    const task = res.json();
+    expect(task).toMatchObject({
+      status: "submitted",
+      prompt: "hi",
+      maxAttempts: 3,
+      timeoutSeconds: 600,
+      metadata: { user: 7 },
+    });
+    expect(res.headers.location).toBe(`/tasks/${task.id}`);
+    const [submitted] = await ctx.history(task.id);
+    expect(submitted).toMatchObject({
+      type: "TaskSubmitted",
+      taskId: task.id,
+      tenant: "default",
+      model: ctx.config.DEFAULT_MODEL,
+    });
+  });
+
+  it("turns delaySeconds into runAt", async () => {
+    const before = Date.now();
+    const res = await app.inject({ method: "POST", url: "/tasks", payload: { prompt: "later", delaySeconds: 60 } });
+    const runAt = Date.parse(res.json().runAt);
+    expect(runAt).toBeGreaterThanOrEqual(before + 60_000);
+    expect(runAt).toBeLessThan(Date.now() + 61_000);
+  });
+
+  it("never 404s a task it has just accepted: it answers from the stream until the projector catches up", async () => {
+    const { id } = (await app.inject({ method: "POST", url: "/tasks", payload: { prompt: "fresh" } })).json();
+    const res = await app.inject({ method: "GET", url: `/tasks/${id}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id, status: "submitted", prompt: "fresh" });
+  });
+
+  it.each([
+    ["an unknown task", "GET", `/tasks/${randomUUID()}`, undefined, 404, "not_found"],
+    ["an id that is not a UUID", "GET", "/tasks/42", undefined, 400, "invalid_request"],
+    ["no prompt", "POST", "/tasks", { system: "x" }, 400, "invalid_request"],
+    ["an empty prompt", "POST", "/tasks", { prompt: "" }, 400, "invalid_request"],
+    ["an unknown field", "POST", "/tasks", { prompt: "x", colour: "red" }, 400, "invalid_request"],
+    [
+      "runAt and delaySeconds",
+      "POST",
+      "/tasks",
+      { prompt: "x", runAt: "2030-01-01T00:00:00Z", delaySeconds: 1 },
+      400,
+      "invalid_request",
+    ],
+    ["a prompt over the limit", "POST", "/tasks", { prompt: "x".repeat(1001) }, 400, "prompt_too_long"],
+    ["an unknown route", "GET", "/nope", undefined, 404, "route_not_found"],
+  ] as const)("answers %s with a JSON error", async (_what, method, url, payload, status, code) => {
+    const res = await app.inject({ method, url, ...(payload ? { payload } : {}) });
+    expect(res.statusCode).toBe(status);
+    expect(res.json().error.code).toBe(code);
+  });
+
+  it("reports readiness of NATS and Postgres", async () => {
+    const res = await app.inject({ method: "GET", url: "/ready" });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: "ok", checks: { postgres: "ok" } });
+    expect((await app.inject({ method: "GET", url: "/health" })).json()).toEqual({ status: "ok" });
+  });
+});

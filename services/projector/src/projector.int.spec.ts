@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import { ev } from "@taskjet/events";
+import { readHistory, rowToState } from "@taskjet/runtime";
+import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrate } from "./migrate.ts";
+import { projectBatch } from "./project-batch.ts";
+import { startProjector } from "./projector.ts";
+
+let ctx: TestContext;
+let projector: Awaited<ReturnType<typeof startProjector>>;
+
+beforeAll(async () => {
+  ctx = await createTestContext("projector");
+  await migrate(ctx.db, ctx.names, ctx.log);
+  projector = await startProjector({ ...ctx, maxBatch: 100, ackWaitMs: 5000 });
+});
+afterAll(async () => {
+  await projector.stop();
+  await ctx.cleanup();
+});
+
+const row = (id: string) => ctx.db.selectFrom("tasks").selectAll().where("id", "=", id).executeTakeFirst();
+
+describe("projector", () => {
+  it("folds a task's events into one row with the last sequence, and tells the gateways", async () => {
+    const taskId = randomUUID();
+    const notices: string[] = [];
+    const sub = ctx.nc.subscribe(ctx.subjects.projected(taskId), {
+      callback: (_e, m) => {
+        notices.push(m.string());
+      },
+    });
+    for (const e of [
+      ev.submitted({ taskId }),
+      ev.queued({ taskId }),
+      ev.started({ taskId }),
+      ev.completed({ taskId }),
+    ]) {
+      await ctx.publish(e);
+    }
+    const done = await waitFor(async () => {
+      const r = await row(taskId);
+      return r?.status === "completed" ? r : undefined;
+    });
+    const history = await readHistory(ctx.js, ctx.jsm, ctx.names, ctx.subjects, taskId);
+    expect(Number(done.seq)).toBe(history.at(-1)?.seq);
+    expect(rowToState(done)).toMatchObject({
+      output: "hi there",
+      attempts: 1,
+      usage: { inputTokens: 3, outputTokens: 2 },
+    });
+    await waitFor(() => notices.some((n) => JSON.parse(n).status === "completed"), { what: "a completed notice" });
+    sub.unsubscribe();
+  });
+
+  it("a replayed or redelivered batch changes nothing", async () => {
+    const taskId = randomUUID();
+    await ctx.publish(ev.submitted({ taskId }));
+    await ctx.publish(ev.queued({ taskId }));
+    await waitFor(async () => (await row(taskId))?.status === "queued");
+    const before = await row(taskId);
+    const history = await readHistory(ctx.js, ctx.jsm, ctx.names, ctx.subjects, taskId);
+    const changed = await projectBatch(ctx.db, [...history, ...history], ctx.log);
+    expect(changed).toEqual([]);
+    expect(await row(taskId)).toEqual(before);
+  });
+
+  it("skips poison (undecodable, unknown type, unknown task) and keeps going", async () => {
+    const poisonId = randomUUID();
+    await ctx.js.publish(ctx.subjects.event(poisonId, "TaskSubmitted"), "{not json");
+    await ctx.js.publish(ctx.subjects.event(poisonId, "TaskQueued"), JSON.stringify({ type: "TaskExploded" }));
+    await ctx.publish(ev.completed({ taskId: poisonId })); // valid, but no such task
+    const after = randomUUID();
+    await ctx.publish(ev.submitted({ taskId: after }));
+    await waitFor(async () => (await row(after))?.status === "submitted", { what: "the event after the poison" });
+    expect(await row(poisonId)).toBeUndefined();
+  });
+
+  it("keeps a checkpoint of the last sequence written", async () => {
+    const info = await ctx.jsm.streams.info(ctx.names.stream);
+    await waitFor(
+      async () => {
+        const cp = await ctx.db.selectFrom("checkpoints").selectAll().executeTakeFirst();
+        return cp && Number(cp.seq) === info.state.last_seq;
+      },
+      { what: "checkpoint at the stream's last sequence" },
+    );
+  });
+});
