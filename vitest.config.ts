@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["{libs,services,tests}/**/*.spec.ts"],
     exclude: ["**/node_modules/**", "**/dist/**"],
+    globalSetup: ["tests/global-setup.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 30_000,
