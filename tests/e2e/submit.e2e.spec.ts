@@ -15,7 +15,7 @@ beforeAll(async () => {
   const now = () => new Date();
   await migrate(ctx.db, ctx.names, ctx.log);
   const projector = await startProjector({ ...ctx, maxBatch: 500, ackWaitMs: 5000 });
-  const schedulers = await startScheduler({ ...ctx, now }, 5000);
+  const schedulers = await startScheduler({ ...ctx, now }, { ackWaitMs: 5000, config: ctx.config });
   const cancellations = listenForCancellations(ctx.nc, ctx.subjects);
   const executor = await startExecutor(
     { ...ctx, llm: fakeProvider({ latencyMs: 20 }), cancellations, executorId: "e2e", now, random: Math.random },

@@ -3,6 +3,7 @@ export * from "./consume.ts";
 export * from "./consume-batches.ts";
 export * from "./db.ts";
 export * from "./events-io.ts";
+export * from "./kv.ts";
 export * from "./logger.ts";
 export * from "./nats.ts";
 export * from "./provision.ts";

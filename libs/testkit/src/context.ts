@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Names, namesFor, type Subjects, subjectsFor, type TaskEvent } from "@taskjet/events";
+import { decodeEvent, type Names, namesFor, type Subjects, subjectsFor, type TaskEvent } from "@taskjet/events";
 import {
   type Config,
   connectNats,
@@ -27,6 +27,8 @@ export type TestContext = Nats & {
   publish(event: TaskEvent): Promise<void>;
   /** The task's events as the stream holds them, oldest first. */
   history(taskId: string): Promise<TaskEvent[]>;
+  /** Every event on the stream matching a subject filter (e.g. `subjects.ofType("TaskQueued")`), oldest first. */
+  readAll(filter: string): Promise<TaskEvent[]>;
   cleanup(): Promise<void>;
 };
 
@@ -67,8 +69,26 @@ export async function createTestContext(label: string, env: Record<string, strin
     async history(taskId) {
       return (await readHistory(nats.js, nats.jsm, names, subjects, taskId)).map((h) => h.event);
     },
+    async readAll(filter) {
+      const consumer = await nats.js.consumers.get(names.stream, { filter_subjects: filter });
+      const info = await consumer.info();
+      const out: TaskEvent[] = [];
+      if (info.num_pending === 0) return out;
+      const messages = await consumer.consume({ max_messages: 1000 });
+      for await (const m of messages) {
+        const d = decodeEvent(m.data);
+        if (d.ok) out.push(d.event);
+        if (m.info.pending === 0) break;
+      }
+      await messages.close();
+      return out;
+    },
     async cleanup() {
-      for (const stream of [names.stream, names.outputStream]) {
+      const kvStreams: string[] = [];
+      for await (const name of nats.jsm.streams.names()) {
+        if (name.startsWith(`KV_${names.kvPrefix}_`)) kvStreams.push(name);
+      }
+      for (const stream of [names.stream, names.outputStream, ...kvStreams]) {
         await nats.jsm.streams.delete(stream).catch(() => undefined);
       }
       await sql`drop schema if exists ${sql.id(names.schema)} cascade`.execute(db).catch(() => undefined);

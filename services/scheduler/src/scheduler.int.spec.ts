@@ -9,7 +9,7 @@ let running: Awaited<ReturnType<typeof startScheduler>>;
 
 beforeAll(async () => {
   ctx = await createTestContext("scheduler");
-  running = await startScheduler({ ...ctx, now: () => new Date() }, 5000);
+  running = await startScheduler({ ...ctx, now: () => new Date() }, { ackWaitMs: 5000, config: ctx.config });
 });
 afterAll(async () => {
   await Promise.all(running.map((r) => r.stop(1000)));

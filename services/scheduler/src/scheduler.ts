@@ -1,19 +1,41 @@
-import { consume, ensureConsumer, type Handler } from "@taskjet/runtime";
-import { onTaskSubmitted, type SchedulerDeps } from "./on-task-submitted.ts";
+import type { TaskEventType } from "@taskjet/events";
+import { type Config, consume, ensureConsumer, type Handler, openBucket } from "@taskjet/runtime";
+import type { SchedulerDeps } from "./deps.ts";
+import { onRetryRequested } from "./on-retry-requested.ts";
+import { onTaskCreated } from "./on-task-created.ts";
+import { onTaskFinished } from "./on-task-finished.ts";
+import { waitingChildren } from "./waiting-children.ts";
 
-/** One durable consumer per reaction (NATS 2.9 allows one filter subject per consumer). */
-export async function startScheduler(deps: SchedulerDeps, ackWaitMs: number) {
+export type SchedulerOptions = { ackWaitMs: number; config: Pick<Config, "STREAM_REPLICAS"> };
+
+/** One durable consumer per event kind (NATS 2.9 allows one filter subject per consumer), shared by replicas. */
+export async function startScheduler(deps: Omit<SchedulerDeps, "waiting">, opts: SchedulerOptions) {
   const { js, jsm, names, subjects, log } = deps;
-  const reactions: [string, string, Handler][] = [
-    ["scheduler-submitted", subjects.ofType("TaskSubmitted"), onTaskSubmitted(deps)],
+  const waiting = waitingChildren(await openBucket(js, names, "waiting_children", opts.config));
+  const full: SchedulerDeps = { ...deps, waiting };
+  const created = onTaskCreated(full);
+  const finished = onTaskFinished(full);
+  const reactions: [TaskEventType, Handler][] = [
+    ["TaskSubmitted", created],
+    ["TaskChained", created],
+    ["TaskCompleted", finished],
+    ["TaskFailed", finished],
+    ["TaskCancelled", finished],
+    ["TaskRetryRequested", onRetryRequested(full)],
   ];
   return Promise.all(
-    reactions.map(async ([name, filterSubject, handle]) => {
-      const durable = `${names.consumerPrefix}${name}`;
+    reactions.map(async ([type, handle]) => {
+      const filterSubject = subjects.ofType(type);
+      const durable = `${names.consumerPrefix}scheduler-${filterSubject.split(".").at(-1)}`;
       // Held timers are unacked messages: room for many of them.
-      await ensureConsumer(jsm, names.stream, { durable, filterSubject, ackWaitMs, maxAckPending: 200_000 }, log);
+      await ensureConsumer(
+        jsm,
+        names.stream,
+        { durable, filterSubject, ackWaitMs: opts.ackWaitMs, maxAckPending: 200_000 },
+        log,
+      );
       const consumer = await js.consumers.get(names.stream, durable);
-      return consume({ consumer, handle, log, concurrency: 64, ackWaitMs });
+      return consume({ consumer, handle, log, concurrency: 64, ackWaitMs: opts.ackWaitMs });
     }),
   );
 }

@@ -1,0 +1,20 @@
+import type { JetStreamClient } from "@nats-io/jetstream";
+import { type KV, Kvm } from "@nats-io/kv";
+import type { Names } from "@taskjet/events";
+import type { Config } from "./config.ts";
+
+/** Opens (creating when missing) one of the deployment's KV buckets: `<kvPrefix>_<purpose>`. */
+export async function openBucket(
+  js: JetStreamClient,
+  names: Names,
+  purpose: string,
+  config: Pick<Config, "STREAM_REPLICAS">,
+): Promise<KV> {
+  return new Kvm(js).create(`${names.kvPrefix}_${purpose}`, { history: 1, replicas: config.STREAM_REPLICAS });
+}
+
+/** The API error NATS gives a compare-and-set that lost the race (wrong last sequence). */
+export function isCasConflict(err: unknown): boolean {
+  const e = err as { api_error?: { err_code?: number }; message?: string } | null;
+  return e?.api_error?.err_code === 10071 || /wrong last sequence|key exists/i.test(e?.message ?? "");
+}

@@ -1,0 +1,14 @@
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { Names, Subjects } from "@taskjet/events";
+import type { Logger } from "@taskjet/runtime";
+import type { WaitingChildren } from "./waiting-children.ts";
+
+export type SchedulerDeps = {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  names: Names;
+  subjects: Subjects;
+  waiting: WaitingChildren;
+  log: Logger;
+  now: () => Date;
+};
