@@ -24,6 +24,8 @@ export type TestContext = Nats & {
   subjects: Subjects;
   log: Logger;
   db: Db;
+  /** The environment that points a spawned service at this test's namespace. */
+  env: Record<string, string>;
   publish(event: TaskEvent): Promise<void>;
   /** The task's events as the stream holds them, oldest first. */
   history(taskId: string): Promise<TaskEvent[]>;
@@ -63,6 +65,12 @@ export async function createTestContext(label: string, env: Record<string, strin
     subjects,
     log,
     db,
+    env: {
+      TASKJET_NAMESPACE: namespace,
+      NATS_URL: config.NATS_URL,
+      DATABASE_URL: config.DATABASE_URL,
+      FAKE_LLM_LATENCY_MS: String(config.FAKE_LLM_LATENCY_MS),
+    },
     async publish(event) {
       await publishEvent(nats.js, subjects, event);
     },

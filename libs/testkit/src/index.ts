@@ -1,2 +1,3 @@
 export * from "./context.ts";
+export * from "./spawn.ts";
 export * from "./wait.ts";

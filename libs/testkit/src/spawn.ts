@@ -1,0 +1,44 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+const root = join(import.meta.dirname, "../../..");
+
+export type SpawnedService = {
+  child: ChildProcess;
+  /** Resolves once the service logs that it is running. */
+  ready: Promise<void>;
+  /** Resolves with the exit code or signal. */
+  exited: Promise<number | string>;
+  lines: string[];
+};
+
+/**
+ * Runs one service as its own process, as `npm start` does, with the test's environment (its namespace).
+ * For tests that kill a process for real: SIGKILL leaves no chance to clean up.
+ */
+export function spawnService(
+  name: "gateway" | "scheduler" | "executor" | "projector",
+  env: Record<string, string>,
+): SpawnedService {
+  const child = spawn(process.execPath, [join(root, `services/${name}/src/main.ts`)], {
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve;
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on("line", (line) => {
+      lines.push(line);
+      if (/ running"|Server listening/.test(line)) onReady();
+    });
+  }
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? code ?? 0)),
+  );
+  void exited.then(() => onReady());
+  return { child, ready, exited, lines };
+}

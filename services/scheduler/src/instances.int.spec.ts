@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import type { Subscription } from "@nats-io/transport-node";
+import { ev, type TaskEvent } from "@taskjet/events";
+import { createTestContext, type SpawnedService, spawnService, type TestContext, waitFor } from "@taskjet/testkit";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runTestExecutor } from "./test-executor.ts";
+
+let ctx: TestContext;
+let executor: Subscription;
+const processes: SpawnedService[] = [];
+
+beforeAll(async () => {
+  ctx = await createTestContext("schedinst");
+  executor = runTestExecutor(ctx.nc, ctx.js, ctx.subjects);
+});
+afterEach(async () => {
+  for (const p of processes.splice(0)) {
+    p.child.kill("SIGKILL");
+    await p.exited;
+  }
+});
+afterAll(async () => {
+  executor.unsubscribe();
+  await ctx.cleanup();
+});
+
+async function startScheduler() {
+  const p = spawnService("scheduler", ctx.env);
+  processes.push(p);
+  await p.ready;
+  return p;
+}
+
+const countBy = (events: TaskEvent[]) => {
+  const n = new Map<string, number>();
+  for (const e of events) n.set(e.taskId, (n.get(e.taskId) ?? 0) + 1);
+  return n;
+};
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
+
+describe("scheduler processes", () => {
+  it("fires 100 pending timers once each, on time, through a SIGKILL and restart", async () => {
+    const first = await startScheduler();
+    const base = Date.now() + 2500;
+    const due = new Map<string, number>();
+    await Promise.all(
+      Array.from({ length: 100 }, async (_, i) => {
+        const taskId = randomUUID();
+        const runAt = base + (i % 10) * 100;
+        due.set(taskId, runAt);
+        await ctx.publish(ev.submitted({ taskId, at: new Date().toISOString(), runAt: new Date(runAt).toISOString() }));
+      }),
+    );
+    await waitFor(async () => (await ctx.readAll(ctx.subjects.ofType("TaskScheduled"))).length === 100, {
+      what: "100 TaskScheduled",
+    });
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await startScheduler();
+    const queued = await waitFor(
+      async () => {
+        const q = (await ctx.readAll(ctx.subjects.ofType("TaskQueued"))).filter((e) => due.has(e.taskId));
+        return q.length >= 100 ? q : undefined;
+      },
+      { what: "100 timers fired", timeoutMs: 20_000 },
+    );
+    expect([...countBy(queued).values()].every((n) => n === 1)).toBe(true);
+    const lateness = queued.map((e) => Date.parse(e.at) - (due.get(e.taskId) as number));
+    expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0); // never early
+    console.info(
+      `timer lateness through a restart (ms): p50 ${percentile(lateness, 0.5)}, p99 ${percentile(lateness, 0.99)}, max ${Math.max(...lateness)}`,
+    );
+  });
+
+  it("two schedulers under 1,000 mixed tasks queue each task exactly once", async () => {
+    await Promise.all([startScheduler(), startScheduler()]);
+    const soon = () => new Date(Date.now() + 300 + Math.floor(Math.random() * 700)).toISOString();
+    const parents: string[] = [];
+    const all: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const taskId = randomUUID();
+      all.push(taskId);
+      const at = new Date().toISOString();
+      if (i % 5 === 4 && parents.length > 0) {
+        const parentId = parents[Math.floor(Math.random() * parents.length)] as string;
+        await ctx.publish(ev.chained({ taskId, parentId, at }));
+      } else {
+        await ctx.publish(ev.submitted({ taskId, at, runAt: i % 5 === 3 ? soon() : null }));
+        parents.push(taskId);
+      }
+    }
+    const queued = await waitFor(
+      async () => {
+        const q = await ctx.readAll(ctx.subjects.ofType("TaskQueued"));
+        const ids = new Set(q.map((e) => e.taskId));
+        return all.every((id) => ids.has(id)) ? q : undefined;
+      },
+      { what: "all 1,000 queued", timeoutMs: 30_000 },
+    );
+    const counts = countBy(queued.filter((e) => all.includes(e.taskId)));
+    expect(counts.size).toBe(1000);
+    expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+  });
+});
