@@ -132,3 +132,6 @@ export function stateToRow(state: TaskState, seq: number) {
     seq,
   };
 }
+
+/** The checkpoint row the projector keeps: the last stream sequence it has written. */
+export const CHECKPOINT_NAME = "projector";

@@ -65,3 +65,33 @@ export const ErrorBody = z
     error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
   })
   .meta({ id: "Error", example: { error: { code: "not_found", message: "task 0b6f… not found" } } });
+
+const statusList = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(",") : v),
+  z.array(z.enum(TASK_STATUSES)).min(1),
+);
+
+export const ListTasksQuery = z.strictObject({
+  status: statusList.optional().meta({ description: "one or several statuses, comma-separated or repeated" }),
+  parentId: z.uuid().optional(),
+  createdAfter: z.iso.datetime({ offset: true }).optional(),
+  createdBefore: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional().meta({ description: "nextCursor of the previous page" }),
+});
+export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
+
+export const TaskPage = z.object({ tasks: z.array(TaskResource), nextCursor: z.string().nullable() });
+
+export const TaskEventsResponse = z.object({
+  events: z.array(
+    z.object({ seq: z.number().int(), type: z.string(), time: z.string(), payload: z.record(z.string(), z.unknown()) }),
+  ),
+});
+
+export const CancelBody = z
+  .strictObject({ reason: z.string().min(1).max(500).optional() })
+  .nullish()
+  .meta({ example: { reason: "no longer needed" } });
+
+export const TaskParams = z.object({ id: TaskId });

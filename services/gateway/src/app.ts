@@ -1,17 +1,45 @@
+import { randomUUID } from "node:crypto";
+import { openBucket } from "@taskjet/runtime";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { GatewayDeps } from "./deps.ts";
 import { registerErrorHandling } from "./errors.ts";
+import { idempotencyKeys } from "./idempotency.ts";
+import { createMetrics } from "./metrics.ts";
+import { registerOpenApi } from "./openapi.ts";
+import { compatRoutes } from "./routes/compat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 
-/** The gateway as a Fastify app, without a port: `server.ts` listens, tests call `inject`. */
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The gateway as a Fastify app, without a port: `main.ts` listens, tests call `inject`. */
 export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {}) {
-  const app = Fastify({ bodyLimit: 1024 * 1024, ...opts }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    bodyLimit: 1024 * 1024,
+    // An X-Request-Id from the caller (or a proxy) is kept, else one is made; it is on every log line.
+    requestIdHeader: "x-request-id",
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    ...opts,
+  }).withTypeProvider<ZodTypeProvider>();
+  // JSON only: a text body is refused with 415 rather than parsed as a string.
+  app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+  const metrics = createMetrics(deps);
+  const keys = idempotencyKeys(await openBucket(deps.js, deps.names, "idempotency", deps.config));
+  registerErrorHandling(app, metrics.countError);
+  metrics.register(app);
+  await registerOpenApi(app);
   await app.register(healthRoutes(deps));
-  await app.register(taskRoutes(deps));
+  await app.register(taskRoutes(deps, keys, metrics));
+  await app.register(compatRoutes);
   return app;
 }

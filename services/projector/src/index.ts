@@ -1,2 +1,3 @@
 export { migrate } from "./migrate.ts";
+export { projectBatch } from "./project-batch.ts";
 export { startProjector } from "./projector.ts";

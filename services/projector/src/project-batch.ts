@@ -1,8 +1,6 @@
 import { evolve, type TaskState } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
-import { type Db, rowToState, type StoredEvent, stateToRow } from "@taskjet/runtime";
-
-export const CHECKPOINT = "projector";
+import { CHECKPOINT_NAME, type Db, rowToState, type StoredEvent, stateToRow } from "@taskjet/runtime";
 
 export type Projected = { taskId: string; status: TaskState["status"]; seq: number };
 
@@ -47,7 +45,7 @@ export async function projectBatch(db: Db, batch: readonly StoredEvent[], log: L
     const last = batch[batch.length - 1] as StoredEvent;
     await trx
       .insertInto("checkpoints")
-      .values({ name: CHECKPOINT, seq: last.seq, updatedAt: new Date() })
+      .values({ name: CHECKPOINT_NAME, seq: last.seq, updatedAt: new Date() })
       .onConflict((oc) => oc.column("name").doUpdateSet({ seq: last.seq, updatedAt: new Date() }))
       .execute();
     return [...changed].map(([taskId, { state, seq }]) => ({ taskId, status: state.status, seq }));

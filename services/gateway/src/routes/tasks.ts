@@ -1,38 +1,87 @@
-import { randomUUID } from "node:crypto";
-import { type EventOf, evolve } from "@taskjet/events";
-import { publishEvent } from "@taskjet/runtime";
+import { decideCancel, decideRetry, evolve, type TaskEvent, TaskNotFoundError, type TaskState } from "@taskjet/events";
+import { publishEvent, readHistory } from "@taskjet/runtime";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
-import { CreateTaskBody, ErrorBody, TaskId, TaskResource } from "../api-schemas.ts";
+import {
+  CancelBody,
+  CreateTaskBody,
+  ErrorBody,
+  ListTasksQuery,
+  TaskEventsResponse,
+  TaskPage,
+  TaskParams,
+  TaskResource,
+} from "../api-schemas.ts";
+import { createTask } from "../create-task.ts";
 import type { GatewayDeps } from "../deps.ts";
-import { ApiError } from "../errors.ts";
-import { readTask } from "../task-reader.ts";
+import { IDEMPOTENCY_HEADER, type IdempotencyKeys } from "../idempotency.ts";
+import { listTasks } from "../list-tasks.ts";
+import type { GatewayMetrics } from "../metrics.ts";
+import { readTask, readTaskFromStream } from "../task-reader.ts";
 import { toResource } from "../task-view.ts";
+import { tenantOf } from "../tenant.ts";
 
-const DEFAULT_TENANT = "default";
+const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 export const taskRoutes =
-  (deps: GatewayDeps): FastifyPluginAsyncZod =>
+  (deps: GatewayDeps, keys: IdempotencyKeys, metrics: GatewayMetrics): FastifyPluginAsyncZod =>
   async (app) => {
-    const { config } = deps;
+    function accepted(reply: FastifyReply, task: TaskState, replay: boolean) {
+      if (!replay) metrics.tasksSubmitted.inc();
+      if (replay) reply.header("idempotent-replayed", "true");
+      return reply.status(202).header("location", `/tasks/${task.id}`).send(toResource(task));
+    }
+
+    /** Decides a command against the task as the stream has it now, then publishes what was decided. */
+    async function command(
+      reply: FastifyReply,
+      id: string,
+      tenant: string,
+      decide: (s: TaskState | null) => TaskEvent[],
+    ) {
+      const current = await readTaskFromStream(deps, id);
+      if (current && current.tenant !== tenant) throw new TaskNotFoundError(id);
+      const events = decide(current);
+      for (const e of events) await publishEvent(deps.js, deps.subjects, e);
+      const after = events.reduce<TaskState | null>(evolve, current) as TaskState;
+      return reply.status(events.length > 0 ? 202 : 200).send(toResource(after));
+    }
 
     app.post(
       "/tasks",
       {
         schema: {
           summary: "Submit a task",
-          description: "Accepts the task at once (202); it runs in the background, now or at `runAt`.",
+          description:
+            "Accepts the task at once (202) and runs it in the background, now or at `runAt`/after `delaySeconds`. " +
+            "With an `Idempotency-Key` header, repeating the request returns the same task.",
           tags: ["tasks"],
           body: CreateTaskBody,
-          response: { 202: TaskResource, 400: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+          response: { 202: TaskResource, ...errors, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
         },
       },
       async (req, reply) => {
-        const event = submittedEvent(deps, req.body, DEFAULT_TENANT, null);
-        await publishEvent(deps.js, deps.subjects, event);
-        const state = evolve(null, event);
-        if (!state) throw new Error("a new task folded to nothing");
-        return reply.status(202).header("location", `/tasks/${state.id}`).send(toResource(state));
+        const tenant = tenantOf(req);
+        const idempotencyKey = keys.parseHeader(req.headers[IDEMPOTENCY_HEADER]);
+        const { task, replay } = await createTask(deps, keys, { body: req.body, tenant, idempotencyKey });
+        return accepted(reply, task, replay);
+      },
+    );
+
+    app.get(
+      "/tasks",
+      {
+        schema: {
+          summary: "List tasks",
+          description: "The caller's tasks, newest first, filtered; follow `nextCursor` for the next page.",
+          tags: ["tasks"],
+          querystring: ListTasksQuery,
+          response: { 200: TaskPage, 400: ErrorBody },
+        },
+      },
+      async (req) => {
+        const page = await listTasks(deps, tenantOf(req), req.query);
+        return { tasks: page.tasks.map(toResource), nextCursor: page.nextCursor };
       },
     );
 
@@ -42,49 +91,101 @@ export const taskRoutes =
         schema: {
           summary: "Get a task",
           tags: ["tasks"],
-          params: z.object({ id: TaskId }),
+          params: TaskParams,
           response: { 200: TaskResource, 400: ErrorBody, 404: ErrorBody },
         },
       },
-      async (req) => toResource(await readTask(deps, req.params.id)),
+      async (req) => toResource(await readTask(deps, req.params.id, tenantOf(req))),
     );
 
-    function submittedEvent(
-      d: GatewayDeps,
-      body: CreateTaskBody,
-      tenant: string,
-      idempotencyKey: string | null,
-    ): EventOf<"TaskSubmitted"> {
-      if (body.prompt.length > config.MAX_PROMPT_CHARS) {
-        throw new ApiError(
-          400,
-          "prompt_too_long",
-          `prompt is ${body.prompt.length} characters; the limit is ${config.MAX_PROMPT_CHARS}`,
+    app.get(
+      "/tasks/:id/events",
+      {
+        schema: {
+          summary: "A task's history",
+          description: "Every event of the task, oldest first, read from the stream (the source of truth).",
+          tags: ["tasks"],
+          params: TaskParams,
+          response: { 200: TaskEventsResponse, 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (req) => {
+        const tenant = tenantOf(req);
+        const history = await readHistory(deps.js, deps.jsm, deps.names, deps.subjects, req.params.id);
+        const first = history[0]?.event;
+        if (!first || !("tenant" in first) || first.tenant !== tenant) throw new TaskNotFoundError(req.params.id);
+        return {
+          events: history.map((h) => ({ seq: h.seq, type: h.event.type, time: h.time, payload: h.event })),
+        };
+      },
+    );
+
+    app.post(
+      "/tasks/:id/chain",
+      {
+        schema: {
+          summary: "Chain a task onto this one",
+          description:
+            "Creates a task that runs on this task's output once it completes: `{{parent.output}}` in `prompt` " +
+            "is replaced by it (appended after a blank line when absent; `\\{{parent.output}}` stays literal).",
+          tags: ["tasks"],
+          params: TaskParams,
+          body: CreateTaskBody,
+          response: { 202: TaskResource, ...errors, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        const tenant = tenantOf(req);
+        const idempotencyKey = keys.parseHeader(req.headers[IDEMPOTENCY_HEADER]);
+        const { task, replay } = await createTask(deps, keys, {
+          body: req.body,
+          tenant,
+          idempotencyKey,
+          parentId: req.params.id,
+        });
+        return accepted(reply, task, replay);
+      },
+    );
+
+    app.post(
+      "/tasks/:id/cancel",
+      {
+        schema: {
+          summary: "Cancel a task",
+          description:
+            "Stops a waiting task from running, or aborts it mid-generation (partial output is kept). " +
+            "Cancelling a cancelled task is a no-op (200); a finished one is a 409.",
+          tags: ["tasks"],
+          params: TaskParams,
+          body: CancelBody,
+          response: { 200: TaskResource, 202: TaskResource, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const reason = req.body?.reason ?? "cancelled by request";
+        const taskId = req.params.id;
+        return command(reply, taskId, tenantOf(req), (s) =>
+          decideCancel({ type: "CancelTask", taskId, reason, now: deps.now() }, s),
         );
-      }
-      const now = d.now();
-      const runAt =
-        body.runAt !== undefined
-          ? new Date(body.runAt).toISOString()
-          : body.delaySeconds !== undefined
-            ? new Date(now.getTime() + body.delaySeconds * 1000).toISOString()
-            : null;
-      return {
-        type: "TaskSubmitted",
-        v: 1,
-        taskId: randomUUID(),
-        at: now.toISOString(),
-        prompt: body.prompt,
-        system: body.system ?? null,
-        model: body.model ?? config.DEFAULT_MODEL,
-        maxTokens: body.maxTokens ?? config.DEFAULT_MAX_TOKENS,
-        temperature: body.temperature ?? null,
-        runAt,
-        maxAttempts: body.maxAttempts ?? config.DEFAULT_MAX_ATTEMPTS,
-        timeoutMs: (body.timeoutSeconds ?? config.DEFAULT_TIMEOUT_SECONDS) * 1000,
-        tenant,
-        idempotencyKey,
-        metadata: body.metadata ?? {},
-      };
-    }
+      },
+    );
+
+    app.post(
+      "/tasks/:id/retry",
+      {
+        schema: {
+          summary: "Retry a failed task",
+          description: "Runs a failed task again; its attempts are counted on. Only a failed task can be retried.",
+          tags: ["tasks"],
+          params: TaskParams,
+          response: { 202: TaskResource, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const taskId = req.params.id;
+        return command(reply, taskId, tenantOf(req), (s) =>
+          decideRetry({ type: "RetryTask", taskId, now: deps.now() }, s),
+        );
+      },
+    );
   };

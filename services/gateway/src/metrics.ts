@@ -1,0 +1,74 @@
+import { CHECKPOINT_NAME } from "@taskjet/runtime";
+import type { FastifyInstance } from "fastify";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { GatewayDeps } from "./deps.ts";
+
+/** The gateway's Prometheus metrics, in a registry of its own so that several apps in one process don't collide. */
+export function createMetrics(deps: GatewayDeps) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requestDuration = new Histogram({
+    name: "taskjet_http_request_duration_seconds",
+    help: "HTTP request latency by route",
+    labelNames: ["method", "route", "status"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const tasksSubmitted = new Counter({
+    name: "taskjet_tasks_submitted_total",
+    help: "Tasks accepted (submitted or chained), idempotent replays excluded",
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: "taskjet_http_errors_total",
+    help: "Error responses by error code",
+    labelNames: ["code"],
+    registers: [registry],
+  });
+  const lagEvents = new Gauge({
+    name: "taskjet_projector_lag_events",
+    help: "Events in the stream not yet in the read model",
+    registers: [registry],
+  });
+  const projectedSeq = new Gauge({
+    name: "taskjet_projector_sequence",
+    help: "Last stream sequence written to the read model",
+    registers: [registry],
+  });
+  const lagSeconds = new Gauge({
+    name: "taskjet_projector_lag_seconds",
+    help: "Age of the newest event not yet in the read model (0 when caught up)",
+    registers: [registry],
+    async collect() {
+      const [info, checkpoint] = await Promise.all([
+        deps.jsm.streams.info(deps.names.stream),
+        deps.db.selectFrom("checkpoints").selectAll().where("name", "=", CHECKPOINT_NAME).executeTakeFirst(),
+      ]);
+      const seq = Number(checkpoint?.seq ?? 0);
+      const behind = Math.max(0, info.state.last_seq - seq);
+      projectedSeq.set(seq);
+      lagEvents.set(behind);
+      const since = checkpoint ? checkpoint.updatedAt.getTime() : Date.parse(info.state.first_ts);
+      this.set(behind > 0 ? Math.max(0, (Date.parse(info.state.last_ts) - since) / 1000) : 0);
+    },
+  });
+  void lagSeconds;
+
+  return {
+    registry,
+    tasksSubmitted,
+    countError: (code: string) => errors.inc({ code }),
+    register(app: FastifyInstance) {
+      app.addHook("onResponse", async (req, reply) => {
+        requestDuration.observe(
+          { method: req.method, route: req.routeOptions.url ?? "unmatched", status: reply.statusCode },
+          reply.elapsedTime / 1000,
+        );
+      });
+      app.get("/metrics", { schema: { hide: true } }, async (_req, reply) =>
+        reply.type(registry.contentType).send(await registry.metrics()),
+      );
+    },
+  };
+}
+export type GatewayMetrics = ReturnType<typeof createMetrics>;
