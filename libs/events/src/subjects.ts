@@ -13,12 +13,15 @@ export function subjectsFor(names: Names) {
     allOutput: `${names.outputRoot}.>`,
     projected: (taskId: string) => `${names.projectedRoot}.${taskId}`,
     allProjected: `${names.projectedRoot}.>`,
-    /** The task id a subject of this layout names, or null for any other subject. */
-    taskIdOf(subject: string): string | null {
-      if (!subject.startsWith(`${root}.`)) return null;
-      const id = subject.slice(root.length + 1).split(".")[0];
-      return id || null;
-    },
+    /** The task id an event subject names, or null for any other subject. */
+    taskIdOf: (subject: string) => idAfter(root, subject),
+    /** The task id a projected notice's subject names, or null for any other subject. */
+    projectedTaskIdOf: (subject: string) => idAfter(names.projectedRoot, subject),
   };
 }
 export type Subjects = ReturnType<typeof subjectsFor>;
+
+function idAfter(prefix: string, subject: string): string | null {
+  if (!subject.startsWith(`${prefix}.`)) return null;
+  return subject.slice(prefix.length + 1).split(".")[0] || null;
+}

@@ -1,6 +1,5 @@
 import { z } from "zod";
 
-const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const seconds = z.coerce.number().nonnegative();
 
 /** The whole environment contract in one schema: every service parses it once at start. */
@@ -30,7 +29,11 @@ const Env = z.object({
   STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   OUTPUT_MAX_AGE_SECONDS: seconds.positive().default(3600),
   PROJECTOR_BATCH: z.coerce.number().int().positive().max(10_000).default(1000),
-  PRETTY_LOGS: bool.optional(),
+  WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
 });
 
 export type Config = Omit<z.infer<typeof Env>, "LLM_PROVIDER"> & {

@@ -163,7 +163,10 @@ describe("listing", () => {
     } while (cursor);
     expect(seen).toHaveLength(8);
     expect(new Set(seen).size).toBe(8);
-    expect(seen.at(-1)).toBe(ids[0]); // newest first
+    const onePage = (await get("/tasks?limit=500", tenant)).json().tasks as { id: string; createdAt: string }[];
+    expect(seen).toEqual(onePage.map((t) => t.id)); // pages join up into the one stable order
+    const times = onePage.map((t) => Date.parse(t.createdAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a)); // newest first
 
     const cancelled = (await get("/tasks?status=cancelled", tenant)).json().tasks as { id: string }[];
     expect(cancelled.map((t) => t.id)).toEqual([ids[1]]);

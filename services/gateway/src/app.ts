@@ -10,6 +10,7 @@ import { registerOpenApi } from "./openapi.ts";
 import { compatRoutes } from "./routes/compat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { taskRoutes } from "./routes/tasks.ts";
+import { registerWebSocket } from "./ws/route.ts";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -41,5 +42,6 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   await app.register(healthRoutes(deps));
   await app.register(taskRoutes(deps, keys, metrics));
   await app.register(compatRoutes);
+  await registerWebSocket(app, deps, { maxBufferedBytes: deps.config.WS_MAX_BUFFERED_BYTES });
   return app;
 }

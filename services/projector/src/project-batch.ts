@@ -2,12 +2,14 @@ import { evolve, type TaskState } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
 import { CHECKPOINT_NAME, type Db, rowToState, type StoredEvent, stateToRow } from "@taskjet/runtime";
 
-export type Projected = { taskId: string; status: TaskState["status"]; seq: number };
+/** One version of a task the batch wrote, in stream order: what the gateways push to WebSocket clients. */
+export type Projected = { taskId: string; seq: number; state: TaskState };
 
 /**
  * Folds a batch of events (stream order) into the read model in one transaction. Each row keeps the
  * sequence it has folded up to, so a redelivered or replayed event changes nothing. Returns the tasks whose
- * rows changed, for the gateways to be told once the transaction has committed.
+ * rows changed — every version, so a client sees each status even when one batch holds several — for the
+ * gateways to be told once the transaction has committed.
  */
 export async function projectBatch(db: Db, batch: readonly StoredEvent[], log: Logger): Promise<Projected[]> {
   if (batch.length === 0) return [];
@@ -18,6 +20,7 @@ export async function projectBatch(db: Db, batch: readonly StoredEvent[], log: L
       rows.map((r) => [r.id, { state: rowToState(r), seq: Number(r.seq) }]),
     );
     const changed = new Map<string, { state: TaskState; seq: number }>();
+    const versions: Projected[] = [];
     for (const { seq, event } of batch) {
       const before = changed.get(event.taskId) ?? current.get(event.taskId);
       if (before && seq <= before.seq) continue; // already folded: a redelivery or a replay
@@ -26,7 +29,10 @@ export async function projectBatch(db: Db, batch: readonly StoredEvent[], log: L
         log.warn({ seq, taskId: event.taskId, type: event.type }, "event for an unknown task skipped");
         continue;
       }
-      if (after !== before?.state) changed.set(event.taskId, { state: after, seq });
+      if (after !== before?.state) {
+        changed.set(event.taskId, { state: after, seq });
+        versions.push({ taskId: event.taskId, seq, state: after });
+      }
     }
     if (changed.size > 0) {
       const values = [...changed.values()].map(({ state, seq }) => stateToRow(state, seq));
@@ -48,6 +54,6 @@ export async function projectBatch(db: Db, batch: readonly StoredEvent[], log: L
       .values({ name: CHECKPOINT_NAME, seq: last.seq, updatedAt: new Date() })
       .onConflict((oc) => oc.column("name").doUpdateSet({ seq: last.seq, updatedAt: new Date() }))
       .execute();
-    return [...changed].map(([taskId, { state, seq }]) => ({ taskId, status: state.status, seq }));
+    return versions;
   });
 }

@@ -50,7 +50,8 @@ describe("projector", () => {
       attempts: 1,
       usage: { inputTokens: 3, outputTokens: 2 },
     });
-    await waitFor(() => notices.some((n) => JSON.parse(n).status === "completed"), { what: "a completed notice" });
+    await waitFor(() => notices.length >= 4, { what: "a notice per version" });
+    expect(notices.map((n) => JSON.parse(n).state.status)).toEqual(["submitted", "queued", "running", "completed"]);
     sub.unsubscribe();
   });
 

@@ -40,7 +40,7 @@ export async function startProjector(deps: ProjectorDeps) {
       for (const p of projected) {
         nc.publish(subjects.projected(p.taskId), JSON.stringify(p));
       }
-      if (batch.length > 0) log.debug({ events: batch.length, tasks: projected.length }, "projected");
+      if (batch.length > 0) log.debug({ events: batch.length, versions: projected.length }, "projected");
     },
   });
 }

@@ -9,7 +9,10 @@ export function fakeProvider(opts: { latencyMs: number }): LlmProvider {
     name: "fake",
     async generate(req: GenerateRequest): Promise<GenerateResult> {
       const output = fakeOutput(req.prompt);
-      const pieces = output.match(/.{1,24}/gs) ?? [output];
+      const size = Math.max(1, Math.ceil(output.length / PIECES));
+      const pieces = Array.from({ length: Math.ceil(output.length / size) }, (_, i) =>
+        output.slice(i * size, (i + 1) * size),
+      );
       const pause = opts.latencyMs / pieces.length;
       let sent = "";
       for (const piece of pieces) {
@@ -31,6 +34,9 @@ export function fakeProvider(opts: { latencyMs: number }): LlmProvider {
     },
   };
 }
+
+/** The reply is streamed in this many pieces, spread over the latency. */
+const PIECES = 8;
 
 export function fakeOutput(prompt: string): string {
   return `Fake reply to: ${prompt}`;

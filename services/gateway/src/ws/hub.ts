@@ -1,0 +1,34 @@
+import type { TaskState } from "@taskjet/events";
+import type { FastifyBaseLogger } from "fastify";
+import type { GatewayDeps } from "../deps.ts";
+import type { Session } from "./session.ts";
+
+type ProjectedNotice = { taskId: string; seq: number; state: TaskState };
+
+/**
+ * One per gateway: hears the projector's `projected.tasks.<id>` notices — each a version of a task the read
+ * model has just committed — and pushes it to the sessions that follow that task. No database read: the
+ * notice carries the state, so a burst of changes costs the gateway nothing but the sends.
+ */
+export function createHub(deps: GatewayDeps, log: FastifyBaseLogger) {
+  const sessions = new Set<Session>();
+  const sub = deps.nc.subscribe(deps.subjects.allProjected, {
+    callback: (_err, msg) => {
+      if (sessions.size === 0) return;
+      let notice: ProjectedNotice;
+      try {
+        notice = msg.json<ProjectedNotice>();
+      } catch (err) {
+        log.warn({ err, subject: msg.subject }, "unreadable projected notice");
+        return;
+      }
+      for (const s of sessions) if (s.wants(notice.taskId, notice.state.tenant)) s.pushTask(notice.state, notice.seq);
+    },
+  });
+  return {
+    add: (s: Session) => sessions.add(s),
+    remove: (s: Session) => sessions.delete(s),
+    close: () => sub.unsubscribe(),
+  };
+}
+export type Hub = ReturnType<typeof createHub>;

@@ -1,0 +1,25 @@
+import { z } from "zod";
+import type { TaskResource } from "../api-schemas.ts";
+
+const TaskIds = z.array(z.uuid()).min(1).max(1000);
+
+/** What a client may send on /ws. */
+export const ClientMessage = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("subscribe"),
+    taskIds: TaskIds.optional(),
+    all: z.literal(true).optional(),
+    /** Resuming: with `all`, only tasks changed after this time are sent as the snapshot. */
+    since: z.iso.datetime({ offset: true }).optional(),
+  }),
+  z.strictObject({ type: z.literal("unsubscribe"), taskIds: TaskIds.optional(), all: z.literal(true).optional() }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export type OutputDelta = { taskId: string; gen: number; attempt: number; index: number; text: string };
+
+export type ServerMessage =
+  | { type: "task"; task: TaskResource }
+  | ({ type: "delta" } & OutputDelta)
+  | { type: "subscribed"; taskIds: string[]; all: boolean }
+  | { type: "error"; error: { code: string; message: string; details?: unknown } };

@@ -1,0 +1,95 @@
+import { isTerminal, type TaskState } from "@taskjet/events";
+import type { FastifyBaseLogger } from "fastify";
+import type { WebSocket } from "ws";
+import { toResource } from "../task-view.ts";
+import type { OutputDelta, ServerMessage } from "./protocol.ts";
+
+/** Close code for a client that does not read fast enough: its buffer passed the limit. */
+export const CLOSE_SLOW_CONSUMER = 1013;
+/** How long output is still followed after a task finished, for deltas still in flight. */
+const OUTPUT_TAIL_MS = 5000;
+
+type Follower = { stop(): Promise<void> };
+
+/**
+ * One WebSocket client: what it follows, the sequence it has seen per task (a push never goes backwards or
+ * repeats), output followers, and a bounded send buffer — a slow client is closed, never waited for.
+ */
+export function createSession(opts: {
+  socket: WebSocket;
+  tenant: string;
+  maxBufferedBytes: number;
+  log: FastifyBaseLogger;
+  follow: (taskId: string, onDelta: (d: OutputDelta) => void) => Promise<Follower>;
+}) {
+  const { socket, tenant, log } = opts;
+  const taskIds = new Set<string>();
+  let all = false;
+  const seen = new Map<string, number>();
+  const followers = new Map<string, Promise<Follower>>();
+  let closed = false;
+
+  function send(message: ServerMessage) {
+    if (closed) return;
+    if (socket.bufferedAmount > opts.maxBufferedBytes) {
+      log.warn({ tenant, buffered: socket.bufferedAmount }, "closing a slow WebSocket client");
+      socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: send buffer full");
+      void close();
+      return;
+    }
+    socket.send(JSON.stringify(message));
+  }
+
+  function stopFollowing(taskId: string) {
+    const f = followers.get(taskId);
+    followers.delete(taskId);
+    void f?.then((x) => x.stop()).catch(() => undefined);
+  }
+
+  async function close() {
+    if (closed) return;
+    closed = true;
+    for (const id of [...followers.keys()]) stopFollowing(id);
+  }
+
+  return {
+    tenant,
+    get all() {
+      return all;
+    },
+    wants(taskId: string, taskTenant: string) {
+      return !closed && (taskIds.has(taskId) || (all && taskTenant === tenant));
+    },
+    subscribe(ids: string[], everything: boolean) {
+      for (const id of ids) taskIds.add(id);
+      if (everything) all = true;
+    },
+    unsubscribe(ids: string[], everything: boolean) {
+      for (const id of ids) {
+        taskIds.delete(id);
+        stopFollowing(id);
+      }
+      if (everything) all = false;
+    },
+    /** Sends a task unless this client already has that version or a newer one. */
+    pushTask(state: TaskState, seq: number) {
+      if (state.tenant !== tenant) return;
+      const last = seen.get(state.id) ?? -1;
+      if (seq <= last && seq !== 0) return;
+      seen.set(state.id, seq);
+      send({ type: "task", task: toResource(state) });
+      if (taskIds.has(state.id) && !followers.has(state.id)) {
+        followers.set(
+          state.id,
+          opts.follow(state.id, (d) => send({ type: "delta", ...d })),
+        );
+      }
+      if (isTerminal(state.status) && followers.has(state.id)) {
+        setTimeout(() => stopFollowing(state.id), OUTPUT_TAIL_MS).unref();
+      }
+    },
+    send,
+    close,
+  };
+}
+export type Session = ReturnType<typeof createSession>;

@@ -1,0 +1,50 @@
+import { fakeProvider, listenForCancellations, startExecutor } from "@taskjet/executor";
+import { buildApp } from "@taskjet/gateway";
+import { migrate, startProjector } from "@taskjet/projector";
+import { startScheduler } from "@taskjet/scheduler";
+import type { TestContext } from "@taskjet/testkit";
+
+/** All four services in this process against one test namespace, gateways on real ports. */
+export async function startSystem(ctx: TestContext, opts: { llmLatencyMs?: number } = {}) {
+  const now = () => new Date();
+  const stops: (() => Promise<unknown>)[] = [];
+  await migrate(ctx.db, ctx.names, ctx.log);
+  const projector = await startProjector({ ...ctx, maxBatch: 500, ackWaitMs: 5000 });
+  const schedulers = await startScheduler({ ...ctx, now }, { ackWaitMs: 5000, config: ctx.config });
+  const cancellations = listenForCancellations(ctx.nc, ctx.subjects);
+  const llm = fakeProvider({ latencyMs: opts.llmLatencyMs ?? 20 });
+  const executor = await startExecutor(
+    { ...ctx, llm, cancellations, executorId: "e2e", now, random: Math.random },
+    { concurrency: 64, ackWaitMs: 5000 },
+  );
+  stops.push(
+    () => executor.stop(1000),
+    () => Promise.all(schedulers.map((s) => s.stop(1000))),
+    () => projector.stop(),
+    async () => cancellations.close(),
+  );
+
+  /** Another gateway instance (each serves its own sockets); returns its base URL. */
+  async function addGateway(config = ctx.config) {
+    const app = await buildApp({ ...ctx, config, now });
+    stops.unshift(() => app.close());
+    return app.listen({ host: "127.0.0.1", port: 0 });
+  }
+  const baseUrl = await addGateway();
+  return {
+    baseUrl,
+    addGateway,
+    async stop() {
+      for (const stop of stops) await stop();
+    },
+  };
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as { id: string; status: string; [k: string]: unknown } };
+}
