@@ -29,6 +29,7 @@ const Env = z.object({
   STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   OUTPUT_MAX_AGE_SECONDS: seconds.positive().default(3600),
   PROJECTOR_BATCH: z.coerce.number().int().positive().max(10_000).default(1000),
+  PROJECTOR_LEASE_SECONDS: seconds.positive().default(10),
   WS_MAX_BUFFERED_BYTES: z.coerce
     .number()
     .int()

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { namesFor } from "@taskjet/events";
 import {
   connectNats,
@@ -7,9 +8,11 @@ import {
   ensureStream,
   loadConfig,
   onShutdown,
+  openBucket,
   runMain,
   tasksStreamConfig,
 } from "@taskjet/runtime";
+import { projectorLease } from "./lease.ts";
 import { migrate } from "./migrate.ts";
 import { startProjector } from "./projector.ts";
 
@@ -23,7 +26,26 @@ runMain(log, async () => {
   await migrate(db, names, log);
   const { nc, js, jsm } = await connectNats(config, log, "taskjet-projector");
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
-  const projector = await startProjector({
+
+  const ttlMs = config.PROJECTOR_LEASE_SECONDS * 1000;
+  const lease = projectorLease(await openBucket(js, names, "leases", config), `${hostname()}-${process.pid}`, {
+    ttlMs,
+    log,
+  });
+  const stopping = new AbortController();
+  let projector: Awaited<ReturnType<typeof startProjector>> | null = null;
+  let renewal: NodeJS.Timeout | undefined;
+  onShutdown(log, async () => {
+    stopping.abort();
+    clearInterval(renewal);
+    await projector?.stop();
+    await lease.release();
+    await nc.drain();
+    await db.destroy();
+  });
+
+  if (!(await lease.acquire(stopping.signal, ttlMs / 5))) return;
+  projector = await startProjector({
     nc,
     js,
     jsm,
@@ -34,9 +56,15 @@ runMain(log, async () => {
     ackWaitMs: config.ACK_WAIT_SECONDS * 1000,
   });
   log.info({ stream: names.stream, schema: names.schema }, "projector running");
-  onShutdown(log, async () => {
-    await projector.stop();
-    await nc.drain();
-    await db.destroy();
-  });
+  renewal = setInterval(() => {
+    lease.renew().then(
+      (held) => {
+        if (held) return;
+        // Another projector holds the lease now: stop writing at once and let the supervisor restart us.
+        log.error("lost the projector lease; exiting");
+        process.exit(1);
+      },
+      (err: unknown) => log.warn({ err }, "lease renewal failed; retrying"),
+    );
+  }, ttlMs / 3);
 });

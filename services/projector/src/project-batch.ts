@@ -1,6 +1,14 @@
 import { evolve, type TaskState } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
 import { CHECKPOINT_NAME, type Db, rowToState, type StoredEvent, stateToRow } from "@taskjet/runtime";
+import { sql } from "kysely";
+
+const LOCK_PREFIX = "taskjet-projector:";
+
+/** The advisory lock key a projector batch in `schema` holds (Postgres' hashtext of the same text). */
+export function projectorLockKey(schema: string) {
+  return sql<number>`hashtext(${LOCK_PREFIX + schema})`;
+}
 
 /** One version of a task the batch wrote, in stream order: what the gateways push to WebSocket clients. */
 export type Projected = { taskId: string; seq: number; state: TaskState };
@@ -15,6 +23,8 @@ export async function projectBatch(db: Db, batch: readonly StoredEvent[], log: L
   if (batch.length === 0) return [];
   const ids = [...new Set(batch.map((b) => b.event.taskId))];
   return db.transaction().execute(async (trx) => {
+    // Held for the transaction: a rebuild takes the same lock to swap schemas between two batches.
+    await sql`select pg_advisory_xact_lock(hashtext(${LOCK_PREFIX} || current_schema()))`.execute(trx);
     const rows = await trx.selectFrom("tasks").selectAll().where("id", "in", ids).execute();
     const current = new Map<string, { state: TaskState; seq: number }>(
       rows.map((r) => [r.id, { state: rowToState(r), seq: Number(r.seq) }]),

@@ -1,0 +1,20 @@
+// `npm run rebuild`: replays the TASKS stream into a fresh read model and switches the gateways over to it.
+import { namesFor } from "@taskjet/events";
+import { connectNats, createDb, createLogger, loadConfig, runMain } from "@taskjet/runtime";
+import { rebuildReadModel } from "./rebuild.ts";
+
+const config = loadConfig();
+const log = createLogger("rebuild", config);
+
+runMain(log, async () => {
+  const names = namesFor(config.TASKJET_NAMESPACE);
+  const { nc, js } = await connectNats(config, log, "taskjet-rebuild");
+  const live = createDb(config, names, 2);
+  const result = await rebuildReadModel({ js, live, names, config, log, maxBatch: config.PROJECTOR_BATCH });
+  log.info(
+    { ...result, eventsPerSecond: Math.round(result.events / result.seconds) },
+    `done; the previous rows are kept in schema ${result.retiredSchema} (drop it when satisfied)`,
+  );
+  await live.destroy();
+  await nc.drain();
+});
