@@ -30,6 +30,8 @@ const Env = z.object({
   OUTPUT_MAX_AGE_SECONDS: seconds.positive().default(3600),
   PROJECTOR_BATCH: z.coerce.number().int().positive().max(10_000).default(1000),
   PROJECTOR_LEASE_SECONDS: seconds.positive().default(10),
+  // Short: after a failover, what the dead projector had in flight comes back only after this.
+  PROJECTOR_ACK_WAIT_SECONDS: seconds.positive().default(5),
   WS_MAX_BUFFERED_BYTES: z.coerce
     .number()
     .int()

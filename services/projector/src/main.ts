@@ -53,7 +53,7 @@ runMain(log, async () => {
     names,
     log,
     maxBatch: config.PROJECTOR_BATCH,
-    ackWaitMs: config.ACK_WAIT_SECONDS * 1000,
+    ackWaitMs: config.PROJECTOR_ACK_WAIT_SECONDS * 1000,
   });
   log.info({ stream: names.stream, schema: names.schema }, "projector running");
   renewal = setInterval(() => {
