@@ -33,9 +33,9 @@ export function msgIdOf(event: TaskEvent): string {
     case "TaskFailed":
       return `${id}:failed:${event.gen}`;
     case "TaskStarted":
-      return `${id}:started:${event.gen}:${event.attempt}`;
+      return `${id}:started:${event.gen}:${event.attempt}:${event.delivery}`;
     case "TaskAttemptFailed":
-      return `${id}:attempt-failed:${event.gen}:${event.attempt}`;
+      return `${id}:attempt-failed:${event.gen}:${event.attempt}:${event.delivery}`;
     default:
       return assertNever(event);
   }

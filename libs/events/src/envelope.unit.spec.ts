@@ -27,7 +27,11 @@ describe("envelope", () => {
   it("message ids are deterministic and tell apart generations and attempts", () => {
     expect(msgIdOf(ev.submitted())).toBe(`${TASK_ID}:submitted`);
     expect(msgIdOf(ev.queued({ gen: 2 }))).toBe(`${TASK_ID}:queued:2`);
-    expect(msgIdOf(ev.started({ gen: 1, attempt: 3 }))).toBe(`${TASK_ID}:started:1:3`);
+    expect(msgIdOf(ev.started({ gen: 1, attempt: 3, delivery: 4 }))).toBe(`${TASK_ID}:started:1:3:4`);
+    // a rate-limited try keeps its attempt number; its delivery tells it apart
+    expect(msgIdOf(ev.attemptFailed({ attempt: 1, delivery: 2 }))).not.toBe(
+      msgIdOf(ev.attemptFailed({ attempt: 1, delivery: 1 })),
+    );
     const ids = all.map(msgIdOf);
     expect(new Set(ids).size).toBe(ids.length);
     expect(msgIdOf(ev.started({ attempt: 2 }))).not.toBe(msgIdOf(ev.started({ attempt: 3 })));

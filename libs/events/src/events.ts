@@ -71,18 +71,25 @@ export const TaskQueued = Base.extend({
   /** Attempts used by earlier generations, so numbering continues after a manual retry. */
   attemptsBefore: z.number().int().nonnegative(),
 });
+/** Which delivery of the TaskQueued message this was: every try, counted or not, has its own. */
+const delivery = z.number().int().positive();
+
 export const TaskStarted = Base.extend({
   type: z.literal("TaskStarted"),
   gen: z.number().int().positive(),
   attempt: z.number().int().positive(),
+  delivery,
   executorId: z.string(),
 });
 export const TaskAttemptFailed = Base.extend({
   type: z.literal("TaskAttemptFailed"),
   gen: z.number().int().positive(),
   attempt: z.number().int().positive(),
+  delivery,
   error: TaskError,
   retryable: z.boolean(),
+  /** False for a wait the provider imposed (a rate limit): the next try keeps the same attempt number. */
+  countsAsAttempt: z.boolean(),
   retryAt: z.iso.datetime({ offset: true }).nullable(),
   /** What the attempt produced before it stopped (a cancelled call keeps its partial output). */
   output: z.string().nullable(),

@@ -28,7 +28,15 @@ beforeAll(async () => {
   ctx = await createTestContext("executor");
   cancellations = listenForCancellations(ctx.nc, ctx.subjects);
   running = await startExecutor(
-    { ...ctx, llm, cancellations, executorId: "ex-test", now: () => new Date(), random: () => 0 },
+    {
+      ...ctx,
+      llm,
+      cancellations,
+      executorId: "ex-test",
+      now: () => new Date(),
+      random: () => 0,
+      rateLimitBudgetMs: 60_000,
+    },
     { concurrency: 16, ackWaitMs: 5000 },
   );
 });

@@ -29,7 +29,12 @@ runMain(log, async () => {
   const cancellations = listenForCancellations(nc, subjects);
   const executorId = config.EXECUTOR_ID ?? `${hostname()}-${process.pid}`;
   const running = await startExecutor(
-    { js, jsm, names, subjects, llm, cancellations, log, executorId, now: () => new Date(), random: Math.random },
+    {
+      ...{ js, jsm, names, subjects, llm, cancellations, log, executorId },
+      now: () => new Date(),
+      random: Math.random,
+      rateLimitBudgetMs: config.RATE_LIMIT_MAX_WAIT_SECONDS * 1000,
+    },
     { concurrency: config.EXECUTOR_CONCURRENCY, ackWaitMs: config.ACK_WAIT_SECONDS * 1000 },
   );
   log.info({ executorId, concurrency: config.EXECUTOR_CONCURRENCY }, "executor running");

@@ -2,9 +2,10 @@ import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { EventOf, Names, Subjects } from "@taskjet/events";
 import { ACK, type Delivery, type Logger, lastEvent, publishEvent, type Verdict } from "@taskjet/runtime";
 import type { Cancellations } from "./cancellations.ts";
-import { classifyFailure, retryDelayMs } from "./classify.ts";
+import { type Classified, classifyFailure } from "./classify.ts";
 import { outputPublisher } from "./output-publisher.ts";
 import { type LlmProvider, ProviderError } from "./providers/provider.ts";
+import { afterFailure, attemptNumber } from "./retry-policy.ts";
 
 export type ExecutorDeps = {
   js: JetStreamClient;
@@ -17,38 +18,48 @@ export type ExecutorDeps = {
   executorId: string;
   now: () => Date;
   random: () => number;
+  /** How long a task may wait out rate limits before those waits count as attempts. */
+  rateLimitBudgetMs: number;
 };
 
 /**
- * Runs one attempt of a queued task. The attempt number is the delivery count (continued from earlier
- * generations); a retryable failure is a `nak(delay)` so JetStream redelivers it, the last one a TaskFailed
- * and a `term()`.
+ * Runs one try of a queued task. Retries are JetStream redeliveries: a retryable failure is a TaskAttemptFailed
+ * and a `nak(delay)`; the last one a TaskFailed and a `term()`. A cancellation aborts the call; what it had
+ * produced is kept in the TaskAttemptFailed, and nothing that would undo the cancel is published.
  */
 export function onTaskQueued(deps: ExecutorDeps) {
   const { js, jsm, names, subjects, llm, cancellations, log, executorId, now } = deps;
   const iso = () => now().toISOString();
+  const last = <T extends "TaskCancelled" | "TaskCompleted" | "TaskAttemptFailed">(taskId: string, type: T) =>
+    lastEvent(jsm, names, subjects, taskId, type);
 
   return async ({ event, deliveryCount, signal }: Delivery): Promise<Verdict> => {
     if (event.type !== "TaskQueued") return ACK;
     const { taskId, gen } = event;
-    const attempt = event.attemptsBefore + deliveryCount;
+    // Registered before the look at the stream, so a cancel landing in between still aborts the call.
     const cancel = cancellations.register(taskId);
     try {
-      const [cancelled, completed] = await Promise.all([
-        lastEvent(jsm, names, subjects, taskId, "TaskCancelled"),
-        lastEvent(jsm, names, subjects, taskId, "TaskCompleted"),
+      const [cancelled, completed, lastFailure] = await Promise.all([
+        last(taskId, "TaskCancelled"),
+        last(taskId, "TaskCompleted"),
+        deliveryCount > 1 ? last(taskId, "TaskAttemptFailed") : null,
       ]);
       if (cancelled || completed) {
         log.info({ taskId, cancelled: !!cancelled, completed: !!completed }, "already finished; skipped");
         return ACK;
       }
-      await publishEvent(js, subjects, { type: "TaskStarted", v: 1, taskId, at: iso(), gen, attempt, executorId });
+      const attempt = attemptNumber(event, lastFailure?.event ?? null);
+      const ref = { taskId, gen, attempt, delivery: deliveryCount };
+      await publishEvent(js, subjects, { type: "TaskStarted", v: 1, at: iso(), ...ref, executorId });
       const started = Date.now();
       const timeout = AbortSignal.timeout(event.timeoutMs);
-      const callSignal = AbortSignal.any([cancel.signal, timeout, signal]);
       const output = outputPublisher(js, subjects, { taskId, gen, attempt });
       try {
-        const result = await llm.generate({ ...event.input, signal: callSignal, onText: output.write });
+        const result = await llm.generate({
+          ...event.input,
+          signal: AbortSignal.any([cancel.signal, timeout, signal]),
+          onText: output.write,
+        });
         await output.close();
         await publishEvent(js, subjects, {
           type: "TaskCompleted",
@@ -67,13 +78,20 @@ export function onTaskQueued(deps: ExecutorDeps) {
         return ACK;
       } catch (err) {
         await output.close();
+        if (signal.aborted && !cancel.signal.aborted) return { nak: 0 }; // shutting down: another executor takes it
         const failure =
           err instanceof ProviderError ? err : new ProviderError(String(err), { kind: "connection", cause: err });
-        if (signal.aborted && !cancel.signal.aborted) return { nak: 0 }; // shutting down: hand it to another executor
-        return await failed(event, attempt, failure, {
-          cancelled: cancel.signal.aborted,
-          timedOut: timeout.aborted,
-        });
+        const classified: Classified = cancel.signal.aborted
+          ? { code: "cancelled", message: "cancelled during the call", retryable: false, retryAfterMs: null }
+          : timeout.aborted
+            ? {
+                code: "timeout",
+                message: `no answer within ${event.timeoutMs} ms`,
+                retryable: true,
+                retryAfterMs: null,
+              }
+            : classifyFailure(failure, now());
+        return await failed(event, ref, failure, classified);
       }
     } finally {
       cancellations.release(taskId);
@@ -81,44 +99,43 @@ export function onTaskQueued(deps: ExecutorDeps) {
   };
 
   async function failed(
-    event: EventOf<"TaskQueued">,
-    attempt: number,
+    queued: EventOf<"TaskQueued">,
+    ref: { taskId: string; gen: number; attempt: number; delivery: number },
     failure: ProviderError,
-    why: { cancelled: boolean; timedOut: boolean },
+    c: Classified,
   ): Promise<Verdict> {
-    const { taskId, gen } = event;
-    const c = why.cancelled
-      ? { code: "cancelled", message: "cancelled during the call", retryable: false, retryAfterMs: null }
-      : why.timedOut
-        ? { code: "timeout", message: `no answer within ${event.timeoutMs} ms`, retryable: true, retryAfterMs: null }
-        : classifyFailure(failure, now());
-    const attemptsInGen = attempt - event.attemptsBefore;
-    const willRetry = c.retryable && attemptsInGen < event.maxAttempts;
-    const delay = willRetry ? retryDelayMs(attemptsInGen, c.retryAfterMs, deps.random) : null;
+    const next = afterFailure({
+      failure: c,
+      attempt: ref.attempt,
+      queued,
+      now: now(),
+      random: deps.random,
+      rateLimitBudgetMs: deps.rateLimitBudgetMs,
+    });
+    const error = { code: c.code, message: c.message };
     await publishEvent(js, subjects, {
       type: "TaskAttemptFailed",
       v: 1,
-      taskId,
       at: iso(),
-      gen,
-      attempt,
-      error: { code: c.code, message: c.message },
-      retryable: willRetry,
-      retryAt: delay === null ? null : new Date(now().getTime() + delay).toISOString(),
+      ...ref,
+      error,
+      retryable: next.retryInMs !== null,
+      countsAsAttempt: next.countsAsAttempt,
+      retryAt: next.retryInMs === null ? null : new Date(now().getTime() + next.retryInMs).toISOString(),
       output: failure.partialOutput || null,
       usage: failure.usage,
     });
-    log.warn({ taskId, attempt, code: c.code, retryInMs: delay }, "attempt failed");
-    if (why.cancelled) return ACK;
-    if (delay !== null) return { nak: delay };
+    log.warn({ taskId: ref.taskId, attempt: ref.attempt, code: c.code, retryInMs: next.retryInMs }, "attempt failed");
+    if (c.code === "cancelled") return ACK;
+    if (next.retryInMs !== null) return { nak: next.retryInMs };
     await publishEvent(js, subjects, {
       type: "TaskFailed",
       v: 1,
-      taskId,
+      taskId: ref.taskId,
       at: iso(),
-      gen,
-      attempts: attempt,
-      error: { code: c.code, message: c.message },
+      gen: ref.gen,
+      attempts: ref.attempt,
+      error,
     });
     return { term: `failed: ${c.code}` };
   }

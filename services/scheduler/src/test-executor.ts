@@ -15,7 +15,9 @@ export function runTestExecutor(nc: NatsConnection, js: JetStreamClient, subject
       const { taskId, gen, input, attemptsBefore } = d.event;
       const attempt = attemptsBefore + 1;
       const at = new Date().toISOString();
-      const events: TaskEvent[] = [{ type: "TaskStarted", v: 1, taskId, at, gen, attempt, executorId: "test" }];
+      const events: TaskEvent[] = [
+        { type: "TaskStarted", v: 1, taskId, at, gen, attempt, delivery: 1, executorId: "test" },
+      ];
       events.push(
         input.prompt.includes("FAIL")
           ? {
