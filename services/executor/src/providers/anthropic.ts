@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { type GenerateRequest, type GenerateResult, type LlmProvider, ProviderError } from "./provider.ts";
+import type { GenerateRequest, GenerateResult, LlmProvider } from "./provider.ts";
+import { toProviderError } from "./sdk-errors.ts";
 
 /**
  * Claude through the official SDK, streaming. The SDK's own retries are off: a retry here is a JetStream
@@ -47,39 +48,8 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
           usage: { inputTokens: final.usage.input_tokens, outputTokens: final.usage.output_tokens },
         };
       } catch (err) {
-        const failure = toProviderError(err, req.signal);
-        failure.partialOutput = text;
-        failure.usage = usage;
-        throw failure;
+        throw toProviderError(err, Anthropic, req.signal, { output: text, usage });
       }
     },
   };
-}
-
-function toProviderError(err: unknown, signal: AbortSignal): ProviderError {
-  if (signal.aborted || err instanceof Anthropic.APIUserAbortError) {
-    return new ProviderError("request aborted", { kind: "aborted", cause: err });
-  }
-  if (err instanceof Anthropic.APIConnectionTimeoutError) {
-    return new ProviderError(err.message, { kind: "timeout", cause: err });
-  }
-  if (err instanceof Anthropic.APIConnectionError) {
-    return new ProviderError(err.message, { kind: "connection", cause: err });
-  }
-  if (err instanceof Anthropic.APIError) {
-    const headers: Record<string, string> = {};
-    err.headers?.forEach((v: string, k: string) => {
-      headers[k] = v;
-    });
-    return new ProviderError(err.apiMessage ?? err.message, {
-      kind: "http",
-      status: err.status ?? null,
-      type: err.type ?? null,
-      headers,
-      cause: err,
-    });
-  }
-  // An error in the middle of an SSE stream (e.g. an `overloaded_error` event) or a dropped connection.
-  const message = err instanceof Error ? err.message : String(err);
-  return new ProviderError(message, { kind: "connection", cause: err });
 }

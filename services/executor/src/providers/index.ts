@@ -1,6 +1,7 @@
 import type { Config } from "@taskjet/runtime";
 import { anthropicProvider } from "./anthropic.ts";
 import { fakeProvider } from "./fake.ts";
+import { openaiProvider } from "./openai.ts";
 import type { LlmProvider } from "./provider.ts";
 
 export function providerFromConfig(config: Config): LlmProvider {
@@ -10,6 +11,6 @@ export function providerFromConfig(config: Config): LlmProvider {
     case "fake":
       return fakeProvider({ latencyMs: config.FAKE_LLM_LATENCY_MS });
     case "openai":
-      throw new Error("LLM_PROVIDER=openai is not available yet");
+      return openaiProvider({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });
   }
 }
