@@ -1,4 +1,4 @@
 export * from "./context.ts";
-export * from "./fake-anthropic.ts";
+export * from "./fake-llm.ts";
 export * from "./spawn.ts";
 export * from "./wait.ts";

@@ -47,6 +47,8 @@ export function openaiProvider(opts: { apiKey?: string; baseURL?: string }): Llm
           if (chunk.usage)
             usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
         }
+        // The SDK ends the iteration quietly when the request is aborted; a cancelled call must not look finished.
+        req.signal.throwIfAborted();
         return { output: text, model, stopReason, usage };
       } catch (err) {
         throw toProviderError(err, OpenAI, req.signal, { output: text, usage });

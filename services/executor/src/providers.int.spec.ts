@@ -1,83 +1,101 @@
 import { randomUUID } from "node:crypto";
 import { type EventOf, ev, type TaskEvent } from "@taskjet/events";
-import { createTestContext, type Reply, startFakeAnthropic, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, type Reply, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenForCancellations } from "./cancellations.ts";
 import { startExecutor } from "./executor.ts";
 import { anthropicProvider } from "./providers/anthropic.ts";
+import { openaiProvider } from "./providers/openai.ts";
 
-let ctx: TestContext;
-let fake: Awaited<ReturnType<typeof startFakeAnthropic>>;
-let running: Awaited<ReturnType<typeof startExecutor>>;
-let cancellations: ReturnType<typeof listenForCancellations>;
-/** What the fake API answers, per prompt: a list is consumed one reply per request. */
-const script = new Map<string, Reply[]>();
+/** Each provider through its real SDK against the fake server's rendition of its API, through the same rows. */
+const providers = [
+  {
+    name: "anthropic",
+    make: (url: string) => anthropicProvider({ apiKey: "sk-test", baseURL: url }),
+    stopReason: "end_turn",
+    request: { system: "be brief", messages: [{ role: "user" }] },
+  },
+  {
+    name: "openai",
+    make: (url: string) => openaiProvider({ apiKey: "sk-test", baseURL: `${url}/v1` }),
+    stopReason: "stop",
+    request: { messages: [{ role: "system", content: "be brief" }, { role: "user" }] },
+  },
+] as const;
 
-beforeAll(async () => {
-  ctx = await createTestContext("anthropic");
-  fake = await startFakeAnthropic((req) => {
-    const replies = script.get(req.prompt) ?? [];
-    return (replies.length > 1 ? replies.shift() : replies[0]) ?? { kind: "message", text: "default" };
-  });
-  cancellations = listenForCancellations(ctx.nc, ctx.subjects);
-  running = await startExecutor(
-    {
-      ...ctx,
-      llm: anthropicProvider({ apiKey: "sk-test", baseURL: fake.url }),
-      cancellations,
-      executorId: "ex-anthropic",
-      now: () => new Date(),
-      random: () => 0,
-      rateLimitBudgetMs: 60_000,
-    },
-    { concurrency: 32, ackWaitMs: 5000 },
-  );
-});
-afterAll(async () => {
-  await running.stop(1000);
-  cancellations.close();
-  await fake.close();
-  await ctx.cleanup();
-});
+describe.each(providers)("executor × the real $name SDK × the fake LLM server", (provider) => {
+  let ctx: TestContext;
+  let fake: Awaited<ReturnType<typeof startFakeLlm>>;
+  let running: Awaited<ReturnType<typeof startExecutor>>;
+  let cancellations: ReturnType<typeof listenForCancellations>;
+  /** What the fake API answers, per prompt: a list is consumed one reply per request. */
+  const script = new Map<string, Reply[]>();
 
-async function run(
-  replies: Reply[],
-  o: { maxAttempts?: number; timeoutMs?: number; system?: string | null; temperature?: number | null } = {},
-) {
-  const taskId = randomUUID();
-  const prompt = `prompt ${taskId}`;
-  script.set(prompt, replies);
-  await ctx.publish(ev.submitted({ taskId, prompt }));
-  await ctx.publish(
-    ev.queued({
-      taskId,
-      at: new Date().toISOString(),
-      maxAttempts: o.maxAttempts ?? 3,
-      timeoutMs: o.timeoutMs ?? 30_000,
-      input: {
-        prompt,
-        model: "claude-test",
-        maxTokens: 321,
-        system: o.system ?? null,
-        temperature: o.temperature ?? null,
+  beforeAll(async () => {
+    ctx = await createTestContext(`provider-${provider.name}`);
+    fake = await startFakeLlm((req) => {
+      const replies = script.get(req.prompt) ?? [];
+      return (replies.length > 1 ? replies.shift() : replies[0]) ?? { kind: "message", text: "default" };
+    });
+    cancellations = listenForCancellations(ctx.nc, ctx.subjects);
+    running = await startExecutor(
+      {
+        ...ctx,
+        llm: provider.make(fake.url),
+        cancellations,
+        executorId: "ex-anthropic",
+        now: () => new Date(),
+        random: () => 0,
+        rateLimitBudgetMs: 60_000,
       },
-    }),
-  );
-  return { taskId, prompt };
-}
-const untilTerminal = (taskId: string) =>
-  waitFor(
-    async () => {
-      const h = await ctx.history(taskId);
-      return h.some((e) => ["TaskCompleted", "TaskFailed"].includes(e.type)) ? h : undefined;
-    },
-    { timeoutMs: 20_000, what: `terminal event of ${taskId}` },
-  );
-const types = (h: TaskEvent[]) => h.map((e) => e.type).filter((t) => t !== "TaskSubmitted" && t !== "TaskQueued");
-const seenBy = (prompt: string) => fake.requests.filter((r) => r.prompt === prompt);
-const failures = (h: TaskEvent[]) => h.filter((e): e is EventOf<"TaskAttemptFailed"> => e.type === "TaskAttemptFailed");
+      { concurrency: 32, ackWaitMs: 5000 },
+    );
+  });
+  afterAll(async () => {
+    await running.stop(1000);
+    cancellations.close();
+    await fake.close();
+    await ctx.cleanup();
+  });
 
-describe("executor × the real Anthropic SDK × a fake Messages API", () => {
+  async function run(
+    replies: Reply[],
+    o: { maxAttempts?: number; timeoutMs?: number; system?: string | null; temperature?: number | null } = {},
+  ) {
+    const taskId = randomUUID();
+    const prompt = `prompt ${taskId}`;
+    script.set(prompt, replies);
+    await ctx.publish(ev.submitted({ taskId, prompt }));
+    await ctx.publish(
+      ev.queued({
+        taskId,
+        at: new Date().toISOString(),
+        maxAttempts: o.maxAttempts ?? 3,
+        timeoutMs: o.timeoutMs ?? 30_000,
+        input: {
+          prompt,
+          model: "claude-test",
+          maxTokens: 321,
+          system: o.system ?? null,
+          temperature: o.temperature ?? null,
+        },
+      }),
+    );
+    return { taskId, prompt };
+  }
+  const untilTerminal = (taskId: string) =>
+    waitFor(
+      async () => {
+        const h = await ctx.history(taskId);
+        return h.some((e) => ["TaskCompleted", "TaskFailed"].includes(e.type)) ? h : undefined;
+      },
+      { timeoutMs: 20_000, what: `terminal event of ${taskId}` },
+    );
+  const types = (h: TaskEvent[]) => h.map((e) => e.type).filter((t) => t !== "TaskSubmitted" && t !== "TaskQueued");
+  const seenBy = (prompt: string) => fake.requests.filter((r) => r.prompt === prompt);
+  const failures = (h: TaskEvent[]) =>
+    h.filter((e): e is EventOf<"TaskAttemptFailed"> => e.type === "TaskAttemptFailed");
+
   it("streams a reply: request fields, output, usage, stop reason, model", async () => {
     const { taskId, prompt } = await run([{ kind: "message", text: "Queues are lines that wait.", inputTokens: 12 }], {
       system: "be brief",
@@ -88,17 +106,13 @@ describe("executor × the real Anthropic SDK × a fake Messages API", () => {
     expect(h.at(-1)).toMatchObject({
       output: "Queues are lines that wait.",
       model: "claude-test",
-      stopReason: "end_turn",
+      stopReason: provider.stopReason,
       usage: { inputTokens: 12, outputTokens: 5 },
     });
     const [req] = seenBy(prompt);
-    expect(req?.body).toMatchObject({
-      model: "claude-test",
-      max_tokens: 321,
-      system: "be brief",
-      temperature: 0.2,
-      stream: true,
-    });
+    expect(req?.api).toBe(provider.name);
+    expect(req?.body).toMatchObject({ model: "claude-test", max_tokens: 321, temperature: 0.2, stream: true });
+    expect(req?.body).toMatchObject(provider.request);
     expect(`${req?.headers["x-api-key"]} ${req?.headers.authorization}`).toContain("sk-test");
     expect(req?.headers["x-stainless-retry-count"]).toBe("0"); // the SDK's own retries are off
   });
