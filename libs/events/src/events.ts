@@ -71,7 +71,10 @@ export const TaskQueued = Base.extend({
   /** Attempts used by earlier generations, so numbering continues after a manual retry. */
   attemptsBefore: z.number().int().nonnegative(),
 });
-/** Which delivery of the TaskQueued message this was: every try, counted or not, has its own. */
+/**
+ * Which delivery of the TaskQueued message this try was (the work consumer's delivery sequence): every try,
+ * counted or not, has its own, so their message ids differ. An identifier, not a count: it grows, with gaps.
+ */
 const delivery = z.number().int().positive();
 
 export const TaskStarted = Base.extend({

@@ -10,8 +10,12 @@ export type Delivery = {
   event: TaskEvent;
   seq: number;
   subject: string;
-  /** 1 on first delivery; every `nak` (a retry or a timer hold) adds one. */
-  deliveryCount: number;
+  /**
+   * The consumer's sequence for this delivery: unique per delivery, so it tells two tries apart. The server's
+   * delivery count does not, and cannot say whether a message was seen before: NATS 2.9 can hand a message
+   * nak'd after its pull request ended out again with count 1.
+   */
+  deliverySeq: number;
   /** Aborted when the process stops past its grace period: the handler should give up promptly. */
   signal: AbortSignal;
 };
@@ -67,7 +71,7 @@ export function consume(opts: ConsumeOptions): Running {
           event: decoded.event,
           seq: m.seq,
           subject: m.subject,
-          deliveryCount: m.info.deliveryCount,
+          deliverySeq: m.info.deliverySequence,
           signal: abort.signal,
         });
       } catch (err) {
@@ -127,6 +131,9 @@ export function consume(opts: ConsumeOptions): Running {
       const deadline = Date.now() + graceMs;
       while (inFlight.size > 0 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
+      }
+      if (inFlight.size > 0) {
+        log.warn({ handedBack: inFlight.size, graceMs }, "grace period over: handing in-flight messages back");
       }
       for (const abort of inFlight.values()) abort.abort(new Error("shutting down"));
       while (inFlight.size > 0) await new Promise((r) => setTimeout(r, 10));

@@ -33,7 +33,7 @@ export function onTaskQueued(deps: ExecutorDeps) {
   const last = <T extends "TaskCancelled" | "TaskCompleted" | "TaskAttemptFailed">(taskId: string, type: T) =>
     lastEvent(jsm, names, subjects, taskId, type);
 
-  return async ({ event, deliveryCount, signal }: Delivery): Promise<Verdict> => {
+  return async ({ event, deliverySeq, signal }: Delivery): Promise<Verdict> => {
     if (event.type !== "TaskQueued") return ACK;
     const { taskId, gen } = event;
     // Registered before the look at the stream, so a cancel landing in between still aborts the call.
@@ -42,14 +42,15 @@ export function onTaskQueued(deps: ExecutorDeps) {
       const [cancelled, completed, lastFailure] = await Promise.all([
         last(taskId, "TaskCancelled"),
         last(taskId, "TaskCompleted"),
-        deliveryCount > 1 ? last(taskId, "TaskAttemptFailed") : null,
+        // Looked up on every delivery: the delivery count cannot say whether an earlier try failed.
+        last(taskId, "TaskAttemptFailed"),
       ]);
       if (cancelled || completed) {
         log.info({ taskId, cancelled: !!cancelled, completed: !!completed }, "already finished; skipped");
         return ACK;
       }
       const attempt = attemptNumber(event, lastFailure?.event ?? null);
-      const ref = { taskId, gen, attempt, delivery: deliveryCount };
+      const ref = { taskId, gen, attempt, delivery: deliverySeq };
       await publishEvent(js, subjects, { type: "TaskStarted", v: 1, at: iso(), ...ref, executorId });
       const started = Date.now();
       const timeout = AbortSignal.timeout(event.timeoutMs);
@@ -74,7 +75,7 @@ export function onTaskQueued(deps: ExecutorDeps) {
           usage: result.usage,
           durationMs: Date.now() - started,
         });
-        log.info({ taskId, attempt, ms: Date.now() - started }, "completed");
+        log.info({ taskId, attempt, delivery: deliverySeq, ms: Date.now() - started }, "completed");
         return ACK;
       } catch (err) {
         await output.close();

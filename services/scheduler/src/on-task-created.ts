@@ -13,7 +13,7 @@ import { settleChild } from "./settle-child.ts";
 export function onTaskCreated(deps: SchedulerDeps) {
   const { js, jsm, names, subjects, log, now } = deps;
 
-  return async ({ event, deliveryCount }: Delivery): Promise<Verdict> => {
+  return async ({ event }: Delivery): Promise<Verdict> => {
     if (event.type !== "TaskSubmitted" && event.type !== "TaskChained") return ACK;
     const state = evolve(null, event) as TaskState;
     if (await lastEvent(jsm, names, subjects, state.id, "TaskCancelled")) {
@@ -22,7 +22,8 @@ export function onTaskCreated(deps: SchedulerDeps) {
     }
     const waitMs = state.runAt === null ? 0 : Date.parse(state.runAt) - now().getTime();
     if (waitMs > 0) {
-      const announced = deliveryCount > 1 && (await lastEvent(jsm, names, subjects, state.id, "TaskScheduled"));
+      // Looked up on every arrival: the delivery count cannot tell a first arrival from a held one coming back.
+      const announced = await lastEvent(jsm, names, subjects, state.id, "TaskScheduled");
       if (!announced) {
         await publishEvent(js, subjects, {
           type: "TaskScheduled",
