@@ -96,6 +96,33 @@ describe("executor processes", () => {
     expect(ofType(await ctx.history(taskId), "TaskCompleted")).toHaveLength(1);
   });
 
+  it("a generation longer than ack_wait is not redelivered while its executor is alive", async () => {
+    executor("ex-long");
+    executor("ex-idle"); // would take a redelivery, were there one
+    const { taskId, prompt } = await queue([slow, { kind: "message", text: "a second call" }]);
+    const h = await untilCompleted(taskId); // 20 pieces × 250 ms = 5 s, against a 2 s ack_wait
+    expect(ofType(h, "TaskStarted")).toHaveLength(1);
+    expect(ofType(h, "TaskCompleted")[0]?.output).toBe("a long generation in many pieces");
+    expect(seenBy(prompt)).toHaveLength(1);
+  });
+
+  it("a cancel reaches whichever of several executor processes holds the call", async () => {
+    const all = [executor("ex-1"), executor("ex-2"), executor("ex-3")];
+    await Promise.all(all.map((p) => p.ready));
+    const { taskId, prompt } = await queue([slow]);
+    await waitFor(() => seenBy(prompt)[0], { what: "the call to reach the provider" });
+    const cancelledAt = Date.now();
+    await ctx.publish(ev.cancelled({ taskId, at: new Date().toISOString(), reason: "user" }));
+    const closedAt = await waitFor(() => seenBy(prompt)[0]?.closedAt ?? undefined, { what: "the call aborted" });
+    expect(closedAt - cancelledAt).toBeLessThan(100);
+    const h = await waitFor(async () => {
+      const hist = await ctx.history(taskId);
+      return hist.some((e) => e.type === "TaskAttemptFailed") ? hist : undefined;
+    });
+    expect(ofType(h, "TaskAttemptFailed")[0]).toMatchObject({ error: { code: "cancelled" }, retryable: false });
+    expect(ofType(h, "TaskCompleted")).toHaveLength(0);
+  });
+
   it("SIGTERM past the grace period hands the call back at once, not after ack_wait", async () => {
     const leaving = executor("ex-leaving", { SHUTDOWN_GRACE_SECONDS: "0.2", ACK_WAIT_SECONDS: "30" });
     await leaving.ready;
