@@ -1,4 +1,6 @@
 export * from "./context.ts";
 export * from "./fake-llm.ts";
+export * from "./private-nats.ts";
 export * from "./spawn.ts";
+export * from "./stats.ts";
 export * from "./wait.ts";

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@nats-io/transport-node";
 import { ev, type TaskEvent } from "@taskjet/events";
-import { createTestContext, type SpawnedService, spawnService, type TestContext, waitFor } from "@taskjet/testkit";
+import {
+  createTestContext,
+  percentile,
+  type SpawnedService,
+  spawnService,
+  type TestContext,
+  waitFor,
+} from "@taskjet/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runTestExecutor } from "./test-executor.ts";
 
@@ -36,8 +43,6 @@ const countBy = (events: TaskEvent[]) => {
   for (const e of events) n.set(e.taskId, (n.get(e.taskId) ?? 0) + 1);
   return n;
 };
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
 
 describe("scheduler processes", () => {
   it("fires 100 pending timers once each, on time, through a SIGKILL and restart", async () => {
