@@ -11,6 +11,8 @@ COPY services/gateway/package.json services/gateway/
 COPY services/scheduler/package.json services/scheduler/
 COPY services/executor/package.json services/executor/
 COPY services/projector/package.json services/projector/
+# The benchmark is a workspace too; its packages are dev-only, so the image installs none of them.
+COPY bench/package.json bench/
 RUN npm ci --omit=dev --workspaces --include-workspace-root=false --ignore-scripts --no-audit --no-fund
 
 FROM node:24-bookworm-slim

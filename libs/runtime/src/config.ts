@@ -26,6 +26,7 @@ const Env = z.object({
   SHUTDOWN_GRACE_SECONDS: seconds.default(20),
   RATE_LIMIT_MAX_WAIT_SECONDS: seconds.default(900),
   FAKE_LLM_LATENCY_MS: z.coerce.number().int().nonnegative().default(50),
+  FAKE_LLM_REPLY_CHARS: z.coerce.number().int().nonnegative().default(0),
   STREAM_MAX_AGE_SECONDS: seconds.default(0),
   STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   OUTPUT_MAX_AGE_SECONDS: seconds.positive().default(3600),

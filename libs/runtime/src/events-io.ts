@@ -90,3 +90,18 @@ export async function loadTaskFromStream(
   const history = await readHistory(js, jsm, names, subjects, taskId);
   return foldEvents(history.map((h) => h.event));
 }
+
+/** Every event on the stream matching a subject filter (e.g. `subjects.ofType("TaskQueued")`), oldest first. */
+export async function readAllEvents(js: JetStreamClient, names: Names, filter: string): Promise<TaskEvent[]> {
+  const consumer = await js.consumers.get(names.stream, { filter_subjects: filter });
+  const out: TaskEvent[] = [];
+  if ((await consumer.info()).num_pending === 0) return out;
+  const messages = await consumer.consume({ max_messages: 1000 });
+  for await (const m of messages) {
+    const d = decodeEvent(m.data);
+    if (d.ok) out.push(d.event);
+    if (m.info.pending === 0) break;
+  }
+  await messages.close();
+  return out;
+}

@@ -16,7 +16,15 @@ export class DependencyUnavailableError extends Error {
 export async function connectNats(config: Pick<Config, "NATS_URL">, log: Logger, name: string): Promise<Nats> {
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: config.NATS_URL.split(","), name, timeout: 3000, maxReconnectAttempts: -1 });
+    nc = await connect({
+      servers: config.NATS_URL.split(","),
+      name,
+      timeout: 3000,
+      maxReconnectAttempts: -1,
+      // Capturing a stack for every request (each JetStream publish and direct get is one) was the largest
+      // CPU cost per task in the executor and the scheduler (see docs/benchmarks.md).
+      noAsyncTraces: true,
+    });
   } catch (err) {
     throw new DependencyUnavailableError(
       `cannot reach NATS at ${config.NATS_URL} (${(err as Error).message}); start one with JetStream: ` +

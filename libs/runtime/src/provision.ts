@@ -68,6 +68,8 @@ export type WorkConsumer = {
   filterSubject: string;
   ackWaitMs: number;
   maxAckPending?: number;
+  /** `all`: acking a message acks every earlier one (for a consumer that handles the stream in order). */
+  ackPolicy?: "explicit" | "all";
 };
 
 /**
@@ -78,7 +80,7 @@ export function workConsumerConfig(c: WorkConsumer) {
   return {
     durable_name: c.durable,
     filter_subject: c.filterSubject,
-    ack_policy: AckPolicy.Explicit,
+    ack_policy: c.ackPolicy === "all" ? AckPolicy.All : AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(c.ackWaitMs),
     max_deliver: -1,
@@ -109,4 +111,13 @@ function assertKept(what: string, want: object, got: object) {
     const detail = dropped.map(([k, v]) => `${k}: asked ${JSON.stringify(v)}, got ${JSON.stringify(gotRecord[k])}`);
     throw new ProvisioningError(`${what} does not have the settings asked for (${detail.join("; ")})`);
   }
+}
+
+/** Deletes a namespace's streams and KV buckets (tests and benchmarks clean up after themselves). */
+export async function deleteNamespaceStreams(jsm: JetStreamManager, names: Names) {
+  const streams = [names.stream, names.outputStream];
+  for await (const name of jsm.streams.names()) {
+    if (name.startsWith(`KV_${names.kvPrefix}_`)) streams.push(name);
+  }
+  for (const stream of streams) await jsm.streams.delete(stream).catch(() => undefined);
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { decodeEvent, type Names, namesFor, type Subjects, subjectsFor, type TaskEvent } from "@taskjet/events";
+import { type Names, namesFor, type Subjects, subjectsFor, type TaskEvent } from "@taskjet/events";
 import {
   type Config,
   connectNats,
   createDb,
   createLogger,
   type Db,
+  deleteNamespaceStreams,
   ensureDatabase,
   ensureStream,
   type Logger,
@@ -13,6 +14,7 @@ import {
   type Nats,
   outputStreamConfig,
   publishEvent,
+  readAllEvents,
   readHistory,
   tasksStreamConfig,
 } from "@taskjet/runtime";
@@ -77,28 +79,9 @@ export async function createTestContext(label: string, env: Record<string, strin
     async history(taskId) {
       return (await readHistory(nats.js, nats.jsm, names, subjects, taskId)).map((h) => h.event);
     },
-    async readAll(filter) {
-      const consumer = await nats.js.consumers.get(names.stream, { filter_subjects: filter });
-      const info = await consumer.info();
-      const out: TaskEvent[] = [];
-      if (info.num_pending === 0) return out;
-      const messages = await consumer.consume({ max_messages: 1000 });
-      for await (const m of messages) {
-        const d = decodeEvent(m.data);
-        if (d.ok) out.push(d.event);
-        if (m.info.pending === 0) break;
-      }
-      await messages.close();
-      return out;
-    },
+    readAll: (filter) => readAllEvents(nats.js, names, filter),
     async cleanup() {
-      const kvStreams: string[] = [];
-      for await (const name of nats.jsm.streams.names()) {
-        if (name.startsWith(`KV_${names.kvPrefix}_`)) kvStreams.push(name);
-      }
-      for (const stream of [names.stream, names.outputStream, ...kvStreams]) {
-        await nats.jsm.streams.delete(stream).catch(() => undefined);
-      }
+      await deleteNamespaceStreams(nats.jsm, names);
       await sql`drop schema if exists ${sql.id(names.schema)} cascade`.execute(db).catch(() => undefined);
       await db.destroy();
       await nats.nc.close();

@@ -11,7 +11,7 @@ export function outputPublisher(
   js: JetStreamClient,
   subjects: Subjects,
   at: { taskId: string; gen: number; attempt: number },
-  opts = { flushMs: 75, maxChars: 512 },
+  opts = { flushMs: 75, maxChars: 4096 },
 ) {
   let buffer = "";
   let index = 0;

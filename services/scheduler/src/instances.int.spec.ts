@@ -1,16 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@nats-io/transport-node";
 import { ev, type TaskEvent } from "@taskjet/events";
-import {
-  createTestContext,
-  percentile,
-  type SpawnedService,
-  spawnService,
-  type TestContext,
-  waitFor,
-} from "@taskjet/testkit";
+import { createTestContext, type SpawnedService, spawnService, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runTestExecutor } from "./test-executor.ts";
+import { scheduleTimers } from "./timer-drill.ts";
 
 let ctx: TestContext;
 let executor: Subscription;
@@ -47,35 +41,11 @@ const countBy = (events: TaskEvent[]) => {
 describe("scheduler processes", () => {
   it("fires 100 pending timers once each, on time, through a SIGKILL and restart", async () => {
     const first = await startScheduler();
-    const base = Date.now() + 2500;
-    const due = new Map<string, number>();
-    await Promise.all(
-      Array.from({ length: 100 }, async (_, i) => {
-        const taskId = randomUUID();
-        const runAt = base + (i % 10) * 100;
-        due.set(taskId, runAt);
-        await ctx.publish(ev.submitted({ taskId, at: new Date().toISOString(), runAt: new Date(runAt).toISOString() }));
-      }),
-    );
-    await waitFor(async () => (await ctx.readAll(ctx.subjects.ofType("TaskScheduled"))).length === 100, {
-      what: "100 TaskScheduled",
-    });
+    const timers = await scheduleTimers(ctx, 2500);
     first.child.kill("SIGKILL");
     await first.exited;
     await startScheduler();
-    const queued = await waitFor(
-      async () => {
-        const q = (await ctx.readAll(ctx.subjects.ofType("TaskQueued"))).filter((e) => due.has(e.taskId));
-        return q.length >= 100 ? q : undefined;
-      },
-      { what: "100 timers fired", timeoutMs: 20_000 },
-    );
-    expect([...countBy(queued).values()].every((n) => n === 1)).toBe(true);
-    const lateness = queued.map((e) => Date.parse(e.at) - (due.get(e.taskId) as number));
-    expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0); // never early
-    console.info(
-      `timer lateness through a restart (ms): p50 ${percentile(lateness, 0.5)}, p99 ${percentile(lateness, 0.99)}, max ${Math.max(...lateness)}`,
-    );
+    await timers.expectFiredOnce("a scheduler SIGKILL and restart");
   });
 
   it("two schedulers under 1,000 mixed tasks queue each task exactly once", async () => {

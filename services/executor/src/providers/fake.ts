@@ -4,11 +4,11 @@ import { type GenerateRequest, type GenerateResult, type LlmProvider, ProviderEr
  * A deterministic stand-in for a model: echoes the prompt back in a few streamed pieces over `latencyMs`.
  * Lets the whole system run, and be tested, without a key or a network.
  */
-export function fakeProvider(opts: { latencyMs: number }): LlmProvider {
+export function fakeProvider(opts: { latencyMs: number; replyChars?: number }): LlmProvider {
   return {
     name: "fake",
     async generate(req: GenerateRequest): Promise<GenerateResult> {
-      const output = fakeOutput(req.prompt);
+      const output = fakeOutput(req.prompt, opts.replyChars);
       const size = Math.max(1, Math.ceil(output.length / PIECES));
       const pieces = Array.from({ length: Math.ceil(output.length / size) }, (_, i) =>
         output.slice(i * size, (i + 1) * size),
@@ -38,8 +38,9 @@ export function fakeProvider(opts: { latencyMs: number }): LlmProvider {
 /** The reply is streamed in this many pieces, spread over the latency. */
 const PIECES = 8;
 
-export function fakeOutput(prompt: string): string {
-  return `Fake reply to: ${prompt}`;
+/** Echoes the prompt, padded with dots to `minLength` characters (a benchmark's realistic reply size). */
+export function fakeOutput(prompt: string, minLength = 0): string {
+  return `Fake reply to: ${prompt}`.padEnd(minLength, ".");
 }
 
 const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;

@@ -9,7 +9,7 @@ export function providerFromConfig(config: Config): LlmProvider {
     case "anthropic":
       return anthropicProvider({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL });
     case "fake":
-      return fakeProvider({ latencyMs: config.FAKE_LLM_LATENCY_MS });
+      return fakeProvider({ latencyMs: config.FAKE_LLM_LATENCY_MS, replyChars: config.FAKE_LLM_REPLY_CHARS });
     case "openai":
       return openaiProvider({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });
   }

@@ -1,0 +1,191 @@
+// `npm run bench` (add `--quick` for a ~2-minute smoke run): Taskjet beside BullMQ, pg-boss and graphile-worker,
+// the same workloads in one run, interleaved; results to bench/results/<date>.json and docs/benchmarks.md.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { namesFor } from "@taskjet/events";
+import { connectNats, createLogger, deleteNamespaceStreams, loadConfig, readAllEvents } from "@taskjet/runtime";
+import { percentile } from "@taskjet/testkit";
+import pg from "pg";
+import { writeReport } from "./report.ts";
+import { pidsOf, type Usage, type Watched, watchResources } from "./resources.ts";
+import { burst, steady } from "./runs.ts";
+import { machine, versions } from "./setting.ts";
+import type { Driver } from "./systems/driver.ts";
+import { type Peer, startPeer } from "./systems/peers.ts";
+import { BENCH_DATABASE_URL, startTaskjet } from "./systems/taskjet.ts";
+import { inPool } from "./workload.ts";
+
+const root = join(import.meta.dirname, "../..");
+const quick = process.argv.includes("--quick") || process.env.npm_config_quick === "true";
+const plan = quick
+  ? { reps: 1, burstN: 2000, pacedSeconds: 3, scaleN: 2000, scaleConcurrency: 2000, timersN: 1000, timersAhead: [2, 4] }
+  : {
+      reps: 3,
+      burstN: 20_000,
+      pacedSeconds: 10,
+      scaleN: 20_000,
+      scaleConcurrency: 10_000,
+      timersN: 10_000,
+      timersAhead: [5, 10],
+    };
+const IN_FLIGHT = 1000;
+const CONCURRENCY = 1000;
+const TIMEOUT_MS = 10 * 60_000;
+const PEERS: Peer[] = ["bullmq", "pg-boss", "graphile-worker"];
+
+const log = createLogger("bench", loadConfig({ LOG_LEVEL: "info" }));
+const servers: Watched[] = [
+  { label: "nats-server", pids: pidsOf("nats-server") },
+  { label: "postgres", pids: pidsOf("postgres") },
+  { label: "redis-server", pids: pidsOf("redis-server") },
+  { label: "bench (producer)", pids: () => [process.pid] },
+];
+
+export type Run<F> = { figures: F; usage: Record<string, Usage> };
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  quick,
+  plan,
+  machine: machine(),
+  versions: versions(),
+};
+
+/** Runs `what` on `d` while watching the servers' and the system's processes. */
+async function measured<F>(d: Driver, what: () => Promise<F>): Promise<Run<F>> {
+  const watch = watchResources([...servers, ...d.watched]);
+  const figures = await what();
+  return { figures, usage: watch.stop() };
+}
+
+/** Each repetition runs every system once, in turn, so drift on the machine touches them all alike. */
+async function interleaved<F>(drivers: Driver[], run: (d: Driver) => Promise<F>) {
+  const out: Record<string, Run<F>[]> = Object.fromEntries(drivers.map((d) => [d.name, []]));
+  for (let rep = 1; rep <= plan.reps; rep++) {
+    for (const d of drivers) {
+      const r = await measured(d, () => run(d));
+      out[d.name]?.push(r);
+      log.info({ rep, system: d.name, figures: r.figures as object }, "run");
+    }
+  }
+  return out;
+}
+
+async function startAll(label: string, latencyMs: number, jsm: Parameters<typeof startTaskjet>[0]["jsm"]) {
+  const taskjet = await startTaskjet({ latencyMs, concurrency: CONCURRENCY, label, jsm });
+  const peers = [];
+  for (const p of PEERS) peers.push(await startPeer(p, { latencyMs, concurrency: CONCURRENCY, label }));
+  return { taskjet, all: [taskjet, ...peers] };
+}
+
+async function resetDatabase() {
+  const admin = new pg.Client({ connectionString: BENCH_DATABASE_URL.replace(/\/[^/]+$/, "/postgres") });
+  await admin.connect();
+  const name = new URL(BENCH_DATABASE_URL).pathname.slice(1);
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+}
+
+/** `npm run rebuild` against a namespace, as an operator runs it; its last log line has the figures. */
+function rebuild(env: Record<string, string>) {
+  return new Promise<{ events: number; seconds: number; eventsPerSecond: number }>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, "services/projector/src/rebuild-main.ts")], {
+      env: { ...process.env, ...env, LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    child.on("exit", (code) => {
+      const line = out
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { eventsPerSecond?: number; events?: number; seconds?: number })
+        .find((l) => l.eventsPerSecond !== undefined);
+      if (code !== 0 || !line) reject(new Error(`rebuild exited with ${code}: ${out.slice(-500)}`));
+      else
+        resolve({ events: line.events ?? 0, seconds: line.seconds ?? 0, eventsPerSecond: line.eventsPerSecond ?? 0 });
+    });
+  });
+}
+
+async function main() {
+  await resetDatabase();
+  const { nc, js, jsm } = await connectNats(
+    { NATS_URL: process.env.NATS_URL ?? "nats://127.0.0.1:4222" },
+    log,
+    "bench",
+  );
+  const namespaces: string[] = [];
+  const workloads: Record<string, unknown> = {};
+  results.workloads = workloads;
+
+  try {
+    // Burst, no-op provider; then the read model is rebuilt from what it left on the stream.
+    let systems = await startAll("noop", 0, jsm);
+    namespaces.push(systems.taskjet.namespace);
+    workloads.burstNoop = await interleaved(systems.all, (d) => burst(d, plan.burstN, IN_FLIGHT, TIMEOUT_MS));
+    const rebuilds = [];
+    for (let rep = 1; rep <= plan.reps; rep++) {
+      const r = await rebuild(systems.taskjet.env);
+      log.info({ rep, ...r }, "rebuild");
+      rebuilds.push(r);
+    }
+    workloads.rebuild = rebuilds;
+    for (const d of systems.all) await d.close();
+
+    systems = await startAll("slow", 200, jsm);
+    namespaces.push(systems.taskjet.namespace);
+    workloads.burst200 = await interleaved(systems.all, (d) => burst(d, plan.burstN, IN_FLIGHT, TIMEOUT_MS));
+    for (const d of systems.all) await d.close();
+
+    systems = await startAll("paced", 0, jsm);
+    namespaces.push(systems.taskjet.namespace);
+    workloads.paced = await interleaved(systems.all, (d) => steady(d, 200, plan.pacedSeconds, TIMEOUT_MS));
+
+    // Timers: Taskjet's scheduler, on the paced system (no-op provider).
+    const t = systems.taskjet;
+    const names = namesFor(t.namespace);
+    workloads.timers = await interleaved([t], async () => {
+      const due = new Map<string, number>();
+      const [lo, hi] = plan.timersAhead as [number, number];
+      await inPool(plan.timersN, IN_FLIGHT, async (i) => {
+        const runAt = Date.now() + (lo + Math.random() * (hi - lo)) * 1000;
+        due.set(await t.submit(i, { runAt: new Date(runAt).toISOString() }), runAt);
+      });
+      await t.completions([...due.keys()], TIMEOUT_MS);
+      const queued = (await readAllEvents(js, names, `${names.subjectRoot}.*.queued`)).filter((e) => due.has(e.taskId));
+      const late = queued.map((e) => Date.parse(e.at) - (due.get(e.taskId) as number));
+      return {
+        timers: queued.length,
+        early: late.filter((x) => x < 0).length,
+        p50: percentile(late, 0.5),
+        p99: percentile(late, 0.99),
+        max: Math.max(...late),
+      };
+    });
+    for (const d of systems.all) await d.close();
+
+    // Scale: one executor, thousands of slow calls in flight.
+    const scale = await startTaskjet({ latencyMs: 2000, concurrency: plan.scaleConcurrency, label: "scale", jsm });
+    namespaces.push(scale.namespace);
+    workloads.scale = await interleaved([scale], (d) => burst(d, plan.scaleN, IN_FLIGHT, TIMEOUT_MS));
+    await scale.close();
+  } finally {
+    for (const ns of namespaces) await deleteNamespaceStreams(jsm, namesFor(ns));
+    await nc.close();
+  }
+
+  const date = new Date().toISOString().slice(0, 10);
+  mkdirSync(join(root, "bench/results"), { recursive: true });
+  const file = join(root, `bench/results/${date}${quick ? "-quick" : ""}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  log.info({ file }, "results written");
+  if (!quick) writeReport(results, join(root, "docs"));
+  else log.info("quick run: docs/benchmarks.md is written by the full run only");
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,243 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Usage } from "./resources.ts";
+import type { BurstFigures, PacedFigures } from "./runs.ts";
+import { median, round, type Spread, spread } from "./stats.ts";
+
+type Run<F> = { figures: F; usage: Record<string, Usage> };
+type BySystem<F> = Record<string, Run<F>[]>;
+type Results = {
+  date: string;
+  plan: {
+    reps: number;
+    burstN: number;
+    pacedSeconds: number;
+    scaleN: number;
+    scaleConcurrency: number;
+    timersN: number;
+  };
+  machine: Record<string, unknown>;
+  versions: Record<string, string>;
+  workloads: {
+    burstNoop: BySystem<BurstFigures>;
+    burst200: BySystem<BurstFigures>;
+    paced: BySystem<PacedFigures>;
+    timers: BySystem<{ timers: number; early: number; p50: number; p99: number; max: number }>;
+    scale: BySystem<BurstFigures>;
+    rebuild: { events: number; seconds: number; eventsPerSecond: number }[];
+  };
+};
+
+const fmt = (s: Spread, digits = 0) =>
+  s.runs.length > 1
+    ? `${round(s.median, digits).toLocaleString("en")} (${round(s.min, digits).toLocaleString("en")}–${round(s.max, digits).toLocaleString("en")})`
+    : round(s.median, digits).toLocaleString("en");
+const of = <F>(runs: Run<F>[], pick: (f: F) => number) => spread(runs.map((r) => pick(r.figures)));
+const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+const table = (head: string[], rows: (string | number)[][]) =>
+  [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");
+
+function burstTable(w: BySystem<BurstFigures>, ceiling?: number) {
+  const tj = median(w.taskjet?.map((r) => r.figures.throughput) ?? []);
+  return table(
+    ["system", "tasks/s", "submit → completed p50 (ms)", "p99 (ms)", ceiling ? "of ceiling" : "Taskjet ÷ system"],
+    Object.entries(w).map(([name, runs]) => {
+      const tput = of(runs, (f) => f.throughput);
+      return [
+        name,
+        fmt(tput),
+        fmt(of(runs, (f) => f.p50)),
+        fmt(of(runs, (f) => f.p99)),
+        ceiling
+          ? `${round((100 * tput.median) / ceiling, 0)} %`
+          : name === "taskjet"
+            ? "—"
+            : `${round(tj / tput.median, 2)}×`,
+      ];
+    }),
+  );
+}
+
+function pacedTable(w: BySystem<PacedFigures>) {
+  return table(
+    [
+      "system",
+      "submit p50 (ms)",
+      "submit p99 (ms)",
+      "→ completed p50 (ms)",
+      "→ completed p99 (ms)",
+      "GET sees it p50 / p99 (ms)",
+    ],
+    Object.entries(w).map(([name, runs]) => [
+      name,
+      fmt(
+        of(runs, (f) => f.submitP50),
+        2,
+      ),
+      fmt(
+        of(runs, (f) => f.submitP99),
+        2,
+      ),
+      fmt(
+        of(runs, (f) => f.completedP50),
+        1,
+      ),
+      fmt(
+        of(runs, (f) => f.completedP99),
+        1,
+      ),
+      runs[0]?.figures.getP50 === undefined
+        ? "—"
+        : `${fmt(
+            of(runs, (f) => f.getP50 ?? 0),
+            1,
+          )} / ${fmt(
+            of(runs, (f) => f.getP99 ?? 0),
+            1,
+          )}`,
+    ]),
+  );
+}
+
+/** Peak memory (largest over repetitions) and CPU seconds (median) of every process, per system. */
+function usageTable(workloads: [string, BySystem<unknown>][]) {
+  const rows: (string | number)[][] = [];
+  for (const [workload, w] of workloads) {
+    for (const [system, runs] of Object.entries(w)) {
+      const labels = Object.keys(runs[0]?.usage ?? {});
+      const cells = labels.map((label) => {
+        const rss = Math.max(...runs.map((r) => r.usage[label]?.peakRssMb ?? 0));
+        const cpu = median(runs.map((r) => r.usage[label]?.cpuSeconds ?? 0));
+        return `${label} ${rss} MB / ${cpu} s`;
+      });
+      rows.push([workload, system, cells.join("; ")]);
+    }
+  }
+  return table(["workload", "system", "process: peak memory (PSS) / CPU seconds"], rows);
+}
+
+function bars(title: string, unit: string, data: [string, number][], y: number, better: string) {
+  const max = Math.max(...data.map(([, v]) => v), 1);
+  const out = [
+    `<text x="10" y="${y}" font-weight="bold">${title} <tspan font-weight="normal">(${better})</tspan></text>`,
+  ];
+  data.forEach(([name, v], i) => {
+    const top = y + 12 + i * 26;
+    const w = Math.max(1, (v / max) * 420);
+    out.push(
+      `<text x="10" y="${top + 15}">${name}</text>`,
+      `<rect x="140" y="${top}" width="${w.toFixed(1)}" height="20" fill="${name === "taskjet" ? "#2f6fdb" : "#9aa5b1"}"/>`,
+      `<text x="${(146 + w).toFixed(1)}" y="${top + 15}">${v.toLocaleString("en")} ${unit}</text>`,
+    );
+  });
+  return out.join("\n");
+}
+
+function chart(r: Results) {
+  const med = <F>(w: BySystem<F>, pick: (f: F) => number): [string, number][] =>
+    Object.entries(w).map(([n, runs]) => [n, round(median(runs.map((x) => pick(x.figures))), 1)]);
+  const panels = [
+    bars(
+      "Burst, no-op provider: throughput",
+      "tasks/s",
+      med(r.workloads.burstNoop, (f) => f.throughput),
+      20,
+      "higher is better",
+    ),
+    bars(
+      "Burst, 200 ms provider: throughput",
+      "tasks/s",
+      med(r.workloads.burst200, (f) => f.throughput),
+      150,
+      "higher is better",
+    ),
+    bars(
+      "Paced 200/s: submit → completed p99",
+      "ms",
+      med(r.workloads.paced, (f) => f.completedP99),
+      280,
+      "lower is better",
+    ),
+    bars(
+      "Paced 200/s: submit p99",
+      "ms",
+      med(r.workloads.paced, (f) => f.submitP99),
+      410,
+      "lower is better",
+    ),
+  ];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="680" height="540" font-family="sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="white"/>
+${panels.join("\n")}
+</svg>
+`;
+}
+
+/** docs/benchmarks.md and docs/benchmarks.svg from a full run's results; the prose is bench/notes.md. */
+export function writeReport(results: unknown, docsDir: string) {
+  const r = results as Results;
+  const w = r.workloads;
+  const notes = readFileSync(join(import.meta.dirname, "../notes.md"), "utf8");
+  const timers = w.timers.taskjet ?? [];
+  const md = `# Benchmarks
+
+Written by \`npm run bench\` on ${r.date.slice(0, 10)}. Each figure is the median of ${r.plan.reps} interleaved
+repetitions, with the range in brackets. Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB,
+${r.machine.kernel}, Node ${r.machine.node}. Versions: ${Object.entries(r.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join("; ")}.
+
+![burst and paced results](benchmarks.svg)
+
+## Burst, no-op provider
+
+${r.plan.burstN.toLocaleString("en")} tasks, 1,000 submits in flight, one worker with concurrency 1,000; from the first
+submit to the last task completed (Taskjet: in the read model, as its WebSocket push says).
+
+${burstTable(w.burstNoop)}
+
+## Burst, 200 ms provider
+
+The same with a provider that answers after 200 ms: 1,000 in flight on one worker, a ceiling of 5,000 tasks/s.
+
+${burstTable(w.burst200, 5000)}
+
+## Paced, 200 tasks/s for ${r.plan.pacedSeconds} s
+
+Submit is the client's round trip (Taskjet: HTTP \`POST /tasks\`; peers: their client's add/send call).
+Completed is when the subscriber hears of it (Taskjet: WebSocket; peers: as in the bursts); GET polls
+\`GET /tasks/:id\` every 10 ms.
+
+${pacedTable(w.paced)}
+
+## Scale: ${r.plan.scaleConcurrency.toLocaleString("en")} calls in flight on one executor, 2 s provider
+
+${burstTable(w.scale, r.plan.scaleConcurrency / 2)}
+
+Executor peak memory: ${Math.max(...(w.scale.taskjet ?? []).map((x) => x.usage.executor?.peakRssMb ?? 0))} MB.
+
+## Rebuild
+
+\`npm run rebuild\` replaying the burst's stream into a fresh read model:
+${fmt(spread(w.rebuild.map((x) => x.eventsPerSecond)))} events/s over ${w.rebuild[0]?.events.toLocaleString("en")} events
+(${fmt(spread(w.rebuild.map((x) => x.seconds)), 1)} s).
+
+## Timers
+
+${r.plan.timersN.toLocaleString("en")} tasks with \`runAt\` a few seconds ahead; lateness of \`TaskQueued\` after \`runAt\` (ms):
+p50 ${fmt(of(timers, (f) => f.p50))}, p99 ${fmt(of(timers, (f) => f.p99))}, max ${fmt(of(timers, (f) => f.max))};
+early: ${timers.map((t) => t.figures.early).join(", ")}.
+
+## Processes
+
+${usageTable([
+  ["burst no-op", w.burstNoop],
+  ["burst 200 ms", w.burst200],
+  ["paced", w.paced],
+  ["scale", w.scale],
+])}
+
+${notes}`;
+  writeFileSync(join(docsDir, "benchmarks.md"), md);
+  writeFileSync(join(docsDir, "benchmarks.svg"), chart(r));
+}

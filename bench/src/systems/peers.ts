@@ -1,0 +1,131 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { makeWorkerUtils } from "graphile-worker";
+import pg from "pg";
+import PgBoss from "pg-boss";
+import { completionTracker, taskPayload, until } from "../workload.ts";
+import type { Driver } from "./driver.ts";
+import { BENCH_DATABASE_URL, PG_BOSS_SCHEMA, REDIS } from "./peer-config.ts";
+
+export type Peer = "bullmq" | "pg-boss" | "graphile-worker";
+
+/**
+ * A peer as its users run it: this process produces through the peer's client API, one worker process (the
+ * peer's own worker, concurrency as asked) consumes. Completion is what the peer has recorded: BullMQ's
+ * `completed` event, graphile-worker's `job:complete`, pg-boss's `completed_on` column.
+ */
+export async function startPeer(
+  peer: Peer,
+  o: { latencyMs: number; concurrency: number; label: string },
+): Promise<Driver> {
+  const queue = `bench-${o.label}-${Date.now().toString(36)}`;
+  const completed = completionTracker();
+  const worker = fork(
+    join(import.meta.dirname, "../peer-worker.ts"),
+    [peer, queue, String(o.latencyMs), String(o.concurrency)],
+    {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env: { ...process.env, NO_LOG_SUCCESS: "1" }, // graphile-worker logs every job otherwise
+    },
+  );
+  worker.on("message", (m: { done?: [string, number][] }) => {
+    for (const [key, at] of m.done ?? []) completed.record(key, at);
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.once("exit", (code) => reject(new Error(`${peer} worker exited with ${code}`)));
+    worker.on("message", (m: { ready?: boolean }) => m.ready && resolve());
+  });
+  let run = 0;
+  const keyOf = (i: number) => `${run}-${i}`;
+  const base = {
+    name: peer,
+    watched: [{ label: `${peer} worker`, pids: () => (worker.pid ? [worker.pid] : []) }],
+    async completions(keys: string[], timeoutMs: number) {
+      run++;
+      return completed.wait(keys, timeoutMs, `${keys.length} ${peer} jobs completed`);
+    },
+  };
+  const stopWorker = async (w: ChildProcess) => {
+    w.removeAllListeners("exit");
+    w.kill("SIGKILL");
+  };
+
+  switch (peer) {
+    case "bullmq": {
+      const q = new Queue(queue, { connection: REDIS });
+      return {
+        ...base,
+        async submit(i) {
+          const key = keyOf(i);
+          await q.add("llm", { ...taskPayload(i), key });
+          return key;
+        },
+        async close() {
+          await stopWorker(worker);
+          await q.obliterate({ force: true });
+          await q.close();
+        },
+      };
+    }
+    case "graphile-worker": {
+      const utils = await makeWorkerUtils({ connectionString: BENCH_DATABASE_URL });
+      return {
+        ...base,
+        async submit(i) {
+          const key = keyOf(i);
+          await utils.addJob(queue, { ...taskPayload(i), key });
+          return key;
+        },
+        async close() {
+          await stopWorker(worker);
+          await utils.release();
+        },
+      };
+    }
+    case "pg-boss": {
+      const boss = new PgBoss({ connectionString: BENCH_DATABASE_URL, schema: PG_BOSS_SCHEMA });
+      boss.on("error", (err) => console.error(err));
+      await boss.start();
+      await boss.createQueue(queue);
+      const db = new pg.Pool({ connectionString: BENCH_DATABASE_URL, max: 2 });
+      let expected = 0;
+      return {
+        ...base,
+        async submit(i) {
+          const key = keyOf(i);
+          await boss.send(queue, { ...taskPayload(i), key });
+          return key;
+        },
+        async completions(keys, timeoutMs) {
+          const read = async () =>
+            (
+              await db.query<{ key: string; at: number }>(
+                `select data->>'key' as key, extract(epoch from completed_on) * 1000 as at
+                   from ${PG_BOSS_SCHEMA}.job where name = $1 and state = 'completed' and data->>'key' = any($2)`,
+                [queue, keys],
+              )
+            ).rows;
+          expected += keys.length;
+          const count = async () =>
+            Number(
+              (
+                await db.query<{ n: string }>(
+                  `select count(*) as n from ${PG_BOSS_SCHEMA}.job where name = $1 and state = 'completed'`,
+                  [queue],
+                )
+              ).rows[0]?.n,
+            );
+          await until(async () => (await count()) >= expected, timeoutMs, `${keys.length} pg-boss jobs completed`);
+          run++;
+          return new Map((await read()).map((r) => [r.key, Number(r.at)]));
+        },
+        async close() {
+          await stopWorker(worker);
+          await boss.stop({ graceful: false });
+          await db.end();
+        },
+      };
+    }
+  }
+}

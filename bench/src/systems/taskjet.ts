@@ -1,0 +1,109 @@
+import { randomBytes } from "node:crypto";
+import type { JetStreamManager } from "@nats-io/jetstream";
+import { namesFor } from "@taskjet/events";
+import { freePort, type SpawnedService, spawnService } from "@taskjet/testkit";
+import { Pool } from "undici";
+import WebSocket from "ws";
+import { completionTracker, RESULT_CHARS, sleep, taskPayload, until } from "../workload.ts";
+import type { Driver } from "./driver.ts";
+
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/taskjet_bench";
+const SERVICES = ["projector", "scheduler", "executor", "gateway"] as const;
+
+/** The four services as `npm start` runs them, in a namespace of their own, driven over HTTP and WebSocket. */
+export async function startTaskjet(o: {
+  latencyMs: number;
+  concurrency: number;
+  label: string;
+  jsm: JetStreamManager;
+}) {
+  const port = await freePort();
+  const namespace = `bench_${o.label}_${randomBytes(3).toString("hex")}`;
+  const env = {
+    TASKJET_NAMESPACE: namespace,
+    NATS_URL: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+    DATABASE_URL: BENCH_DATABASE_URL,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LLM_PROVIDER: "fake",
+    FAKE_LLM_LATENCY_MS: String(o.latencyMs),
+    FAKE_LLM_REPLY_CHARS: String(RESULT_CHARS),
+    EXECUTOR_CONCURRENCY: String(o.concurrency),
+    WS_MAX_BUFFERED_BYTES: String(512 * 1024 * 1024),
+    LOG_LEVEL: "warn",
+  };
+  const services = new Map<string, SpawnedService>(SERVICES.map((name) => [name, spawnService(name, env)]));
+  const base = `http://127.0.0.1:${port}`;
+  // undici's own client: a fraction of fetch's CPU per request, which shares the machine with the services.
+  const http = new Pool(base, { connections: 1024 });
+  const call = async (method: "GET" | "POST", path: string, body?: unknown) => {
+    const res = await http.request({
+      method,
+      path,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    return { status: res.statusCode, body: (await res.body.json()) as { id: string; status: string } };
+  };
+  // Ready when the gateway answers and every consumer has a pull waiting (the projector pulls once migrated).
+  const stream = namesFor(namespace).stream;
+  const pulling = async () => {
+    const consumers = await o.jsm.consumers
+      .list(stream)
+      .next()
+      .catch(() => []);
+    return consumers.length >= 8 && consumers.every((c) => c.num_waiting > 0);
+  };
+  await until(
+    async () => {
+      for (const [name, s] of services) {
+        if (s.child.exitCode !== null) throw new Error(`${name} exited: ${s.lines.slice(-5).join("\n")}`);
+      }
+      return (await fetch(`${base}/ready`).catch(() => null))?.ok === true && (await pulling());
+    },
+    30_000,
+    "Taskjet ready",
+  );
+
+  // Every status change of the tenant's tasks, pushed after the read model has it.
+  const completed = completionTracker();
+  const ws = new WebSocket(`${base.replace("http", "ws")}/ws`);
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  ws.on("message", (data: Buffer) => {
+    const m = JSON.parse(data.toString()) as { type: string; task?: { id: string; status: string } };
+    if (m.type === "task" && m.task?.status === "completed") completed.record(m.task.id, Date.now());
+  });
+  ws.send(JSON.stringify({ type: "subscribe", all: true }));
+
+  const driver: Driver & { namespace: string; env: Record<string, string>; baseUrl: string } = {
+    name: "taskjet",
+    namespace,
+    env,
+    baseUrl: base,
+    watched: [...services].map(([name, s]) => ({ label: name, pids: () => (s.child.pid ? [s.child.pid] : []) })),
+    async submit(i, extra = {}) {
+      const res = await call("POST", "/tasks", { ...taskPayload(i), ...extra });
+      if (res.status !== 202) throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body.id;
+    },
+    completions: (keys, timeoutMs) => completed.wait(keys, timeoutMs, `${keys.length} tasks completed`),
+    async seenByGet(id) {
+      for (;;) {
+        const res = await call("GET", `/tasks/${id}`);
+        const at = Date.now();
+        if (res.body.status === "completed") return at;
+        await sleep(10);
+      }
+    },
+    async close() {
+      ws.close();
+      await http.close();
+      for (const s of services.values()) s.child.kill("SIGTERM");
+      await Promise.all([...services.values()].map((s) => s.exited));
+    },
+  };
+  return driver;
+}
