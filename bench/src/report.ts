@@ -205,8 +205,8 @@ ${burstTable(w.burst200, 5000)}
 ## Paced, 200 tasks/s for ${r.plan.pacedSeconds} s
 
 Submit is the client's round trip (Taskjet: HTTP \`POST /tasks\`; peers: their client's add/send call).
-Completed is when the subscriber hears of it (Taskjet: WebSocket; peers: as in the bursts); GET polls
-\`GET /tasks/:id\` every 10 ms.
+Completed is when the subscriber hears of it (Taskjet: WebSocket; peers: as in the bursts); for one task
+in ten, GET polls \`GET /tasks/:id\` every 10 ms until it shows \`completed\`.
 
 ${pacedTable(w.paced)}
 

@@ -44,7 +44,8 @@ export async function steady(d: Driver, perSecond: number, seconds: number, time
     const key = await d.submit(i);
     submitMs.push(performance.now() - t);
     submittedAt.set(key, at);
-    if (d.seenByGet) seenByGet.push(d.seenByGet(key).then((seen) => seen - at));
+    // One task in ten is polled: polling them all is a load of its own (~3,000 GETs/s), not a measurement.
+    if (d.seenByGet && i % 10 === 0) seenByGet.push(d.seenByGet(key).then((seen) => seen - at));
   });
   const done = await d.completions([...submittedAt.keys()], timeoutMs);
   const completedMs = [...submittedAt].map(([key, at]) => (done.get(key) as number) - at);

@@ -1,4 +1,5 @@
-import { migrate } from "@taskjet/projector";
+import { migrate, projectBatch } from "@taskjet/projector";
+import { readHistory } from "@taskjet/runtime";
 import { createTestContext, type TestContext } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
@@ -51,6 +52,25 @@ describe("gateway: submit and read", () => {
     const res = await app.inject({ method: "GET", url: `/tasks/${id}` });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id, status: "submitted", prompt: "fresh" });
+  });
+
+  it("waits for the projector when it is about to catch up, and then answers from the read model", async () => {
+    const { id } = (await app.inject({ method: "POST", url: "/tasks", payload: { prompt: "soon" } })).json();
+    const reading = app.inject({ method: "GET", url: `/tasks/${id}` });
+    await new Promise((r) => setTimeout(r, 50));
+    // The projector's work, by hand: a row (marked, so the answer shows where it came from), then its notice.
+    const history = await readHistory(ctx.js, ctx.jsm, ctx.names, ctx.subjects, id);
+    for (const p of await projectBatch(ctx.db, history, ctx.log)) {
+      await ctx.db
+        .updateTable("tasks")
+        .set({ metadata: JSON.stringify({ from: "read model" }) })
+        .where("id", "=", id)
+        .execute();
+      ctx.nc.publish(ctx.subjects.projected(p.taskId), JSON.stringify(p));
+    }
+    const res = await reading;
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id, status: "submitted", metadata: { from: "read model" } });
   });
 
   it("reports readiness of NATS and Postgres", async () => {
