@@ -63,7 +63,9 @@ async function interleaved<F>(drivers: Driver[], run: (d: Driver) => Promise<F>)
   const out: Record<string, Run<F>[]> = Object.fromEntries(drivers.map((d) => [d.name, []]));
   for (let rep = 1; rep <= plan.reps; rep++) {
     for (const d of drivers) {
+      await d.resume?.();
       const r = await measured(d, () => run(d));
+      await d.pause?.();
       out[d.name]?.push(r);
       log.info({ rep, system: d.name, figures: r.figures as object }, "run");
     }

@@ -9,6 +9,9 @@ export type Driver = {
   submit(i: number, extra?: Record<string, unknown>): Promise<string>;
   /** When each of `keys` was completed (epoch ms), as durably recorded by the system. */
   completions(keys: string[], timeoutMs: number): Promise<Map<string, number>>;
+  /** Peers: start and stop their worker around each run of theirs (idle pollers would load the others). */
+  resume?(): Promise<void>;
+  pause?(): Promise<void>;
   /** Taskjet only: when a GET first shows the task completed. */
   seenByGet?(key: string): Promise<number>;
   close(): Promise<void>;

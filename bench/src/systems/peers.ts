@@ -21,34 +21,47 @@ export async function startPeer(
 ): Promise<Driver> {
   const queue = `bench-${o.label}-${Date.now().toString(36)}`;
   const completed = completionTracker();
-  const worker = fork(
-    join(import.meta.dirname, "../peer-worker.ts"),
-    [peer, queue, String(o.latencyMs), String(o.concurrency)],
-    {
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-      env: { ...process.env, NO_LOG_SUCCESS: "1" }, // graphile-worker logs every job otherwise
-    },
-  );
-  worker.on("message", (m: { done?: [string, number][] }) => {
-    for (const [key, at] of m.done ?? []) completed.record(key, at);
-  });
-  await new Promise<void>((resolve, reject) => {
-    worker.once("exit", (code) => reject(new Error(`${peer} worker exited with ${code}`)));
-    worker.on("message", (m: { ready?: boolean }) => m.ready && resolve());
-  });
+  let worker: ChildProcess | null = null;
   let run = 0;
   const keyOf = (i: number) => `${run}-${i}`;
   const base = {
     name: peer,
-    watched: [{ label: `${peer} worker`, pids: () => (worker.pid ? [worker.pid] : []) }],
+    watched: [{ label: `${peer} worker`, pids: () => (worker?.pid ? [worker.pid] : []) }],
+    /**
+     * The worker runs only while its system is measured: an idle worker polls (graphile-worker's 1,000
+     * workers each poll Postgres every second), and that load would land on whichever system runs meanwhile.
+     */
+    async resume() {
+      const w = fork(
+        join(import.meta.dirname, "../peer-worker.ts"),
+        [peer, queue, String(o.latencyMs), String(o.concurrency)],
+        {
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+          env: { ...process.env, NO_LOG_SUCCESS: "1" }, // graphile-worker logs every job otherwise
+        },
+      );
+      w.on("message", (m: { done?: [string, number][] }) => {
+        for (const [key, at] of m.done ?? []) completed.record(key, at);
+      });
+      await new Promise<void>((resolve, reject) => {
+        w.once("exit", (code) => reject(new Error(`${peer} worker exited with ${code}`)));
+        w.on("message", (m: { ready?: boolean }) => m.ready && resolve());
+      });
+      worker = w;
+    },
+    async pause() {
+      const w = worker;
+      if (!w) return;
+      w.removeAllListeners("exit");
+      const exited = new Promise((r) => w.once("exit", r));
+      w.kill("SIGKILL");
+      await exited;
+      worker = null;
+    },
     async completions(keys: string[], timeoutMs: number) {
       run++;
       return completed.wait(keys, timeoutMs, `${keys.length} ${peer} jobs completed`);
     },
-  };
-  const stopWorker = async (w: ChildProcess) => {
-    w.removeAllListeners("exit");
-    w.kill("SIGKILL");
   };
 
   switch (peer) {
@@ -62,7 +75,7 @@ export async function startPeer(
           return key;
         },
         async close() {
-          await stopWorker(worker);
+          await base.pause();
           await q.obliterate({ force: true });
           await q.close();
         },
@@ -78,7 +91,7 @@ export async function startPeer(
           return key;
         },
         async close() {
-          await stopWorker(worker);
+          await base.pause();
           await utils.release();
         },
       };
@@ -121,7 +134,7 @@ export async function startPeer(
           return new Map((await read()).map((r) => [r.key, Number(r.at)]));
         },
         async close() {
-          await stopWorker(worker);
+          await base.pause();
           await boss.stop({ graceful: false });
           await db.end();
         },
