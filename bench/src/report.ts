@@ -167,6 +167,7 @@ function chart(r: Results) {
     ),
   ];
   return `<svg xmlns="http://www.w3.org/2000/svg" width="680" height="540" font-family="sans-serif" font-size="12">
+<title>Taskjet beside BullMQ, pg-boss and graphile-worker: burst throughput and paced latency</title>
 <rect width="100%" height="100%" fill="white"/>
 ${panels.join("\n")}
 </svg>
