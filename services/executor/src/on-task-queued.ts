@@ -53,12 +53,15 @@ export function onTaskQueued(deps: ExecutorDeps) {
       const ref = { taskId, gen, attempt, delivery: deliverySeq };
       await publishEvent(js, subjects, { type: "TaskStarted", v: 1, at: iso(), ...ref, executorId });
       const started = Date.now();
-      const timeout = AbortSignal.timeout(event.timeoutMs);
+      // Not AbortSignal.timeout: its timer would keep the call's state alive for the whole timeout (600 s by
+      // default) after the call ended — tens of MB per 10,000 tasks on a busy executor.
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(), event.timeoutMs);
       const output = outputPublisher(js, subjects, { taskId, gen, attempt });
       try {
         const result = await llm.generate({
           ...event.input,
-          signal: AbortSignal.any([cancel.signal, timeout, signal]),
+          signal: AbortSignal.any([cancel.signal, timeout.signal, signal]),
           onText: output.write,
         });
         await output.close();
@@ -84,7 +87,7 @@ export function onTaskQueued(deps: ExecutorDeps) {
           err instanceof ProviderError ? err : new ProviderError(String(err), { kind: "connection", cause: err });
         const classified: Classified = cancel.signal.aborted
           ? { code: "cancelled", message: "cancelled during the call", retryable: false, retryAfterMs: null }
-          : timeout.aborted
+          : timeout.signal.aborted
             ? {
                 code: "timeout",
                 message: `no answer within ${event.timeoutMs} ms`,
@@ -93,6 +96,8 @@ export function onTaskQueued(deps: ExecutorDeps) {
               }
             : classifyFailure(failure, now());
         return await failed(event, ref, failure, classified);
+      } finally {
+        clearTimeout(timer);
       }
     } finally {
       cancellations.release(taskId);
