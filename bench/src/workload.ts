@@ -44,11 +44,11 @@ export async function paced(perSecond: number, seconds: number, job: (i: number)
 }
 
 /** Waits until `done()` or fails after `timeoutMs` with what is missing. */
-export async function until(done: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+export async function until(done: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 5) {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
+    await sleep(everyMs);
   }
 }
 

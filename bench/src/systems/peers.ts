@@ -4,7 +4,7 @@ import { Queue } from "bullmq";
 import { makeWorkerUtils } from "graphile-worker";
 import pg from "pg";
 import PgBoss from "pg-boss";
-import { completionTracker, taskPayload, until } from "../workload.ts";
+import { completionTracker, type TaskPayload, taskPayload, until } from "../workload.ts";
 import type { Driver } from "./driver.ts";
 import { BENCH_DATABASE_URL, PG_BOSS_SCHEMA, REDIS } from "./peer-config.ts";
 
@@ -23,7 +23,12 @@ export async function startPeer(
   const completed = completionTracker();
   let worker: ChildProcess | null = null;
   let run = 0;
-  const keyOf = (i: number) => `${run}-${i}`;
+  /** A submit through the peer's own call, with the key its completion will be reported under. */
+  const submitWith = (add: (job: TaskPayload & { key: string }) => Promise<unknown>) => async (i: number) => {
+    const key = `${run}-${i}`;
+    await add({ ...taskPayload(i), key });
+    return key;
+  };
   const base = {
     name: peer,
     watched: [{ label: `${peer} worker`, pids: () => (worker?.pid ? [worker.pid] : []) }],
@@ -69,11 +74,7 @@ export async function startPeer(
       const q = new Queue(queue, { connection: REDIS });
       return {
         ...base,
-        async submit(i) {
-          const key = keyOf(i);
-          await q.add("llm", { ...taskPayload(i), key });
-          return key;
-        },
+        submit: submitWith((job) => q.add("llm", job)),
         async close() {
           await base.pause();
           await q.obliterate({ force: true });
@@ -85,11 +86,7 @@ export async function startPeer(
       const utils = await makeWorkerUtils({ connectionString: BENCH_DATABASE_URL });
       return {
         ...base,
-        async submit(i) {
-          const key = keyOf(i);
-          await utils.addJob(queue, { ...taskPayload(i), key });
-          return key;
-        },
+        submit: submitWith((job) => utils.addJob(queue, job)),
         async close() {
           await base.pause();
           await utils.release();
@@ -105,11 +102,7 @@ export async function startPeer(
       let expected = 0;
       return {
         ...base,
-        async submit(i) {
-          const key = keyOf(i);
-          await boss.send(queue, { ...taskPayload(i), key });
-          return key;
-        },
+        submit: submitWith((job) => boss.send(queue, job)),
         async completions(keys, timeoutMs) {
           const read = async () =>
             (
@@ -129,7 +122,8 @@ export async function startPeer(
                 )
               ).rows[0]?.n,
             );
-          await until(async () => (await count()) >= expected, timeoutMs, `${keys.length} pg-boss jobs completed`);
+          // Polled every 50 ms: a tighter loop would load the Postgres that pg-boss itself is using.
+          await until(async () => (await count()) >= expected, timeoutMs, `${keys.length} pg-boss jobs`, 50);
           run++;
           return new Map((await read()).map((r) => [r.key, Number(r.at)]));
         },
