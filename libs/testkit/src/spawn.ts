@@ -42,3 +42,21 @@ export function spawnService(
   void exited.then(() => onReady());
   return { child, ready, exited, lines };
 }
+
+/** The services a test file has spawned; `killAll` (in `afterEach`) SIGKILLs what is still running. */
+export function spawnedServices() {
+  const running: SpawnedService[] = [];
+  return {
+    spawn(name: Parameters<typeof spawnService>[0], env: Record<string, string>) {
+      const p = spawnService(name, env);
+      running.push(p);
+      return p;
+    },
+    async killAll() {
+      for (const p of running.splice(0)) {
+        p.child.kill("SIGKILL");
+        await p.exited;
+      }
+    },
+  };
+}

@@ -3,8 +3,7 @@ import { type EventOf, ev, type TaskEvent } from "@taskjet/events";
 import {
   createTestContext,
   type Reply,
-  type SpawnedService,
-  spawnService,
+  spawnedServices,
   startFakeLlm,
   type TestContext,
   waitFor,
@@ -18,25 +17,20 @@ import type { LlmProvider } from "./providers/provider.ts";
 let ctx: TestContext;
 let fake: Awaited<ReturnType<typeof startFakeLlm>>;
 const script = new Map<string, Reply[]>();
-const processes: SpawnedService[] = [];
+const services = spawnedServices();
 
 beforeAll(async () => {
   ctx = await createTestContext("exproc");
   fake = await startFakeLlm((req) => script.get(req.prompt)?.shift() ?? { kind: "message", text: "default" });
 });
-afterEach(async () => {
-  for (const p of processes.splice(0)) {
-    p.child.kill("SIGKILL");
-    await p.exited;
-  }
-});
+afterEach(() => services.killAll());
 afterAll(async () => {
   await fake.close();
   await ctx.cleanup();
 });
 
 function executor(id: string, env: Record<string, string> = {}) {
-  const p = spawnService("executor", {
+  const p = services.spawn("executor", {
     ...ctx.env,
     LLM_PROVIDER: "anthropic",
     ANTHROPIC_API_KEY: "sk-test",
@@ -45,7 +39,6 @@ function executor(id: string, env: Record<string, string> = {}) {
     EXECUTOR_ID: id,
     ...env,
   });
-  processes.push(p);
   return p;
 }
 

@@ -1,33 +1,27 @@
 import { randomUUID } from "node:crypto";
 import { ev, foldEvents, type TaskEvent } from "@taskjet/events";
 import { CHECKPOINT_NAME, rowToState } from "@taskjet/runtime";
-import { createTestContext, type SpawnedService, spawnService, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, spawnedServices, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 let ctx: TestContext;
-const processes: SpawnedService[] = [];
+const services = spawnedServices();
 
 beforeAll(async () => {
   ctx = await createTestContext("projproc");
 });
-afterEach(async () => {
-  for (const p of processes.splice(0)) {
-    p.child.kill("SIGKILL");
-    await p.exited;
-  }
-});
+afterEach(() => services.killAll());
 afterAll(async () => {
   await ctx.cleanup();
 });
 
 function projector(env: Record<string, string> = {}) {
-  const p = spawnService("projector", {
+  const p = services.spawn("projector", {
     ...ctx.env,
     PROJECTOR_LEASE_SECONDS: "2",
     PROJECTOR_ACK_WAIT_SECONDS: "2",
     ...env,
   });
-  processes.push(p);
   return p;
 }
 

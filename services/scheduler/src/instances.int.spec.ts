@@ -1,33 +1,27 @@
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@nats-io/transport-node";
 import { ev, type TaskEvent } from "@taskjet/events";
-import { createTestContext, type SpawnedService, spawnService, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, spawnedServices, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runTestExecutor } from "./test-executor.ts";
 import { scheduleTimers } from "./timer-drill.ts";
 
 let ctx: TestContext;
 let executor: Subscription;
-const processes: SpawnedService[] = [];
+const services = spawnedServices();
 
 beforeAll(async () => {
   ctx = await createTestContext("schedinst");
   executor = runTestExecutor(ctx.nc, ctx.js, ctx.subjects);
 });
-afterEach(async () => {
-  for (const p of processes.splice(0)) {
-    p.child.kill("SIGKILL");
-    await p.exited;
-  }
-});
+afterEach(() => services.killAll());
 afterAll(async () => {
   executor.unsubscribe();
   await ctx.cleanup();
 });
 
 async function startScheduler() {
-  const p = spawnService("scheduler", ctx.env);
-  processes.push(p);
+  const p = services.spawn("scheduler", ctx.env);
   await p.ready;
   return p;
 }
