@@ -120,6 +120,10 @@ async function main() {
     log,
     "bench",
   );
+  // What an interrupted run left behind (a finished run deletes its own): every bench namespace is ours.
+  const leftovers: string[] = [];
+  for await (const stream of jsm.streams.names()) if (/^(BENCH_|KV_bench_)/.test(stream)) leftovers.push(stream);
+  for (const stream of leftovers) await jsm.streams.delete(stream);
   const namespaces: string[] = [];
   const workloads: Record<string, unknown> = {};
   results.workloads = workloads;
