@@ -8,8 +8,6 @@ export type BatchOptions = {
   /** Most events handled in one call; under load batches grow to this, when idle each event goes alone. */
   maxBatch: number;
   handle: (batch: StoredEvent[]) => Promise<void>;
-  /** The consumer's ack policy is `all`: one ack, the batch's last, stands for the whole batch. */
-  ackAll: boolean;
   log: Logger;
 };
 
@@ -20,7 +18,7 @@ export type BatchOptions = {
  * their sequence and terminated so they never stall the stream.
  */
 export function consumeBatches(opts: BatchOptions) {
-  const { consumer, maxBatch, handle, log, ackAll } = opts;
+  const { consumer, maxBatch, handle, log } = opts;
   const pending: JsMsg[] = [];
   let wake: (() => void) | null = null;
   let stopping = false;
@@ -53,9 +51,7 @@ export function consumeBatches(opts: BatchOptions) {
       }
       try {
         await handle(batch);
-        // On an ack-all consumer the last ack covers the batch; an explicit one needs every message acked.
-        if (ackAll) taken.at(-1)?.ack();
-        else for (const m of taken) m.ack();
+        for (const m of taken) m.ack();
       } catch (err) {
         log.error({ err, first: taken[0]?.seq, size: taken.length }, "batch failed; it will be redelivered");
         for (const m of taken) m.nak(1000);

@@ -68,8 +68,6 @@ export type WorkConsumer = {
   filterSubject: string;
   ackWaitMs: number;
   maxAckPending?: number;
-  /** `all`: acking a message acks every earlier one (for a consumer that handles the stream in order). */
-  ackPolicy?: "explicit" | "all";
 };
 
 /**
@@ -80,7 +78,7 @@ export function workConsumerConfig(c: WorkConsumer) {
   return {
     durable_name: c.durable,
     filter_subject: c.filterSubject,
-    ack_policy: c.ackPolicy === "all" ? AckPolicy.All : AckPolicy.Explicit,
+    ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(c.ackWaitMs),
     max_deliver: -1,
@@ -90,20 +88,14 @@ export function workConsumerConfig(c: WorkConsumer) {
 
 export async function ensureConsumer(jsm: JetStreamManager, stream: string, want: WorkConsumer, log: Logger) {
   const cfg = workConsumerConfig(want);
-  const existing = await jsm.consumers.info(stream, want.durable).catch((err: Error) => {
-    if (/not found/i.test(err.message)) return null;
-    throw err;
-  });
-  // The server cannot change a consumer's ack policy in place; say what to do rather than fail obscurely.
-  if (existing && existing.config.ack_policy !== cfg.ack_policy) {
-    throw new ProvisioningError(
-      `consumer ${stream}/${want.durable} has ack policy "${existing.config.ack_policy}", this version needs ` +
-        `"${cfg.ack_policy}", which cannot be changed in place: stop the service, delete the consumer ` +
-        `(nats consumer rm ${stream} ${want.durable}) and start it again`,
-    );
-  }
-  const info = existing ? await jsm.consumers.update(stream, want.durable, cfg) : await jsm.consumers.add(stream, cfg);
-  const exists = existing !== null;
+  const exists = await jsm.consumers.info(stream, want.durable).then(
+    () => true,
+    (err: Error) => {
+      if (/not found/i.test(err.message)) return false;
+      throw err;
+    },
+  );
+  const info = exists ? await jsm.consumers.update(stream, want.durable, cfg) : await jsm.consumers.add(stream, cfg);
   assertKept(`consumer ${stream}/${want.durable}`, cfg, info.config);
   log.debug({ stream, consumer: want.durable, created: !exists }, "consumer ready");
   return info;

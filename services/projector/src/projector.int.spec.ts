@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { ev } from "@taskjet/events";
-import { ensureConsumer, readHistory, rowToState } from "@taskjet/runtime";
+import { readHistory, rowToState } from "@taskjet/runtime";
 import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "./migrate.ts";
 import { projectBatch } from "./project-batch.ts";
-import { projectorDurable, startProjector } from "./projector.ts";
+import { startProjector } from "./projector.ts";
 
 let ctx: TestContext;
 let projector: Awaited<ReturnType<typeof startProjector>>;
@@ -87,24 +87,5 @@ describe("projector", () => {
       },
       { what: "checkpoint at the stream's last sequence" },
     );
-  });
-});
-
-describe("projector upgrade", () => {
-  it("refuses to start on an explicit-ack consumer of an earlier version, saying how to replace it", async () => {
-    const old = await createTestContext("projupgrade");
-    try {
-      await ensureConsumer(
-        old.jsm,
-        old.names.stream,
-        { durable: projectorDurable(old.names), filterSubject: old.subjects.all, ackWaitMs: 5000 },
-        old.log,
-      );
-      await expect(startProjector({ ...old, maxBatch: 100, ackWaitMs: 5000 })).rejects.toThrow(
-        `nats consumer rm ${old.names.stream} ${projectorDurable(old.names)}`,
-      );
-    } finally {
-      await old.cleanup();
-    }
   });
 });

@@ -27,21 +27,13 @@ export async function startProjector(deps: ProjectorDeps) {
   await ensureConsumer(
     jsm,
     names.stream,
-    {
-      durable,
-      filterSubject: subjects.all,
-      ackWaitMs: deps.ackWaitMs,
-      maxAckPending: maxBatch * 4,
-      // Batches are handled in stream order, so one ack per batch stands for all of it.
-      ackPolicy: "all",
-    },
+    { durable, filterSubject: subjects.all, ackWaitMs: deps.ackWaitMs, maxAckPending: maxBatch * 4 },
     log,
   );
   const consumer = await js.consumers.get(names.stream, durable);
   return consumeBatches({
     consumer,
     maxBatch,
-    ackAll: true,
     log,
     async handle(batch) {
       const projected = await projectBatch(db, batch, log);
