@@ -8,12 +8,13 @@ import { connectNats, createLogger, deleteNamespaceStreams, loadConfig, readAllE
 import { percentile } from "@taskjet/testkit";
 import pg from "pg";
 import { writeReport } from "./report.ts";
-import { pidsOf, type Usage, type Watched, watchResources } from "./resources.ts";
+import { type Usage, watchResources } from "./resources.ts";
 import { burst, steady } from "./runs.ts";
+import { BENCH_DATABASE_URL, NATS_URL, serverProcesses } from "./servers.ts";
 import { machine, versions } from "./setting.ts";
 import type { Driver } from "./systems/driver.ts";
 import { type Peer, startPeer } from "./systems/peers.ts";
-import { BENCH_DATABASE_URL, startTaskjet } from "./systems/taskjet.ts";
+import { startTaskjet } from "./systems/taskjet.ts";
 import { inPool } from "./workload.ts";
 
 const root = join(import.meta.dirname, "../..");
@@ -35,12 +36,6 @@ const TIMEOUT_MS = 10 * 60_000;
 const PEERS: Peer[] = ["bullmq", "pg-boss", "graphile-worker"];
 
 const log = createLogger("bench", loadConfig({ LOG_LEVEL: "info" }));
-const servers: Watched[] = [
-  { label: "nats-server", pids: pidsOf("nats-server") },
-  { label: "postgres", pids: pidsOf("postgres") },
-  { label: "redis-server", pids: pidsOf("redis-server") },
-  { label: "bench (producer)", pids: () => [process.pid] },
-];
 
 export type Run<F> = { figures: F; usage: Record<string, Usage> };
 const results: Record<string, unknown> = {
@@ -53,7 +48,7 @@ const results: Record<string, unknown> = {
 
 /** Runs `what` on `d` while watching the servers' and the system's processes. */
 async function measured<F>(d: Driver, what: () => Promise<F>): Promise<Run<F>> {
-  const watch = watchResources([...servers, ...d.watched]);
+  const watch = watchResources([...serverProcesses, ...d.watched]);
   const figures = await what();
   return { figures, usage: watch.stop() };
 }
@@ -115,11 +110,7 @@ function rebuild(env: Record<string, string>) {
 
 async function main() {
   await resetDatabase();
-  const { nc, js, jsm } = await connectNats(
-    { NATS_URL: process.env.NATS_URL ?? "nats://127.0.0.1:4222" },
-    log,
-    "bench",
-  );
+  const { nc, js, jsm } = await connectNats({ NATS_URL }, log, "bench");
   // What an interrupted run left behind (a finished run deletes its own): every bench namespace is ours.
   const leftovers: string[] = [];
   for await (const stream of jsm.streams.names()) if (/^(BENCH_|KV_bench_)/.test(stream)) leftovers.push(stream);

@@ -4,7 +4,7 @@
 import { Worker } from "bullmq";
 import { run } from "graphile-worker";
 import PgBoss from "pg-boss";
-import { BENCH_DATABASE_URL, PG_BOSS_SCHEMA, REDIS } from "./systems/peer-config.ts";
+import { BENCH_DATABASE_URL, PG_BOSS_SCHEMA, REDIS } from "./servers.ts";
 import { peerResult, sleep, type TaskPayload } from "./workload.ts";
 
 type Job = TaskPayload & { key: string };

@@ -5,8 +5,9 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { namesFor } from "@taskjet/events";
 import { connectNats, createLogger, deleteNamespaceStreams, loadConfig } from "@taskjet/runtime";
-import { pidsOf, watchResources } from "./resources.ts";
+import { watchResources } from "./resources.ts";
 import { burst } from "./runs.ts";
+import { NATS_URL, serverProcesses } from "./servers.ts";
 import { startTaskjet } from "./systems/taskjet.ts";
 
 const N = 5000;
@@ -15,16 +16,11 @@ rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
 const log = createLogger("profile", loadConfig({ LOG_LEVEL: "warn" }));
-const { nc, jsm } = await connectNats({ NATS_URL: process.env.NATS_URL ?? "nats://127.0.0.1:4222" }, log, "profile");
+const { nc, jsm } = await connectNats({ NATS_URL }, log, "profile");
 process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${dir}`; // inherited by the services only
 const t = await startTaskjet({ latencyMs: 0, concurrency: 1000, label: "profile", jsm });
 delete process.env.NODE_OPTIONS;
-const watch = watchResources([
-  ...t.watched,
-  { label: "nats-server", pids: pidsOf("nats-server") },
-  { label: "postgres", pids: pidsOf("postgres") },
-  { label: "bench (producer)", pids: () => [process.pid] },
-]);
+const watch = watchResources([...t.watched, ...serverProcesses.filter((w) => w.label !== "redis-server")]);
 console.log(await burst(t, N, 1000, 120_000));
 const usage = watch.stop();
 await t.close();

@@ -43,15 +43,6 @@ export async function paced(perSecond: number, seconds: number, job: (i: number)
   await Promise.all(running);
 }
 
-/** Waits until `done()` or fails after `timeoutMs` with what is missing. */
-export async function until(done: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 5) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
 /** Completion times by key, as they arrive; `wait` resolves once every key asked for has one. */
 export function completionTracker() {
   const at = new Map<string, number>();

@@ -1,12 +1,13 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { join } from "node:path";
+import { waitFor } from "@taskjet/testkit";
 import { Queue } from "bullmq";
 import { makeWorkerUtils } from "graphile-worker";
 import pg from "pg";
 import PgBoss from "pg-boss";
-import { completionTracker, type TaskPayload, taskPayload, until } from "../workload.ts";
+import { BENCH_DATABASE_URL, PG_BOSS_SCHEMA, REDIS } from "../servers.ts";
+import { completionTracker, type TaskPayload, taskPayload } from "../workload.ts";
 import type { Driver } from "./driver.ts";
-import { BENCH_DATABASE_URL, PG_BOSS_SCHEMA, REDIS } from "./peer-config.ts";
 
 export type Peer = "bullmq" | "pg-boss" | "graphile-worker";
 
@@ -123,7 +124,11 @@ export async function startPeer(
               ).rows[0]?.n,
             );
           // Polled every 50 ms: a tighter loop would load the Postgres that pg-boss itself is using.
-          await until(async () => (await count()) >= expected, timeoutMs, `${keys.length} pg-boss jobs`, 50);
+          await waitFor(async () => (await count()) >= expected, {
+            timeoutMs,
+            intervalMs: 50,
+            what: `${keys.length} pg-boss jobs completed`,
+          });
           run++;
           return new Map((await read()).map((r) => [r.key, Number(r.at)]));
         },

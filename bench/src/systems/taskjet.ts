@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import { namesFor } from "@taskjet/events";
-import { freePort, type SpawnedService, spawnService } from "@taskjet/testkit";
+import { freePort, type SpawnedService, spawnService, waitFor } from "@taskjet/testkit";
 import { Pool } from "undici";
 import WebSocket from "ws";
-import { completionTracker, RESULT_CHARS, sleep, taskPayload, until } from "../workload.ts";
+import { BENCH_DATABASE_URL, NATS_URL } from "../servers.ts";
+import { completionTracker, RESULT_CHARS, sleep, taskPayload } from "../workload.ts";
 import type { Driver } from "./driver.ts";
 
-export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/taskjet_bench";
 const SERVICES = ["projector", "scheduler", "executor", "gateway"] as const;
 
 /** The four services as `npm start` runs them, in a namespace of their own, driven over HTTP and WebSocket. */
@@ -21,7 +21,7 @@ export async function startTaskjet(o: {
   const namespace = `bench_${o.label}_${randomBytes(3).toString("hex")}`;
   const env = {
     TASKJET_NAMESPACE: namespace,
-    NATS_URL: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+    NATS_URL,
     DATABASE_URL: BENCH_DATABASE_URL,
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -54,15 +54,14 @@ export async function startTaskjet(o: {
       .catch(() => []);
     return consumers.length >= 8 && consumers.every((c) => c.num_waiting > 0);
   };
-  await until(
+  await waitFor(
     async () => {
       for (const [name, s] of services) {
         if (s.child.exitCode !== null) throw new Error(`${name} exited: ${s.lines.slice(-5).join("\n")}`);
       }
       return (await fetch(`${base}/ready`).catch(() => null))?.ok === true && (await pulling());
     },
-    30_000,
-    "Taskjet ready",
+    { timeoutMs: 30_000, what: "Taskjet ready" },
   );
 
   // Every status change of the tenant's tasks, pushed after the read model has it.
