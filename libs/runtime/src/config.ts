@@ -23,6 +23,8 @@ const Env = z.object({
   EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().default(256),
   EXECUTOR_ID: z.string().optional(),
   ACK_WAIT_SECONDS: seconds.default(30),
+  // Short: what a killed scheduler held (a timer that had just come due) reaches another instance after this.
+  SCHEDULER_ACK_WAIT_SECONDS: seconds.positive().default(5),
   SHUTDOWN_GRACE_SECONDS: seconds.default(20),
   RATE_LIMIT_MAX_WAIT_SECONDS: seconds.default(900),
   FAKE_LLM_LATENCY_MS: z.coerce.number().int().nonnegative().default(50),
@@ -32,13 +34,13 @@ const Env = z.object({
   OUTPUT_MAX_AGE_SECONDS: seconds.positive().default(3600),
   PROJECTOR_BATCH: z.coerce.number().int().positive().max(10_000).default(1000),
   PROJECTOR_LEASE_SECONDS: seconds.positive().default(10),
-  // Short: after a failover, what the dead projector had in flight comes back only after this.
-  PROJECTOR_ACK_WAIT_SECONDS: seconds.positive().default(5),
   WS_MAX_BUFFERED_BYTES: z.coerce
     .number()
     .int()
     .positive()
     .default(1024 * 1024),
+  // A request (headers and body) must arrive within this, so a body trickled byte by byte cannot hold a connection.
+  HTTP_REQUEST_TIMEOUT_SECONDS: seconds.positive().default(30),
 });
 
 export type Config = Omit<z.infer<typeof Env>, "LLM_PROVIDER"> & {
@@ -56,4 +58,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) throw new ConfigError(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
   const c = parsed.data;
   return { ...c, LLM_PROVIDER: c.LLM_PROVIDER ?? (c.ANTHROPIC_API_KEY ? "anthropic" : "fake") };
+}
+
+/**
+ * Set by `npm start` for the services it runs: they then stop when their stdin closes, which the OS does
+ * when the supervisor dies, even by SIGKILL, so no service outlives it.
+ */
+export function isSupervised(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.TASKJET_SUPERVISED === "1";
 }

@@ -20,7 +20,7 @@ runMain(log, async () => {
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
   const running = await startScheduler(
     { js, jsm, names, subjects, log, now: () => new Date() },
-    { ackWaitMs: config.ACK_WAIT_SECONDS * 1000, config },
+    { ackWaitMs: config.SCHEDULER_ACK_WAIT_SECONDS * 1000, config },
   );
   log.info({ stream: names.stream }, "scheduler running");
   onShutdown(log, async () => {
