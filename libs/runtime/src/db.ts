@@ -2,6 +2,7 @@ import type { Names, TaskError, TaskState, TaskStatus, Usage } from "@taskjet/ev
 import { CamelCasePlugin, type ColumnType, Kysely, PostgresDialect, type Selectable, sql } from "kysely";
 import pg from "pg";
 import type { Config } from "./config.ts";
+import type { Logger } from "./logger.ts";
 import { DependencyUnavailableError } from "./nats.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -47,23 +48,56 @@ export type CheckpointsTable = {
 export type Database = { tasks: TasksTable; checkpoints: CheckpointsTable };
 export type Db = Kysely<Database>;
 
-/** A pool whose every connection works in the deployment's own schema. */
-export function createDb(config: Pick<Config, "DATABASE_URL">, names: Names, max = 10): Db {
+export type DbOptions = {
+  /** Who is connecting (`taskjet-gateway`): Postgres shows it as `application_name`, with the namespace. */
+  name: string;
+  log: Logger;
+  max?: number;
+};
+
+/**
+ * A pool whose every connection works in the deployment's own schema. A connection Postgres drops (a restart,
+ * `pg_terminate_backend`) is logged and replaced on the next query; it never takes the process down: the
+ * pool and each of its clients have an 'error' listener, since pg emits one even on a checked-out client.
+ */
+export function createDb(config: Pick<Config, "DATABASE_URL">, names: Names, opts: DbOptions): Db {
   const pool = new pg.Pool({
     connectionString: config.DATABASE_URL,
-    max,
+    max: opts.max ?? 10,
     options: `-c search_path=${names.schema}`,
+    application_name: applicationName(opts.name, names),
+    keepAlive: true,
+  });
+  pool.on("error", (err: Error & { code?: string }) => {
+    opts.log.warn(
+      { err: { code: err.code, message: err.message } },
+      "Postgres connection lost; reconnecting on demand",
+    );
+  });
+  pool.on("connect", (client) => {
+    // In use, the query that was running gets the error; the pool drops the client when it comes back.
+    client.on("error", () => undefined);
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }
 
-/** Creates the database named in DATABASE_URL when it is missing (a fresh machine needs no setup step). */
+/** `taskjet-gateway`, or `taskjet-gateway:<namespace>` so one deployment's connections can be told apart. */
+export function applicationName(name: string, names: Names): string {
+  return (names.namespace ? `${name}:${names.namespace}` : name).slice(0, 63);
+}
+
+/**
+ * Creates the database named in DATABASE_URL when it is missing (a fresh machine needs no setup step).
+ * Services starting together may race to create it: "already exists" is 42P04, or 23505 on the catalog's
+ * unique index when both inserts got that far; either means it is there.
+ */
 export async function ensureDatabase(config: Pick<Config, "DATABASE_URL">): Promise<void> {
   const url = new URL(config.DATABASE_URL);
   const database = decodeURIComponent(url.pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = "/postgres";
   const client = new pg.Client({ connectionString: admin.toString() });
+  client.on("error", () => undefined); // a dropped connection fails the query in flight, which is what we report
   try {
     await client.connect();
   } catch (err) {
@@ -77,11 +111,11 @@ export async function ensureDatabase(config: Pick<Config, "DATABASE_URL">): Prom
     const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [database]);
     if (rowCount === 0) {
       await client.query(`create database "${database.replaceAll('"', '""')}"`).catch((err: { code?: string }) => {
-        if (err.code !== "42P04") throw err; // created meanwhile by another service
+        if (err.code !== "42P04" && err.code !== "23505") throw err; // created meanwhile by another service
       });
     }
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
 }
 

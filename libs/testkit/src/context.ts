@@ -58,7 +58,7 @@ export async function createTestContext(label: string, env: Record<string, strin
   await ensureStream(nats.jsm, tasksStreamConfig(names, config), log);
   await ensureStream(nats.jsm, outputStreamConfig(names, config), log);
   await ensureDatabase(config);
-  const db = createDb(config, names, 4);
+  const db = createDb(config, names, { name: `test-${label}`, log, max: 4 });
   await sql`create schema if not exists ${sql.id(names.schema)}`.execute(db);
   return {
     ...nats,

@@ -19,7 +19,7 @@ runMain(log, async () => {
   const names = namesFor(config.TASKJET_NAMESPACE);
   const subjects = subjectsFor(names);
   await ensureDatabase(config);
-  const db = createDb(config, names);
+  const db = createDb(config, names, { name: "taskjet-gateway", log });
   const { nc, js, jsm } = await connectNats(config, log, "taskjet-gateway");
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
   const app = await buildApp(

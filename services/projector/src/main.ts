@@ -22,7 +22,7 @@ const log = createLogger("projector", config);
 runMain(log, async () => {
   const names = namesFor(config.TASKJET_NAMESPACE);
   await ensureDatabase(config);
-  const db = createDb(config, names);
+  const db = createDb(config, names, { name: "taskjet-projector", log });
   await migrate(db, names, log);
   const { nc, js, jsm } = await connectNats(config, log, "taskjet-projector");
   await ensureStream(jsm, tasksStreamConfig(names, config), log);

@@ -9,7 +9,7 @@ const log = createLogger("rebuild", config);
 runMain(log, async () => {
   const names = namesFor(config.TASKJET_NAMESPACE);
   const { nc, js } = await connectNats(config, log, "taskjet-rebuild");
-  const live = createDb(config, names, 2);
+  const live = createDb(config, names, { name: "taskjet-rebuild", log, max: 2 });
   const result = await rebuildReadModel({ js, live, names, config, log, maxBatch: config.PROJECTOR_BATCH });
   log.info(
     { ...result, eventsPerSecond: Math.round(result.events / result.seconds) },

@@ -108,7 +108,7 @@ describe("rebuild", () => {
   }, 180_000);
 
   it("a gateway's pool reads the switched schema from its next query, with no reconnect", async () => {
-    const pool = createDb(ctx.config, ctx.names, 1);
+    const pool = createDb(ctx.config, ctx.names, { name: "test-rebuild", log: ctx.log, max: 1 });
     const before = await pool
       .selectFrom("tasks")
       .select((eb) => eb.fn.countAll().as("n"))

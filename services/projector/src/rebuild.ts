@@ -27,7 +27,7 @@ export async function rebuildReadModel(opts: {
   const stamp = Date.now().toString(36);
   const fresh = { ...names, schema: `${names.schema}_new_${stamp}` };
   const retired = `${names.schema}_old_${stamp}`;
-  const db = createDb(opts.config, fresh, 2);
+  const db = createDb(opts.config, fresh, { name: "taskjet-rebuild", log, max: 2 });
   try {
     await migrate(db, fresh, log);
     const consumer = await js.consumers.get(names.stream, { filter_subjects: subjectsFor(names).all });
