@@ -40,7 +40,9 @@ describe("scheduler killed as its timers come due", () => {
     // The first TaskQueued means the first scheduler is busy firing: kill it there, with timers in its hands.
     const queuedSeen = ctx.nc.subscribe(ctx.subjects.ofType("TaskQueued"), {
       max: 1,
-      callback: () => first.child.kill("SIGKILL"),
+      callback: () => {
+        first.child.kill("SIGKILL");
+      },
     });
     await Promise.all(ids.map((taskId) => ctx.publish(ev.submitted({ taskId, runAt }))));
     await waitFor(async () => (await ctx.readAll(ctx.subjects.ofType("TaskScheduled"))).length === TIMERS, {

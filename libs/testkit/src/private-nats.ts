@@ -54,6 +54,9 @@ export async function startPrivateNats(bin: string) {
       await new Promise((r) => setTimeout(r, downMs));
       await start();
     },
+    /** Stops the server (as an orderly shutdown does); `start` brings it back on the same port and store. */
+    stop,
+    start,
     async close() {
       await stop();
       rmSync(storeDir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import {
   runMain,
   tasksStreamConfig,
 } from "@taskjet/runtime";
-import { projectorLease } from "./lease.ts";
+import { projectorLease, whileHoldingLease } from "./lease.ts";
 import { migrate } from "./migrate.ts";
 import { startProjector } from "./projector.ts";
 
@@ -33,38 +33,16 @@ runMain(log, async () => {
     log,
   });
   const stopping = new AbortController();
-  let projector: Awaited<ReturnType<typeof startProjector>> | null = null;
-  let renewal: NodeJS.Timeout | undefined;
+  const running = whileHoldingLease(lease, stopping.signal, { ttlMs, log }, async () => {
+    const projector = await startProjector({ nc, js, jsm, db, names, log, maxBatch: config.PROJECTOR_BATCH });
+    log.info({ stream: names.stream, schema: names.schema }, "projector running");
+    return projector;
+  });
   onShutdown(log, async () => {
     stopping.abort();
-    clearInterval(renewal);
-    await projector?.stop();
+    await running;
     await lease.release();
     await nc.drain();
     await db.destroy();
   });
-
-  if (!(await lease.acquire(stopping.signal, ttlMs / 5))) return;
-  projector = await startProjector({
-    nc,
-    js,
-    jsm,
-    db,
-    names,
-    log,
-    maxBatch: config.PROJECTOR_BATCH,
-    ackWaitMs: config.PROJECTOR_ACK_WAIT_SECONDS * 1000,
-  });
-  log.info({ stream: names.stream, schema: names.schema }, "projector running");
-  renewal = setInterval(() => {
-    lease.renew().then(
-      (held) => {
-        if (held) return;
-        // Another projector holds the lease now: stop writing at once and let the supervisor restart us.
-        log.error("lost the projector lease; exiting");
-        process.exit(1);
-      },
-      (err: unknown) => log.warn({ err }, "lease renewal failed; retrying"),
-    );
-  }, ttlMs / 3);
 });

@@ -5,6 +5,20 @@ import type { GatewayDeps } from "../deps.ts";
 
 const Health = z.object({ status: z.enum(["ok", "unavailable"]), checks: z.record(z.string(), z.string()).optional() });
 
+/** How long /ready waits for each dependency: a server that is away may leave a request unanswered. */
+const CHECK_MS = 1000;
+
+const down = (err: Error) => `down: ${err.message}`;
+
+/** The promise's outcome, or a rejection once `ms` has passed without one. */
+function answersWithin<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 export const healthRoutes =
   (deps: GatewayDeps): FastifyPluginAsyncZod =>
   async (app) => {
@@ -23,16 +37,11 @@ export const healthRoutes =
       },
       async (_req, reply) => {
         const [nats, postgres] = await Promise.all([
-          deps.nc.rtt().then(
-            (ms) => `ok (${ms} ms)`,
-            (err: Error) => `down: ${err.message}`,
-          ),
-          sql`select 1`.execute(deps.db).then(
-            () => "ok",
-            (err: Error) => `down: ${err.message}`,
-          ),
+          answersWithin(deps.nc.rtt(), CHECK_MS).then((ms) => `ok (${ms} ms)`, down),
+          answersWithin(sql`select 1`.execute(deps.db), CHECK_MS).then(() => "ok", down),
         ]);
         const ok = nats.startsWith("ok") && postgres === "ok";
+        if (!ok) reply.header("retry-after", "1");
         return reply.status(ok ? 200 : 503).send({ status: ok ? "ok" : "unavailable", checks: { nats, postgres } });
       },
     );
