@@ -3,6 +3,7 @@ export * from "./envelope.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./fixtures.ts";
+export * from "./limits.ts";
 export * from "./names.ts";
 export * from "./state.ts";
 export * from "./status.ts";

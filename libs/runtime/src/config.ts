@@ -41,6 +41,8 @@ const Env = z.object({
     .default(1024 * 1024),
   // A request (headers and body) must arrive within this, so a body trickled byte by byte cannot hold a connection.
   HTTP_REQUEST_TIMEOUT_SECONDS: seconds.positive().default(30),
+  // A request (headers and body) must arrive within this, so a body trickled byte by byte cannot hold a connection.
+  HTTP_REQUEST_TIMEOUT_SECONDS: seconds.positive().default(30),
 });
 
 export type Config = Omit<z.infer<typeof Env>, "LLM_PROVIDER"> & {

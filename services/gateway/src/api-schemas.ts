@@ -1,17 +1,41 @@
-import { TASK_STATUSES, TaskError, Usage } from "@taskjet/events";
+import {
+  isStorableDate,
+  isStorableText,
+  LIMITS,
+  metadataProblem,
+  TASK_STATUSES,
+  TaskError,
+  Usage,
+} from "@taskjet/events";
 import { z } from "zod";
 
 export const TaskId = z.uuid({ error: "must be a UUID" });
 
+/** Text the read model stores as given: Postgres refuses a NUL character, and a lone surrogate in JSON. */
+const storableText = () =>
+  z.string().refine(isStorableText, { error: "must not contain a NUL character or a lone surrogate" });
+
+/** A date-time with a zone, in the range Postgres and every client can hold (year 0 is refused by both). */
+const storableDate = () =>
+  z.iso
+    .datetime({ offset: true, error: "must be an ISO-8601 date-time with a zone" })
+    .refine(isStorableDate, { error: "must lie between 1970 and the end of 9999" });
+
+/** Checked without recursion, so metadata nested thousands deep is a 400 and not a stack overflow. */
+const Metadata = z.record(z.string(), z.unknown()).check((ctx) => {
+  const problem = metadataProblem(ctx.value);
+  if (problem !== null) ctx.issues.push({ code: "custom", message: `metadata ${problem}`, input: ctx.value });
+});
+
 /** What a client may send to create a task; limits that depend on configuration are checked in the route. */
 export const CreateTaskBody = z
   .strictObject({
-    prompt: z.string().min(1, "must not be empty"),
-    system: z.string().optional(),
-    model: z.string().min(1).max(200).optional(),
+    prompt: storableText().min(1, "must not be empty"),
+    system: storableText().optional(),
+    model: storableText().min(1).max(200).optional(),
     maxTokens: z.number().int().min(1).max(200_000).optional(),
     temperature: z.number().min(0).max(1).optional(),
-    runAt: z.iso.datetime({ offset: true, error: "must be an ISO-8601 date-time with a zone" }).optional(),
+    runAt: storableDate().optional(),
     delaySeconds: z
       .number()
       .min(0)
@@ -24,7 +48,11 @@ export const CreateTaskBody = z
       .min(1)
       .max(24 * 3600)
       .optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    metadata: Metadata.optional().meta({
+      description:
+        `Your own JSON, kept with the task: at most ${LIMITS.metadataDepth} levels deep, ` +
+        `${LIMITS.metadataBytes} bytes as JSON, keys of at most ${LIMITS.metadataKeyChars} characters`,
+    }),
   })
   .refine((b) => b.runAt === undefined || b.delaySeconds === undefined, {
     message: "give runAt or delaySeconds, not both",
@@ -74,8 +102,8 @@ const statusList = z.preprocess(
 export const ListTasksQuery = z.strictObject({
   status: statusList.optional().meta({ description: "one or several statuses, comma-separated or repeated" }),
   parentId: z.uuid().optional(),
-  createdAfter: z.iso.datetime({ offset: true }).optional(),
-  createdBefore: z.iso.datetime({ offset: true }).optional(),
+  createdAfter: storableDate().optional(),
+  createdBefore: storableDate().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional().meta({ description: "nextCursor of the previous page" }),
 });
@@ -90,7 +118,7 @@ export const TaskEventsResponse = z.object({
 });
 
 export const CancelBody = z
-  .strictObject({ reason: z.string().min(1).max(500).optional() })
+  .strictObject({ reason: storableText().min(1).max(500).optional() })
   .nullish()
   .meta({ example: { reason: "no longer needed" } });
 

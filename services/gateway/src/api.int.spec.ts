@@ -81,6 +81,19 @@ describe("commands", () => {
     expect((await post(`/tasks/${randomUUID()}/chain`, { prompt: "x" })).statusCode).toBe(404);
   });
 
+  it("refuses at once a chain whose rendered prompt would pass the limit, once the parent's output is known", async () => {
+    const parent = await submit();
+    await ctx.publish(ev.queued({ taskId: parent.id }));
+    await ctx.publish(ev.completed({ taskId: parent.id, output: "o".repeat(600) }));
+    const tooLong = await post(`/tasks/${parent.id}/chain`, { prompt: "{{parent.output}} {{parent.output}}" });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error).toEqual({
+      code: "prompt_too_long",
+      message: "the rendered prompt is 1201 characters; the limit is 1000",
+    });
+    expect((await post(`/tasks/${parent.id}/chain`, { prompt: "A: {{parent.output}}" })).statusCode).toBe(202);
+  });
+
   it("serves a task's history from the stream", async () => {
     const { id } = await submit();
     await post(`/tasks/${id}/cancel`);
@@ -179,20 +192,30 @@ describe("listing", () => {
   });
 });
 
+const nested = (depth: number): unknown => {
+  let v: unknown = 1;
+  for (let i = 0; i < depth; i++) v = { a: v };
+  return v;
+};
+const nestedJson = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+
+type Case = [
+  string,
+  {
+    method: "GET" | "POST" | "DELETE" | "PUT";
+    url: string;
+    payload?: string | object;
+    headers?: Record<string, string | string[]>;
+  },
+  number,
+  string,
+];
+
 describe("errors: every bad request is a 4xx JSON error and the service stays healthy", () => {
   const id = randomUUID();
   const json = { "content-type": "application/json" };
-  const cases: [
-    string,
-    {
-      method: "GET" | "POST" | "DELETE" | "PUT";
-      url: string;
-      payload?: string | object;
-      headers?: Record<string, string>;
-    },
-    number,
-    string,
-  ][] = [
+  const cases: Case[] = [
     ["malformed JSON", { method: "POST", url: "/tasks", payload: "{prompt:", headers: json }, 400, "malformed_json"],
     [
       "truncated JSON",
@@ -333,6 +356,66 @@ describe("errors: every bad request is a 4xx JSON error and the service stays he
     ["a wrong method", { method: "PUT", url: "/tasks" }, 404, "route_not_found"],
     ["a compat status with a bad id", { method: "GET", url: "/status/abc" }, 400, "invalid_request"],
     ["a compat submit without a prompt", { method: "POST", url: "/submit", payload: {} }, 400, "invalid_request"],
+    // What the read model cannot store is refused here, not found later by the projector.
+    ...(
+      [
+        ["a NUL in the prompt", { prompt: "nul\u0000byte" }],
+        ["a NUL in system", { prompt: "x", system: "s\u0000" }],
+        ["a NUL in model", { prompt: "x", model: "m\u0000" }],
+        ["a NUL in a metadata key", { prompt: "x", metadata: { "k\u0000": 1 } }],
+        ["a NUL in a metadata value, deep down", { prompt: "x", metadata: { a: [{ b: "v\u0000" }] } }],
+        ["a lone surrogate in metadata", { prompt: "x", metadata: { a: "\ud800" } }],
+        ["a runAt in year 0", { prompt: "x", runAt: "0000-01-01T00:00:00Z" }],
+        ["a runAt before 1970", { prompt: "x", runAt: "1969-12-31T23:59:59Z" }],
+        ["metadata 11 levels deep", { prompt: "x", metadata: nested(11) }],
+        ["metadata over 16 KiB", { prompt: "x", metadata: { a: "x".repeat(16 * 1024) } }],
+        ["a metadata key over 256 characters", { prompt: "x", metadata: { ["k".repeat(257)]: 1 } }],
+      ] satisfies [string, object][]
+    ).map(([what, payload]): Case => [what, { method: "POST", url: "/tasks", payload }, 400, "invalid_request"]),
+    [
+      "metadata nested 5,000 deep",
+      { method: "POST", url: "/tasks", payload: `{"prompt":"x","metadata":${nestedJson(5000)}}`, headers: json },
+      400,
+      "invalid_request",
+    ],
+    [
+      "a NUL in a cancel reason",
+      { method: "POST", url: `/tasks/${id}/cancel`, payload: { reason: "r\u0000" } },
+      400,
+      "invalid_request",
+    ],
+    [
+      "a createdAfter in year 0",
+      { method: "GET", url: "/tasks?createdAfter=0000-01-01T00:00:00Z" },
+      400,
+      "invalid_request",
+    ],
+    // `.`, `*` and `>` are NATS subject syntax; a header given twice arrives joined ("a, b") or as an array.
+    ...[".", "a*", ">", "acme.prod", "a, b", ["a", "b"]].flatMap((tenant): Case[] => [
+      [
+        `tenant ${JSON.stringify(tenant)} on submit`,
+        { method: "POST", url: "/tasks", payload: { prompt: "x" }, headers: { "x-tenant-id": tenant } },
+        400,
+        "invalid_tenant",
+      ],
+      [
+        `tenant ${JSON.stringify(tenant)} on the compat recent list`,
+        { method: "GET", url: "/tasks/recent", headers: { "x-tenant-id": tenant } },
+        400,
+        "invalid_tenant",
+      ],
+    ]),
+    // The first is issue 11's: {"c":"1","i":"x"}, which Postgres refused with 22007 / 22P02.
+    ...(
+      [
+        ["a cursor whose date is not a date", { c: "1", i: "x" }],
+        ["a cursor with a bad id", { c: "2026-01-01T00:00:00.000Z", i: "not-a-uuid" }],
+        ["a cursor in year 0", { c: "0000-01-01T00:00:00.000Z", i: randomUUID() }],
+        ["a cursor that is a JSON string", "x"],
+      ] satisfies [string, unknown][]
+    ).map(
+      ([what, cursor]): Case => [what, { method: "GET", url: `/tasks?cursor=${b64(cursor)}` }, 400, "invalid_cursor"],
+    ),
   ];
 
   it.each(cases)("%s", async (_what, req, status, code) => {

@@ -16,8 +16,15 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The gateway as a Fastify app, without a port: `main.ts` listens, tests call `inject`. */
 export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {}) {
+  const requestTimeout = deps.config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000;
   const app = Fastify({
     bodyLimit: 1024 * 1024,
+    // Headers and body must arrive within the request timeout (else 408 and the connection closes), checked
+    // often enough that a trickled body is cut near it. No idle timeout on the socket itself: it would cut
+    // a quiet SSE stream or WebSocket. Between requests, keep-alive closes an idle connection after 72 s.
+    requestTimeout,
+    http: { headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(5000, requestTimeout / 2) },
+    keepAliveTimeout: 72_000,
     // An X-Request-Id from the caller (or a proxy) is kept, else one is made; it is on every log line.
     requestIdHeader: "x-request-id",
     genReqId: (req) => {

@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { assertChainable, evolve, type TaskEvent, TaskNotFoundError, type TaskState } from "@taskjet/events";
+import {
+  assertChainable,
+  evolve,
+  LIMITS,
+  queueChild,
+  type TaskEvent,
+  TaskNotFoundError,
+  type TaskState,
+} from "@taskjet/events";
 import { lastEvent, publishEvent } from "@taskjet/runtime";
 import type { CreateTaskBody } from "./api-schemas.ts";
 import type { GatewayDeps } from "./deps.ts";
@@ -33,12 +41,13 @@ export async function createTask(
       `prompt is ${body.prompt.length} characters; the limit is ${config.MAX_PROMPT_CHARS}`,
     );
   }
+  let taskId: string = randomUUID();
   if (cmd.parentId !== undefined) {
     const parent = await readTaskFromStream(deps, cmd.parentId);
     if (parent?.tenant !== cmd.tenant) throw new TaskNotFoundError(cmd.parentId);
     assertChainable(parent, cmd.parentId);
+    if (parent.status === "completed") assertRunnableOn(deps, creationEvent(deps, cmd, taskId), parent);
   }
-  let taskId: string = randomUUID();
   if (cmd.idempotencyKey !== null) {
     const claim = await keys.claim(cmd.tenant, cmd.idempotencyKey, { body, parentId: cmd.parentId ?? null }, taskId);
     taskId = claim.taskId;
@@ -55,6 +64,19 @@ export async function createTask(
   const event = creationEvent(deps, cmd, taskId);
   await publishEvent(deps.js, deps.subjects, event);
   return { task: evolve(null, event) as TaskState, replay: false };
+}
+
+/**
+ * A chain onto a completed parent can be rendered now: what the scheduler would cancel as too long is refused
+ * at once, before anything is published or an idempotency key claimed.
+ */
+function assertRunnableOn(deps: GatewayDeps, child: TaskEvent, parent: TaskState) {
+  const limits = {
+    maxPromptChars: deps.config.MAX_PROMPT_CHARS,
+    maxPayloadBytes: deps.nc.info?.max_payload ?? LIMITS.natsPayloadBytes,
+  };
+  const q = queueChild(evolve(null, child) as TaskState, parent.output ?? "", deps.now(), limits);
+  if ("error" in q) throw new ApiError(400, q.error.code, q.error.message);
 }
 
 function creationEvent(deps: GatewayDeps, cmd: CreateTask, taskId: string): TaskEvent {

@@ -1,3 +1,12 @@
+import { JetStreamApiError } from "@nats-io/jetstream";
+import {
+  ClosedConnectionError,
+  ConnectionError,
+  DrainingConnectionError,
+  InvalidArgumentError,
+  RequestError,
+  TimeoutError,
+} from "@nats-io/transport-node";
 import { IllegalTransitionError, TaskNotFoundError } from "@taskjet/events";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
@@ -27,7 +36,40 @@ const FASTIFY_CODES: Record<string, string> = {
 
 type Body = { error: { code: string; message: string; details?: unknown } };
 
-function toErrorBody(err: FastifyError): { status: number; body: Body } | null {
+/** Seconds a client is asked to wait after a 503: about what a NATS reconnect or a Postgres restart takes. */
+const RETRY_AFTER_SECONDS = 2;
+
+/** nats.js's errors for a server that is down, restarting or not answering in time. */
+const NATS_UNAVAILABLE = [ClosedConnectionError, ConnectionError, DrainingConnectionError, RequestError, TimeoutError];
+/** Known by name: the runtime's own, and the JetStream client's "no responders" (not exported as a class). */
+const UNAVAILABLE_NAMES = new Set(["DependencyUnavailableError", "JetStreamNotEnabled"]);
+/** Postgres: connection exceptions (08…), the server shutting down (57P01–57P03), too many connections. */
+const PG_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
+const SOCKET_UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"]);
+/** node-postgres says these in words only. */
+const PG_POOL_UNAVAILABLE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered)/;
+
+/**
+ * Whether an error means a dependency is out of reach (NATS or Postgres down, restarting, or too slow), not
+ * that the request was wrong: the client should come back later. Looks through `cause`s, since clients wrap.
+ */
+export function isUnavailable(err: unknown): boolean {
+  for (let e = err, hops = 0; e instanceof Error && hops < 5; e = e.cause, hops++) {
+    if (NATS_UNAVAILABLE.some((c) => e instanceof c)) return true;
+    if (e instanceof JetStreamApiError && e.status === 503) return true;
+    if (UNAVAILABLE_NAMES.has(e.name)) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (PG_UNAVAILABLE.test(code) || SOCKET_UNAVAILABLE.has(code))) return true;
+    if (PG_POOL_UNAVAILABLE.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** A message bigger than the NATS server takes: a request the client can make smaller. */
+const isOverMaxPayload = (err: unknown) =>
+  err instanceof InvalidArgumentError && err.message.includes("max_payload size exceeded");
+
+function toErrorBody(err: FastifyError): { status: number; body: Body; retryAfter?: number } | null {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const details = err.validation.map((v) => ({
       path: `${err.validationContext ?? "body"}${v.instancePath.replaceAll("/", ".")}`.replace(/\.$/, ""),
@@ -49,6 +91,14 @@ function toErrorBody(err: FastifyError): { status: number; body: Body } | null {
       body: { error: { code: "illegal_transition", message: err.message, details: { status: err.status } } },
     };
   }
+  if (isUnavailable(err)) {
+    const body = { error: { code: "unavailable", message: "a backing service is unavailable; try again shortly" } };
+    return { status: 503, body, retryAfter: RETRY_AFTER_SECONDS };
+  }
+  if (isOverMaxPayload(err)) {
+    const message = "the task is larger than one message may be; shorten its prompt, system or metadata";
+    return { status: 413, body: { error: { code: "payload_too_large", message } } };
+  }
   if (err instanceof SyntaxError)
     return { status: 400, body: { error: { code: "malformed_json", message: err.message } } };
   const status = err.statusCode ?? 500;
@@ -65,6 +115,10 @@ export function registerErrorHandling(app: FastifyInstance, countError: (code: s
     const known = toErrorBody(err);
     if (known) {
       countError(known.body.error.code);
+      if (known.retryAfter !== undefined) {
+        req.log.warn({ err }, "dependency unavailable");
+        reply.header("retry-after", String(known.retryAfter));
+      }
       return reply.status(known.status).send(known.body);
     }
     req.log.error({ err }, "request failed");

@@ -1,22 +1,28 @@
-import type { TaskState } from "@taskjet/events";
+import { isStorableDate, type TaskState } from "@taskjet/events";
 import { rowToState } from "@taskjet/runtime";
 import { sql } from "kysely";
+import { z } from "zod";
 import type { ListTasksQuery } from "./api-schemas.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 
-type Cursor = { c: string; i: string };
+/** The last row of a page, (createdAt, id): exactly what Postgres will cast to timestamptz and uuid. */
+const Cursor = z.object({ c: z.iso.datetime({ offset: true }).refine(isStorableDate), i: z.uuid() });
+type Cursor = z.infer<typeof Cursor>;
 
-const encodeCursor = (t: TaskState) => Buffer.from(JSON.stringify({ c: t.createdAt, i: t.id })).toString("base64url");
+const encodeCursor = (t: TaskState) =>
+  Buffer.from(JSON.stringify({ c: t.createdAt, i: t.id } satisfies Cursor)).toString("base64url");
 
 function decodeCursor(raw: string): Cursor {
+  let json: unknown;
   try {
-    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
-    if (typeof c.c === "string" && !Number.isNaN(Date.parse(c.c)) && typeof c.i === "string") return c;
+    json = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
   } catch {
-    // fall through to the error below
+    json = undefined;
   }
-  throw new ApiError(400, "invalid_cursor", "cursor is not one this API returned");
+  const parsed = Cursor.safeParse(json);
+  if (!parsed.success) throw new ApiError(400, "invalid_cursor", "cursor is not one this API returned");
+  return parsed.data;
 }
 
 /** One page of the tenant's tasks, newest first by (createdAt, id): a stable order for keyset pagination. */

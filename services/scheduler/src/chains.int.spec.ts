@@ -151,6 +151,39 @@ describe("cascades", () => {
   });
 });
 
+describe("a chain whose rendered input is too large", () => {
+  const tooLong = "prompt_too_long: the rendered prompt is 1100000 characters; the limit is 200000";
+
+  it("is cancelled saying the rendered length and the limit when its parent completes, not left waiting", async () => {
+    // 1,000 characters of output, 1,100 tokens: the reproduction from issue 11.
+    const parent = await submit("x".repeat(995), { runAt: new Date(Date.now() + 300).toISOString() });
+    const child = await chain(parent, "{{parent.output}}".repeat(1100));
+    await until(child, "TaskAwaitingParent");
+    const h = await until(child, "TaskCancelled");
+    expect(h.at(-1)).toMatchObject({ type: "TaskCancelled", reason: tooLong });
+    expect(types(h)).not.toContain("TaskQueued");
+  });
+
+  it("is cancelled at once when chained onto a parent that has already completed", async () => {
+    const parent = await submit("x".repeat(995));
+    await until(parent, "TaskCompleted");
+    const child = await chain(parent, "{{parent.output}}".repeat(1100));
+    const h = await until(child, "TaskCancelled");
+    expect(types(h)).toEqual(["TaskChained", "TaskCancelled"]);
+    expect(h.at(-1)).toMatchObject({ reason: tooLong });
+  });
+
+  it("is cancelled when the queued task would not fit in one NATS message", async () => {
+    const parent = await submit("😀".repeat(10_000)); // 40 kB of output
+    await until(parent, "TaskCompleted");
+    const child = await chain(parent, "{{parent.output}}".repeat(4), { system: "s".repeat(900_000) });
+    const h = await until(child, "TaskCancelled");
+    expect((h.at(-1) as EventOf<"TaskCancelled">).reason).toMatch(
+      /^prompt_too_long: the rendered task is \d+ bytes; one NATS message holds at most 1048576$/,
+    );
+  });
+});
+
 describe("retry", () => {
   it("queues a failed task again as the next generation, counting attempts on", async () => {
     const taskId = await submit("FAIL");

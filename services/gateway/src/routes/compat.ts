@@ -1,5 +1,5 @@
 import type { TaskStatus } from "@taskjet/events";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, LightMyRequestResponse } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorBody, TaskParams, type TaskResource } from "../api-schemas.ts";
@@ -56,14 +56,18 @@ function compatStatus(t: TaskResource): z.infer<typeof CompatStatus> {
  * (same validation, idempotency, tenancy, errors) and reshapes the answer.
  */
 export const compatRoutes: FastifyPluginAsyncZod = async (app) => {
-  /** Passes the real route's error through as it is: same status, same JSON. */
-  const relay = (reply: FastifyReply, res: { statusCode: number; json(): unknown }) =>
-    reply.code(res.statusCode as 400).send(res.json());
-  const forward = (req: { headers: Record<string, unknown> }) => {
-    const h: Record<string, string> = {};
+  /** Passes the real route's error through as it is: same status, same JSON, same Retry-After. */
+  const relay = (reply: FastifyReply, res: LightMyRequestResponse) => {
+    const retryAfter = res.headers["retry-after"];
+    if (retryAfter !== undefined) reply.header("retry-after", retryAfter);
+    return reply.code(res.statusCode as 400).send(res.json());
+  };
+  /** Passed on as given, arrays too: the real route refuses what is malformed, never a forwarder that drops it. */
+  const forward = (req: { headers: Record<string, string | string[] | undefined> }) => {
+    const h: Record<string, string | string[]> = {};
     for (const k of ["x-tenant-id", "idempotency-key", "x-request-id"]) {
       const v = req.headers[k];
-      if (typeof v === "string") h[k] = v;
+      if (v !== undefined) h[k] = v;
     }
     return h;
   };
@@ -146,12 +150,13 @@ export const compatRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "Tasks still pending or running, newest first, as the Celery service listed active, scheduled and reserved tasks.",
         tags: ["compatibility"],
-        response: { 200: z.object({ tasks: z.array(CompatStatus) }) },
+        response: { 200: z.object({ tasks: z.array(CompatStatus) }), 400: ErrorBody },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const status = "submitted,scheduled,awaiting_parent,queued,running,retrying";
       const res = await app.inject({ method: "GET", url: `/tasks?limit=100&status=${status}`, headers: forward(req) });
+      if (res.statusCode !== 200) return relay(reply, res);
       const page = res.json() as { tasks: TaskResource[] };
       return { tasks: page.tasks.map(compatStatus) };
     },
