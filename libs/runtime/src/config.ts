@@ -39,8 +39,14 @@ const Env = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
-  // A request (headers and body) must arrive within this, so a body trickled byte by byte cannot hold a connection.
-  HTTP_REQUEST_TIMEOUT_SECONDS: seconds.positive().default(30),
+  // Task ids one WebSocket may follow at once (a subscribe message names at most 1,000).
+  WS_MAX_TASK_IDS: z.coerce.number().int().positive().default(10_000),
+  // Reads of the stream (task histories, folds of tasks the read model lacks) one gateway runs at once; beyond,
+  // a read waits up to STREAM_READ_WAIT_MS for a slot, then is answered 503 busy with Retry-After.
+  STREAM_READ_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  STREAM_READ_WAIT_MS: z.coerce.number().int().nonnegative().default(1000),
+  // Events one GET /tasks/:id/events returns at most (`truncated` and `afterSeq` page through the rest).
+  HISTORY_MAX_EVENTS: z.coerce.number().int().positive().max(10_000).default(1000),
   // A request (headers and body) must arrive within this, so a body trickled byte by byte cannot hold a connection.
   HTTP_REQUEST_TIMEOUT_SECONDS: seconds.positive().default(30),
 });

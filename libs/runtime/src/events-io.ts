@@ -2,6 +2,7 @@ import type { JetStreamClient, JetStreamManager, PubAck, StoredMsg } from "@nats
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import {
   decodeEvent,
+  EVENT_TYPES,
   encodeEvent,
   foldEvents,
   type Names,
@@ -48,39 +49,86 @@ export async function lastEvent<T extends TaskEventType>(
   return s && s.event.type === type ? (s as StoredEvent & { event: Extract<TaskEvent, { type: T }> }) : null;
 }
 
+/** How many events a history read returns at most, unless told otherwise. */
+export const HISTORY_MAX_EVENTS = 1000;
+
+/** Part of a task's history, oldest first; `truncated` when more events follow the last one given. */
+export type TaskHistory = {
+  /** The event that created the task (TaskSubmitted or TaskChained), or null when the stream has no such task. */
+  created: StoredEvent | null;
+  events: StoredEvent[];
+  truncated: boolean;
+};
+
+/** One event kind of one task: its next message to merge, and the last one the stream held when the read began. */
+type KindCursor = { subject: string; lastSeq: number; next: RawMessage };
+
+const CREATING: readonly TaskEventType[] = ["TaskSubmitted", "TaskChained"];
+
 /**
- * A task's whole history, read with an ordered consumer on `tasks.<id>.>`. Two direct gets first tell an
- * unknown task apart at once, instead of waiting for an empty fetch to expire.
+ * A task's history read with direct gets only, so the server keeps nothing once it has answered (an ordered
+ * consumer per read lingers for minutes, and its wildcard filter makes the server decode every message from
+ * the task's first event to the end of the stream). First one `last_by_subj` per event kind, all at once: a
+ * kind the task lacks is a miss in the server's subject index, and each hit says where that kind ends. Then
+ * each kind present is walked with `next_by_subj` on its own literal subject — the server skips blocks that
+ * do not hold it — from the creating event (nothing of a task precedes it; `afterSeq` starts later) up to
+ * that last sequence, never beyond, and the kinds are merged by stream sequence. At most `maxEvents` events
+ * are read (plus two gets per kind), so a read costs what it returns.
+ */
+export async function readTaskHistory(
+  jsm: JetStreamManager,
+  names: Names,
+  subjects: Subjects,
+  taskId: string,
+  opts: { maxEvents?: number; afterSeq?: number } = {},
+): Promise<TaskHistory> {
+  const maxEvents = opts.maxEvents ?? HISTORY_MAX_EVENTS;
+  const nextOf = (subject: string, seq: number): Promise<RawMessage | null> =>
+    jsm.direct.getMessage(names.stream, { seq, next_by_subj: subject });
+  const kinds = await Promise.all(
+    EVENT_TYPES.map(async (type) => {
+      const subject = subjects.event(taskId, type);
+      const last = await jsm.direct.getMessage(names.stream, { last_by_subj: subject });
+      return last ? { type, subject, last } : null;
+    }),
+  );
+  const present = kinds.filter((k) => k !== null);
+  const creating = present.filter((k) => CREATING.includes(k.type)).map((k) => k.last);
+  const first = creating.sort((a, b) => a.seq - b.seq)[0];
+  if (!first) return { created: null, events: [], truncated: false };
+  const from = Math.max(first.seq, (opts.afterSeq ?? 0) + 1);
+  const cursors: KindCursor[] = [];
+  await Promise.all(
+    present.map(async ({ subject, last }) => {
+      if (last.seq < from) return;
+      const next = last.seq === from ? last : await nextOf(subject, from);
+      if (next && next.seq <= last.seq) cursors.push({ subject, lastSeq: last.seq, next });
+    }),
+  );
+  const events: StoredEvent[] = [];
+  for (let read = 0; read < maxEvents && cursors.length > 0; read++) {
+    const c = cursors.reduce((a, b) => (b.next.seq < a.next.seq ? b : a));
+    const s = stored(c.next);
+    if (s) events.push(s);
+    const next = c.next.seq < c.lastSeq ? await nextOf(c.subject, c.next.seq + 1) : null;
+    if (next && next.seq <= c.lastSeq) c.next = next;
+    else cursors.splice(cursors.indexOf(c), 1);
+  }
+  return { created: stored(first), events, truncated: cursors.length > 0 };
+}
+
+/**
+ * A task's whole history, oldest first, without a consumer (see `readTaskHistory`). No bound: for services
+ * that fold the task; what answers a client reads with `readTaskHistory` and its limit.
  */
 export async function readHistory(
-  js: JetStreamClient,
+  _js: JetStreamClient,
   jsm: JetStreamManager,
   names: Names,
   subjects: Subjects,
   taskId: string,
 ): Promise<StoredEvent[]> {
-  const [submitted, chained] = await Promise.all([
-    lastEvent(jsm, names, subjects, taskId, "TaskSubmitted"),
-    lastEvent(jsm, names, subjects, taskId, "TaskChained"),
-  ]);
-  if (!submitted && !chained) return [];
-  // Nothing of a task precedes its creating event: starting there spares the server a scan of older blocks.
-  const consumer = await js.consumers.get(names.stream, {
-    filter_subjects: subjects.task(taskId),
-    opt_start_seq: Math.min(submitted?.seq ?? Infinity, chained?.seq ?? Infinity),
-  });
-  const out: StoredEvent[] = [];
-  const messages = await consumer.consume({ max_messages: 256 });
-  try {
-    for await (const m of messages) {
-      const s = stored(m);
-      if (s) out.push(s);
-      if (m.info.pending === 0) break;
-    }
-  } finally {
-    await messages.close();
-  }
-  return out;
+  return (await readTaskHistory(jsm, names, subjects, taskId, { maxEvents: Infinity })).events;
 }
 
 /** The task as the stream says it is — what the gateway answers with while the projector catches up. */
@@ -95,17 +143,27 @@ export async function loadTaskFromStream(
   return foldEvents(history.map((h) => h.event));
 }
 
-/** Every event on the stream matching a subject filter (e.g. `subjects.ofType("TaskQueued")`), oldest first. */
+/**
+ * Every event on the stream matching a subject filter (e.g. `subjects.ofType("TaskQueued")`), oldest first.
+ * For tests and the benchmark: it reads with an ordered consumer, deleted as soon as it is done.
+ */
 export async function readAllEvents(js: JetStreamClient, names: Names, filter: string): Promise<TaskEvent[]> {
   const consumer = await js.consumers.get(names.stream, { filter_subjects: filter });
   const out: TaskEvent[] = [];
-  if ((await consumer.info()).num_pending === 0) return out;
-  const messages = await consumer.consume({ max_messages: 1000 });
-  for await (const m of messages) {
-    const d = decodeEvent(m.data);
-    if (d.ok) out.push(d.event);
-    if (m.info.pending === 0) break;
+  try {
+    if ((await consumer.info(true)).num_pending === 0) return out;
+    const messages = await consumer.consume({ max_messages: 1000 });
+    try {
+      for await (const m of messages) {
+        const d = decodeEvent(m.data);
+        if (d.ok) out.push(d.event);
+        if (m.info.pending === 0) break;
+      }
+    } finally {
+      await messages.close();
+    }
+    return out;
+  } finally {
+    await consumer.delete().catch(() => undefined);
   }
-  await messages.close();
-  return out;
 }

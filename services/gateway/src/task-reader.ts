@@ -1,6 +1,8 @@
-import { TaskNotFoundError, type TaskState } from "@taskjet/events";
-import { lastEvent, loadTaskFromStream, rowToState } from "@taskjet/runtime";
+import { foldEvents, TaskNotFoundError, type TaskState } from "@taskjet/events";
+import { lastEvent, readTaskHistory, rowToState, type TaskHistory } from "@taskjet/runtime";
 import type { GatewayDeps } from "./deps.ts";
+import { ApiError } from "./errors.ts";
+import { createStreamReadLimiter, type StreamReadLimiter } from "./stream-reads.ts";
 
 /** A task as the read model has it, and the stream sequence of the last event that row reflects. */
 export async function readProjectedTask(
@@ -9,6 +11,16 @@ export async function readProjectedTask(
 ): Promise<{ state: TaskState; seq: number } | null> {
   const row = await deps.db.selectFrom("tasks").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? { state: rowToState(row), seq: Number(row.seq) } : null;
+}
+
+/** Many tasks as the read model has them, by id, in one query (ids it lacks are absent from the map). */
+export async function readProjectedTasks(
+  deps: GatewayDeps,
+  ids: readonly string[],
+): Promise<Map<string, { state: TaskState; seq: number }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await deps.db.selectFrom("tasks").selectAll().where("id", "in", ids).execute();
+  return new Map(rows.map((row) => [row.id, { state: rowToState(row), seq: Number(row.seq) }]));
 }
 
 /**
@@ -26,8 +38,8 @@ const PROJECTION_WAIT_MS = 250;
 
 /**
  * A task that exists in the stream but not yet in the read model (it was accepted a moment ago) is normally
- * projected within milliseconds: wait for the projector's notice rather than read the whole history from
- * the stream, which costs the server a consumer per call — under clients that poll, many per second.
+ * projected within milliseconds: wait for the projector's notice rather than read its history from the
+ * stream (a few direct gets per event, in a slot of the gateway's stream reads).
  */
 async function awaitProjection(deps: GatewayDeps, id: string): Promise<TaskState | null> {
   if ((await tenantInStream(deps, id)) === null) return null;
@@ -50,9 +62,44 @@ async function awaitProjection(deps: GatewayDeps, id: string): Promise<TaskState
   }
 }
 
+/** Events a fold of one task reads at most; a longer history is refused rather than folded in part. */
+const FOLD_MAX_EVENTS = 10_000;
+
+const limiters = new WeakMap<GatewayDeps, StreamReadLimiter>();
+
+/** This gateway's limit on concurrent stream reads (one per app, made on first use). */
+export function streamReads(deps: GatewayDeps): StreamReadLimiter {
+  let limiter = limiters.get(deps);
+  if (!limiter) {
+    const { STREAM_READ_CONCURRENCY: concurrency, STREAM_READ_WAIT_MS: maxWaitMs } = deps.config;
+    limiter = createStreamReadLimiter({ concurrency, maxWaitMs });
+    limiters.set(deps, limiter);
+  }
+  return limiter;
+}
+
+/**
+ * Up to HISTORY_MAX_EVENTS events of a task, oldest first, after `afterSeq` when given — read with direct
+ * gets (no consumer is left on the server), in a slot of this gateway's stream reads.
+ */
+export function readHistoryPage(deps: GatewayDeps, id: string, afterSeq?: number): Promise<TaskHistory> {
+  const { jsm, names, subjects, config } = deps;
+  const opts = { maxEvents: config.HISTORY_MAX_EVENTS, ...(afterSeq === undefined ? {} : { afterSeq }) };
+  return streamReads(deps).run(() => readTaskHistory(jsm, names, subjects, id, opts));
+}
+
 /** The task as the stream says it is now: what commands decide against (the read model may lag). */
-export function readTaskFromStream(deps: GatewayDeps, id: string): Promise<TaskState | null> {
-  return loadTaskFromStream(deps.js, deps.jsm, deps.names, deps.subjects, id);
+export async function readTaskFromStream(deps: GatewayDeps, id: string): Promise<TaskState | null> {
+  const { jsm, names, subjects } = deps;
+  const history = await streamReads(deps).run(() =>
+    readTaskHistory(jsm, names, subjects, id, { maxEvents: FOLD_MAX_EVENTS }),
+  );
+  if (history.truncated) {
+    throw new ApiError(409, "history_too_long", `task ${id} has more than ${FOLD_MAX_EVENTS} events`, {
+      taskId: id,
+    });
+  }
+  return foldEvents(history.events.map((h) => h.event));
 }
 
 /** The tenant a task was created in, from its creating event (one or two direct gets), or null if none. */

@@ -1,5 +1,5 @@
 import { decideCancel, decideRetry, evolve, type TaskEvent, TaskNotFoundError, type TaskState } from "@taskjet/events";
-import { publishEvent, readHistory } from "@taskjet/runtime";
+import { publishEvent } from "@taskjet/runtime";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import {
@@ -7,7 +7,6 @@ import {
   CreateTaskBody,
   ErrorBody,
   ListTasksQuery,
-  TaskEventsResponse,
   TaskPage,
   TaskParams,
   TaskResource,
@@ -17,15 +16,22 @@ import type { GatewayDeps } from "../deps.ts";
 import { IDEMPOTENCY_HEADER, type IdempotencyKeys } from "../idempotency.ts";
 import { listTasks } from "../list-tasks.ts";
 import type { GatewayMetrics } from "../metrics.ts";
-import { readTask, readTaskFromStream } from "../task-reader.ts";
+import { StreamReadsBusyError } from "../stream-reads.ts";
+import { readHistoryPage, readTask, readTaskFromStream } from "../task-reader.ts";
 import { toResource } from "../task-view.ts";
 import { tenantOf } from "../tenant.ts";
+import { TaskEventsPage, TaskEventsQuery } from "./task-events-schemas.ts";
 
-const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
 
 export const taskRoutes =
   (deps: GatewayDeps, keys: IdempotencyKeys, metrics: GatewayMetrics): FastifyPluginAsyncZod =>
   async (app) => {
+    // Reads of the stream are limited per gateway; one refused for that says when to come back.
+    app.addHook("onError", async (_req, reply, err) => {
+      if (err instanceof StreamReadsBusyError) reply.header("retry-after", String(err.retryAfterSeconds));
+    });
+
     function accepted(reply: FastifyReply, task: TaskState, replay: boolean) {
       if (!replay) metrics.tasksSubmitted.inc();
       if (replay) reply.header("idempotent-replayed", "true");
@@ -103,19 +109,25 @@ export const taskRoutes =
       {
         schema: {
           summary: "A task's history",
-          description: "Every event of the task, oldest first, read from the stream (the source of truth).",
+          description:
+            "The task's events, oldest first, read from the stream (the source of truth): at most 1,000 per " +
+            "request (HISTORY_MAX_EVENTS). When more follow, `truncated` is true: ask again with `afterSeq` set " +
+            "to the `seq` of the last event given. A gateway runs a bounded number of stream reads at once; " +
+            "beyond that it answers 503 `busy` with `Retry-After`.",
           tags: ["tasks"],
           params: TaskParams,
-          response: { 200: TaskEventsResponse, 400: ErrorBody, 404: ErrorBody },
+          querystring: TaskEventsQuery,
+          response: { 200: TaskEventsPage, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
         },
       },
       async (req) => {
         const tenant = tenantOf(req);
-        const history = await readHistory(deps.js, deps.jsm, deps.names, deps.subjects, req.params.id);
-        const first = history[0]?.event;
+        const { created, events, truncated } = await readHistoryPage(deps, req.params.id, req.query.afterSeq);
+        const first = created?.event;
         if (!first || !("tenant" in first) || first.tenant !== tenant) throw new TaskNotFoundError(req.params.id);
         return {
-          events: history.map((h) => ({ seq: h.seq, type: h.event.type, time: h.time, payload: h.event })),
+          events: events.map((h) => ({ seq: h.seq, type: h.event.type, time: h.time, payload: h.event })),
+          truncated,
         };
       },
     );

@@ -4,7 +4,8 @@ import type { OutputDelta } from "./protocol.ts";
 
 /**
  * Replays a task's output deltas from the start of TASK_OUTPUT, then follows them live, with an ordered
- * consumer (the server delivers them in order with no gap; a reconnect starts again from the first).
+ * consumer (the server delivers them in order with no gap; a reconnect starts again from the first). `stop`
+ * deletes that consumer at once rather than leave it on the server until it expires.
  */
 export async function followOutput(
   js: JetStreamClient,
@@ -27,6 +28,7 @@ export async function followOutput(
   return {
     async stop() {
       await messages.close();
+      await consumer.delete().catch(() => undefined);
     },
   };
 }

@@ -1,53 +1,34 @@
 import websocket from "@fastify/websocket";
-import { TASK_STATUSES, TaskNotFoundError } from "@taskjet/events";
-import { rowToState } from "@taskjet/runtime";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { GatewayDeps } from "../deps.ts";
-import { readProjectedTask, tenantInStream } from "../task-reader.ts";
 import { tenantOf } from "../tenant.ts";
 import { createHub } from "./hub.ts";
 import { followOutput } from "./output-follower.ts";
 import { ClientMessage } from "./protocol.ts";
 import { createSession, type Session } from "./session.ts";
+import { snapshotAll, snapshotById } from "./snapshot.ts";
 
 const PING_MS = 20_000;
-const ACTIVE = TASK_STATUSES.filter((s) => !["completed", "failed", "cancelled"].includes(s));
 
 /**
  * GET /ws: live tasks. A subscription sends a snapshot of each task first, then every change as the read
  * model gets it, then (for tasks named by id) the output as it is generated — the output so far first.
- * `/ws?taskId=<id>` subscribes at connect.
+ * `/ws?taskId=<id>` subscribes at connect. A subscribe message names at most 1,000 ids, and a connection
+ * follows at most WS_MAX_TASK_IDS (10,000 by default): beyond, the message is refused with `too_many_task_ids`.
+ * When the socket closes, the work queued for it stops.
  */
 export async function registerWebSocket(app: FastifyInstance, deps: GatewayDeps, opts: { maxBufferedBytes: number }) {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const hub = createHub(deps, app.log);
   app.addHook("onClose", async () => hub.close());
 
-  /**
-   * A snapshot is what the read model has: a task it has not seen yet gets no snapshot, and its every version
-   * follows from the projector's notices (the subscription is in place before this read, so none is missed).
-   */
-  async function snapshotById(session: Session, ids: string[]) {
-    for (const id of ids) {
-      const projected = await readProjectedTask(deps, id);
-      const tenant = projected?.state.tenant ?? (await tenantInStream(deps, id));
-      if (tenant !== session.tenant) {
-        const err = new TaskNotFoundError(id);
-        session.send({ type: "error", error: { code: "not_found", message: err.message, details: { taskId: id } } });
-        session.unsubscribe([id], false);
-      } else if (projected) {
-        session.pushTask(projected.state, projected.seq);
-      }
-    }
-  }
-
-  async function snapshotAll(session: Session, since: string | undefined) {
-    let q = deps.db.selectFrom("tasks").selectAll().where("tenant", "=", session.tenant);
-    q = since ? q.where("updatedAt", ">", new Date(since)) : q.where("status", "in", ACTIVE);
-    const rows = await q.orderBy("updatedAt", "asc").limit(500).execute();
-    for (const row of rows) session.pushTask(rowToState(row), Number(row.seq));
-  }
+  // Each connection's queue of messages, until it has drained: closing the app stops them and waits for them.
+  const queues = new Map<Session, Promise<void>>();
+  app.addHook("onClose", async () => {
+    for (const session of queues.keys()) await session.close();
+    await Promise.allSettled([...queues.values()]);
+  });
 
   app.get(
     "/ws",
@@ -87,14 +68,20 @@ export async function registerWebSocket(app: FastifyInstance, deps: GatewayDeps,
       socket.on("pong", () => {
         alive = true;
       });
+      // Messages are handled one after another, so a snapshot is always sent before what follows it.
+      let queue = Promise.resolve();
+      const enqueue = (work: () => Promise<void>) => {
+        queue = queue.then(work).catch((err: unknown) => req.log.warn({ err }, "ws message failed"));
+        queues.set(session, queue);
+      };
       socket.on("close", () => {
         clearInterval(ping);
         hub.remove(session);
         void session.close();
+        void queue.then(() => queues.delete(session));
       });
-      // Messages are handled one after another, so a snapshot is always sent before what follows it.
-      let queue = Promise.resolve();
       const handle = async (raw: string) => {
+        if (session.closed) return;
         let parsed: ClientMessage;
         try {
           parsed = ClientMessage.parse(JSON.parse(raw));
@@ -110,18 +97,20 @@ export async function registerWebSocket(app: FastifyInstance, deps: GatewayDeps,
           session.send({ type: "error", error: { code: "invalid_message", message: "subscribe to taskIds or all" } });
           return;
         }
+        const max = deps.config.WS_MAX_TASK_IDS;
+        if (session.followedIds + session.newIds(ids) > max) {
+          const message = `a connection follows at most ${max} task ids (it follows ${session.followedIds}); unsubscribe some first`;
+          session.send({ type: "error", error: { code: "too_many_task_ids", message, details: { max } } });
+          return;
+        }
         session.subscribe(ids, everything);
         session.send({ type: "subscribed", taskIds: ids, all: everything });
-        await snapshotById(session, ids);
-        if (everything) await snapshotAll(session, parsed.since);
+        await snapshotById(deps, session, ids);
+        if (everything) await snapshotAll(deps, session, parsed.since);
       };
-      socket.on("message", (data: Buffer) => {
-        queue = queue
-          .then(() => handle(data.toString()))
-          .catch((err: unknown) => req.log.warn({ err }, "ws message failed"));
-      });
+      socket.on("message", (data: Buffer) => enqueue(() => handle(data.toString())));
       const first = (req.query as { taskId?: string }).taskId;
-      if (first) queue = queue.then(() => handle(JSON.stringify({ type: "subscribe", taskIds: [first] })));
+      if (first) enqueue(() => handle(JSON.stringify({ type: "subscribe", taskIds: [first] })));
     },
   );
 }

@@ -50,12 +50,25 @@ export function createSession(opts: {
     if (closed) return;
     closed = true;
     for (const id of [...followers.keys()]) stopFollowing(id);
+    taskIds.clear();
   }
 
   return {
     tenant,
     get all() {
       return all;
+    },
+    /** Closed: the socket went away, and nothing more is read or sent for it. */
+    get closed() {
+      return closed;
+    },
+    /** How many task ids this client follows by id. */
+    get followedIds() {
+      return taskIds.size;
+    },
+    /** Of these ids, how many it does not follow yet. */
+    newIds(ids: readonly string[]) {
+      return new Set(ids.filter((id) => !taskIds.has(id))).size;
     },
     wants(taskId: string, taskTenant: string) {
       return !closed && (taskIds.has(taskId) || (all && taskTenant === tenant));
@@ -73,7 +86,7 @@ export function createSession(opts: {
     },
     /** Sends a task unless this client already has that version or a newer one. */
     pushTask(state: TaskState, seq: number) {
-      if (state.tenant !== tenant) return;
+      if (closed || state.tenant !== tenant) return;
       const last = seen.get(state.id) ?? -1;
       if (seq <= last && seq !== 0) return;
       seen.set(state.id, seq);
