@@ -9,7 +9,7 @@ export async function startSystem(ctx: TestContext, opts: { llmLatencyMs?: numbe
   const now = () => new Date();
   const stops: (() => Promise<unknown>)[] = [];
   await migrate(ctx.db, ctx.names, ctx.log);
-  const projector = await startProjector({ ...ctx, maxBatch: 500, ackWaitMs: 5000 });
+  const projector = await startProjector({ ...ctx, maxBatch: 500 });
   const schedulers = await startScheduler({ ...ctx, now }, { ackWaitMs: 5000, config: ctx.config });
   const cancellations = listenForCancellations(ctx.nc, ctx.subjects);
   const llm = fakeProvider({ latencyMs: opts.llmLatencyMs ?? 20 });

@@ -37,6 +37,20 @@ export type TasksTable = {
   finishedAt: Timestamp | null;
   /** The stream sequence of the last event folded into this row; replays at or below it are no-ops. */
   seq: ColumnType<string, number | string, number | string>;
+  /** The sequence of this task's latest event that was quarantined instead of applied, if any. */
+  quarantinedSeq: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+};
+
+/** An event the projector could not apply: recorded with its sequence and error, then passed over. */
+export type QuarantineTable = {
+  seq: ColumnType<string, number | string, number | string>;
+  subject: string;
+  taskId: string | null;
+  type: string | null;
+  /** `undecodable`, `unknown_task` or `refused` (Postgres would not store it). */
+  reason: string;
+  error: string;
+  quarantinedAt: Timestamp;
 };
 
 export type CheckpointsTable = {
@@ -45,7 +59,7 @@ export type CheckpointsTable = {
   updatedAt: Timestamp;
 };
 
-export type Database = { tasks: TasksTable; checkpoints: CheckpointsTable };
+export type Database = { tasks: TasksTable; checkpoints: CheckpointsTable; quarantine: QuarantineTable };
 export type Db = Kysely<Database>;
 
 export type DbOptions = {

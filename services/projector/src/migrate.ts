@@ -2,10 +2,12 @@ import type { Names } from "@taskjet/events";
 import { type Db, ensureSchema, type Logger } from "@taskjet/runtime";
 import { type Migration, Migrator } from "kysely/migration";
 import * as tasks001 from "./migrations/2026-11-22-001-tasks.ts";
+import * as quarantine002 from "./migrations/2026-11-26-002-quarantine.ts";
 
 /** Frozen migrations, in order; a new one is a new file added here, never an edit of an old one. */
 const MIGRATIONS: Record<string, Migration> = {
   "2026-11-22-001-tasks": tasks001,
+  "2026-11-26-002-quarantine": quarantine002,
 };
 
 export async function migrate(db: Db, names: Names, log: Logger): Promise<void> {

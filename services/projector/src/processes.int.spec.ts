@@ -19,7 +19,6 @@ function projector(env: Record<string, string> = {}) {
   const p = services.spawn("projector", {
     ...ctx.env,
     PROJECTOR_LEASE_SECONDS: "2",
-    PROJECTOR_ACK_WAIT_SECONDS: "2",
     ...env,
   });
   return p;

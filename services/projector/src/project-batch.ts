@@ -1,7 +1,7 @@
-import { evolve, type TaskState } from "@taskjet/events";
+import { evolve, type TaskEvent, type TaskState } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
-import { CHECKPOINT_NAME, type Db, rowToState, type StoredEvent, stateToRow } from "@taskjet/runtime";
-import { sql } from "kysely";
+import { CHECKPOINT_NAME, type Database, type Db, isTransientDbError, rowToState, stateToRow } from "@taskjet/runtime";
+import { sql, type Transaction } from "kysely";
 
 const LOCK_PREFIX = "taskjet-projector:";
 
@@ -10,33 +10,59 @@ export function projectorLockKey(schema: string) {
   return sql<number>`hashtext(${LOCK_PREFIX + schema})`;
 }
 
+/** One message of the stream as the projector reads it: an event, or bytes that are not one. */
+export type StreamEntry = { seq: number; subject: string; time: string } & (
+  | { event: TaskEvent }
+  | { undecodable: string }
+);
+
 /** One version of a task the batch wrote, in stream order: what the gateways push to WebSocket clients. */
 export type Projected = { taskId: string; seq: number; state: TaskState };
 
+type Quarantined = {
+  seq: number;
+  subject: string;
+  taskId: string | null;
+  type: string | null;
+  reason: string;
+  error: string;
+};
+
+type Trx = Transaction<Database>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Folds a batch of events (stream order) into the read model in one transaction. Each row keeps the
- * sequence it has folded up to, so a redelivered or replayed event changes nothing. Returns the tasks whose
- * rows changed — every version, so a client sees each status even when one batch holds several — for the
- * gateways to be told once the transaction has committed.
+ * Folds a batch of entries (stream order, contiguous from the checkpoint) into the read model in one
+ * transaction, and moves the checkpoint to its last sequence in the same transaction: the read model and the
+ * point it has read to never disagree. Each row also keeps the sequence it has folded up to, so a replayed
+ * event changes nothing. An entry that cannot be an event of a known task (undecodable, or for a task whose
+ * creation never applied) is quarantined, not skipped in silence. Returns every version written, for the
+ * gateways to be told once the transaction has committed. Throws what Postgres throws.
  */
-export async function projectBatch(db: Db, batch: readonly StoredEvent[], log: Logger): Promise<Projected[]> {
+export async function projectBatch(db: Db, batch: readonly StreamEntry[], log: Logger): Promise<Projected[]> {
   if (batch.length === 0) return [];
-  const ids = [...new Set(batch.map((b) => b.event.taskId))];
   return db.transaction().execute(async (trx) => {
-    // Held for the transaction: a rebuild takes the same lock to swap schemas between two batches.
-    await sql`select pg_advisory_xact_lock(hashtext(${LOCK_PREFIX} || current_schema()))`.execute(trx);
-    const rows = await trx.selectFrom("tasks").selectAll().where("id", "in", ids).execute();
+    await lockProjection(trx);
+    const ids = [...new Set(batch.flatMap((b) => ("event" in b ? [b.event.taskId] : [])))];
+    const rows = ids.length > 0 ? await trx.selectFrom("tasks").selectAll().where("id", "in", ids).execute() : [];
     const current = new Map<string, { state: TaskState; seq: number }>(
       rows.map((r) => [r.id, { state: rowToState(r), seq: Number(r.seq) }]),
     );
     const changed = new Map<string, { state: TaskState; seq: number }>();
     const versions: Projected[] = [];
-    for (const { seq, event } of batch) {
+    const quarantined: Quarantined[] = [];
+    for (const entry of batch) {
+      if (!("event" in entry)) {
+        quarantined.push(quarantineOf(entry, "undecodable", entry.undecodable));
+        continue;
+      }
+      const { seq, event } = entry;
       const before = changed.get(event.taskId) ?? current.get(event.taskId);
-      if (before && seq <= before.seq) continue; // already folded: a redelivery or a replay
+      if (before && seq <= before.seq) continue; // already folded: a replay
       const after = evolve(before?.state ?? null, event);
       if (after === null) {
-        log.warn({ seq, taskId: event.taskId, type: event.type }, "event for an unknown task skipped");
+        quarantined.push(quarantineOf(entry, "unknown_task", `${event.type} for a task with no creating event`));
         continue;
       }
       if (after !== before?.state) {
@@ -58,12 +84,92 @@ export async function projectBatch(db: Db, batch: readonly StoredEvent[], log: L
         )
         .execute();
     }
-    const last = batch[batch.length - 1] as StoredEvent;
-    await trx
-      .insertInto("checkpoints")
-      .values({ name: CHECKPOINT_NAME, seq: last.seq, updatedAt: new Date() })
-      .onConflict((oc) => oc.column("name").doUpdateSet({ seq: last.seq, updatedAt: new Date() }))
-      .execute();
+    await recordQuarantine(trx, quarantined, log);
+    await advanceCheckpoint(trx, (batch[batch.length - 1] as StreamEntry).seq);
     return versions;
   });
+}
+
+/**
+ * `projectBatch`, with poison isolated: when Postgres refuses the batch for its data (a value it cannot store),
+ * the entries are applied one at a time and the one it refuses alone is quarantined, so one bad event costs
+ * only itself. A transient error (connection, deadlock, cancel) is thrown for the caller to retry from the
+ * checkpoint — it is never a reason to quarantine.
+ */
+export async function projectIsolating(db: Db, batch: readonly StreamEntry[], log: Logger): Promise<Projected[]> {
+  try {
+    return await projectBatch(db, batch, log);
+  } catch (err) {
+    if (isTransientDbError(err)) throw err;
+    if (batch.length > 1) {
+      log.warn({ err, first: batch[0]?.seq, size: batch.length }, "batch refused; applying its events one by one");
+      const versions: Projected[] = [];
+      for (const entry of batch) versions.push(...(await projectIsolating(db, [entry], log)));
+      return versions;
+    }
+    const entry = batch[0] as StreamEntry;
+    await db.transaction().execute(async (trx) => {
+      await lockProjection(trx);
+      await recordQuarantine(trx, [quarantineOf(entry, "refused", (err as Error).message)], log);
+      await advanceCheckpoint(trx, entry.seq);
+    });
+    return [];
+  }
+}
+
+/** The checkpoint: the last stream sequence the read model holds. Projection resumes after it. */
+export async function readCheckpoint(db: Db): Promise<number> {
+  const row = await db.selectFrom("checkpoints").select("seq").where("name", "=", CHECKPOINT_NAME).executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+// Held for the transaction: a rebuild takes the same lock to swap schemas between two batches.
+async function lockProjection(trx: Trx) {
+  await sql`select pg_advisory_xact_lock(hashtext(${LOCK_PREFIX} || current_schema()))`.execute(trx);
+}
+
+async function advanceCheckpoint(trx: Trx, seq: number) {
+  const updatedAt = new Date();
+  await trx
+    .insertInto("checkpoints")
+    .values({ name: CHECKPOINT_NAME, seq, updatedAt })
+    // Never backwards, even if a writer that lost its lease commits late.
+    .onConflict((oc) => oc.column("name").doUpdateSet({ seq: sql`greatest(checkpoints.seq, ${seq})`, updatedAt }))
+    .execute();
+}
+
+function quarantineOf(entry: StreamEntry, reason: string, error: string): Quarantined {
+  const event = "event" in entry ? entry.event : null;
+  return {
+    seq: entry.seq,
+    subject: entry.subject,
+    taskId: event?.taskId ?? taskIdOfSubject(entry.subject),
+    type: event?.type ?? null,
+    reason,
+    error: error.replaceAll("\u0000", "\\u0000"),
+  };
+}
+
+/** `<root>.<id>.<kind>`: the id is the token before the kind, whatever the namespace prefix. */
+function taskIdOfSubject(subject: string): string | null {
+  return subject.split(".").at(-2) ?? null;
+}
+
+async function recordQuarantine(trx: Trx, entries: readonly Quarantined[], log: Logger) {
+  if (entries.length === 0) return;
+  for (const q of entries) log.warn(q, "event quarantined: it could not be applied to the read model");
+  const quarantinedAt = new Date();
+  await trx
+    .insertInto("quarantine")
+    .values(entries.map((q) => ({ ...q, subject: q.subject.replaceAll("\u0000", ""), quarantinedAt })))
+    .onConflict((oc) => oc.column("seq").doNothing())
+    .execute();
+  const marked = entries.filter((q) => q.taskId !== null && UUID.test(q.taskId));
+  for (const q of marked) {
+    await trx
+      .updateTable("tasks")
+      .set({ quarantinedSeq: q.seq })
+      .where("id", "=", q.taskId as string)
+      .execute();
+  }
 }

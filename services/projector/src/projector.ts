@@ -1,8 +1,9 @@
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { type Names, subjectsFor } from "@taskjet/events";
-import { consumeBatches, type Db, ensureConsumer, type Logger } from "@taskjet/runtime";
-import { projectBatch } from "./project-batch.ts";
+import { decodeEvent, type Names, subjectsFor } from "@taskjet/events";
+import type { Db, Logger } from "@taskjet/runtime";
+import { projectIsolating, readCheckpoint, type StreamEntry } from "./project-batch.ts";
 
 export type ProjectorDeps = {
   nc: NatsConnection;
@@ -12,35 +13,89 @@ export type ProjectorDeps = {
   names: Names;
   log: Logger;
   maxBatch: number;
-  ackWaitMs: number;
 };
 
-export function projectorDurable(names: Names) {
-  return `${names.consumerPrefix}projector`;
+/** After a failed batch the projector waits this long, doubling up to the maximum, before reading again. */
+const RETRY_MS = { first: 250, max: 10_000 };
+
+/**
+ * Folds every event into Postgres in strict stream order, then tells the gateways which tasks changed.
+ *
+ * The read model's own checkpoint is the only cursor: an ordered consumer (no acks, nothing held on the server
+ * for this process) reads from the sequence after it, and each batch moves it in the same transaction as the
+ * rows. A batch that fails is retried from the checkpoint, so no later event is ever applied before it, and a
+ * projector that takes over after another died resumes exactly where the read model ends.
+ */
+export function startProjector(deps: ProjectorDeps) {
+  const { nc, js, db, names, log, maxBatch } = deps;
+  const subjects = subjectsFor(names);
+  const stopping = new AbortController();
+  let messages: ConsumerMessages | null = null;
+  let retryMs = 0;
+
+  async function closeMessages() {
+    await messages?.close().catch(() => undefined);
+    messages = null;
+  }
+
+  async function projectFromCheckpoint() {
+    const from = (await readCheckpoint(db)) + 1;
+    const consumer = await js.consumers.get(names.stream, { filter_subjects: subjects.all, opt_start_seq: from });
+    messages = await consumer.consume({ max_messages: maxBatch * 2 });
+    // Stopped meanwhile: closing ends the loop below (awaiting it here would wait for that loop for ever).
+    if (stopping.signal.aborted) void messages.close();
+    let batch: StreamEntry[] = [];
+    for await (const m of messages) {
+      batch.push(entryOf(m));
+      // Group commit: take what arrived while the last batch was written; flush once the server has no more.
+      if (batch.length < maxBatch && m.info.pending > 0) continue;
+      const projected = await projectIsolating(db, batch, log);
+      for (const p of projected) nc.publish(subjects.projected(p.taskId), JSON.stringify(p));
+      log.debug({ events: batch.length, versions: projected.length }, "projected");
+      batch = [];
+      retryMs = 0;
+    }
+    if (!stopping.signal.aborted) throw new Error("the stream read ended");
+  }
+
+  const done = (async () => {
+    await retireDurableConsumer(deps);
+    while (!stopping.signal.aborted) {
+      try {
+        await projectFromCheckpoint();
+      } catch (err) {
+        if (stopping.signal.aborted) break;
+        retryMs = Math.min(RETRY_MS.max, retryMs === 0 ? RETRY_MS.first : retryMs * 2);
+        log.error({ err, retryInMs: retryMs }, "projection failed; resuming from the checkpoint");
+        await sleep(retryMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+      } finally {
+        await closeMessages();
+      }
+    }
+  })();
+
+  return {
+    async stop() {
+      stopping.abort();
+      await closeMessages();
+      await done;
+    },
+  };
 }
 
-/** Folds every event into Postgres, then tells the gateways which tasks changed. */
-export async function startProjector(deps: ProjectorDeps) {
-  const { nc, js, jsm, db, names, log, maxBatch } = deps;
-  const subjects = subjectsFor(names);
-  const durable = projectorDurable(names);
-  await ensureConsumer(
-    jsm,
-    names.stream,
-    { durable, filterSubject: subjects.all, ackWaitMs: deps.ackWaitMs, maxAckPending: maxBatch * 4 },
-    log,
-  );
-  const consumer = await js.consumers.get(names.stream, durable);
-  return consumeBatches({
-    consumer,
-    maxBatch,
-    log,
-    async handle(batch) {
-      const projected = await projectBatch(db, batch, log);
-      for (const p of projected) {
-        nc.publish(subjects.projected(p.taskId), JSON.stringify(p));
-      }
-      if (batch.length > 0) log.debug({ events: batch.length, versions: projected.length }, "projected");
-    },
-  });
+/**
+ * Projectors before the checkpoint-driven read used a durable consumer, `<prefix>projector`; nothing reads it
+ * any more, and left alone it would keep the server tracking every event for it.
+ */
+async function retireDurableConsumer({ jsm, names, log }: ProjectorDeps) {
+  const durable = `${names.consumerPrefix}projector`;
+  const gone = await jsm.consumers.delete(names.stream, durable).catch(() => false);
+  if (gone) log.info({ durable }, "deleted the durable consumer earlier projectors used");
+}
+
+/** A stream message as the projector folds it: the event, or why it is not one. */
+export function entryOf(m: JsMsg): StreamEntry {
+  const at = { seq: m.seq, subject: m.subject, time: m.time.toISOString() };
+  const d = decodeEvent(m.data);
+  return d.ok ? { ...at, event: d.event } : { ...at, undecodable: d.reason };
 }

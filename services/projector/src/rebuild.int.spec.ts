@@ -58,7 +58,7 @@ describe("rebuild", () => {
     // Publish in waves, interleaving tasks as a live system would.
     for (let i = 0; i < flat.length; i += 2000) await Promise.all(flat.slice(i, i + 2000).map((e) => ctx.publish(e)));
 
-    const projector = await startProjector({ ...ctx, maxBatch: 1000, ackWaitMs: 10_000 });
+    const projector = await startProjector({ ...ctx, maxBatch: 1000 });
     const info = await ctx.jsm.streams.info(ctx.names.stream);
     const liveStarted = Date.now();
     await waitFor(

@@ -1,9 +1,10 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { decodeEvent, type Names, subjectsFor } from "@taskjet/events";
-import { CHECKPOINT_NAME, type Config, createDb, type Db, type Logger, type StoredEvent } from "@taskjet/runtime";
+import { type Names, subjectsFor } from "@taskjet/events";
+import { CHECKPOINT_NAME, type Config, createDb, type Db, type Logger } from "@taskjet/runtime";
 import { sql } from "kysely";
 import { migrate } from "./migrate.ts";
-import { projectBatch, projectorLockKey } from "./project-batch.ts";
+import { projectIsolating, projectorLockKey, type StreamEntry } from "./project-batch.ts";
+import { entryOf } from "./projector.ts";
 
 export type RebuildResult = { events: number; seconds: number; retiredSchema: string };
 
@@ -31,20 +32,27 @@ export async function rebuildReadModel(opts: {
   try {
     await migrate(db, fresh, log);
     const consumer = await js.consumers.get(names.stream, { filter_subjects: subjectsFor(names).all });
+    // An empty stream sends nothing to wait for: the empty schema is the whole rebuild.
+    if (
+      (await consumer.info()).num_pending === 0 &&
+      (await swapIfCaughtUp(live, names.schema, fresh.schema, retired, 0))
+    ) {
+      await consumer.delete().catch(() => undefined);
+      return { events: 0, seconds: (Date.now() - started) / 1000, retiredSchema: retired };
+    }
     const messages = await consumer.consume({ max_messages: opts.maxBatch * 2 });
-    let batch: StoredEvent[] = [];
+    let batch: StreamEntry[] = [];
     let lastSeq = 0;
     let events = 0;
     let switched = false;
     try {
       for await (const m of messages) {
-        const d = decodeEvent(m.data);
-        if (d.ok) batch.push({ seq: m.seq, subject: m.subject, time: m.time.toISOString(), event: d.event });
+        batch.push(entryOf(m));
         lastSeq = m.seq;
         events++;
         const caughtUp = m.info.pending === 0;
         if (batch.length >= opts.maxBatch || caughtUp) {
-          await projectBatch(db, batch, log);
+          await projectIsolating(db, batch, log);
           batch = [];
           if (events % 50_000 < opts.maxBatch) log.info({ events, lastSeq }, "rebuilding");
         }
