@@ -41,14 +41,17 @@ export type TasksTable = {
   quarantinedSeq: ColumnType<string | null, number | string | null | undefined, number | string | null>;
 };
 
+/** Why an event was quarantined: not an event, for a task with no creating event, or Postgres refused it. */
+export const QUARANTINE_REASONS = ["undecodable", "unknown_task", "refused"] as const;
+export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
+
 /** An event the projector could not apply: recorded with its sequence and error, then passed over. */
 export type QuarantineTable = {
   seq: ColumnType<string, number | string, number | string>;
   subject: string;
   taskId: string | null;
   type: string | null;
-  /** `undecodable`, `unknown_task` or `refused` (Postgres would not store it). */
-  reason: string;
+  reason: QuarantineReason;
   error: string;
   quarantinedAt: Timestamp;
 };

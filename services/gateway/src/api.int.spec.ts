@@ -454,6 +454,7 @@ describe("docs and operations", () => {
         "GET /status/{id}",
         "DELETE /cancel/{id}",
         "GET /tasks/recent",
+        "GET /admin/quarantine",
       ].sort(),
     );
     expect(doc.paths["/tasks"].post.responses).toHaveProperty("400");

@@ -7,6 +7,7 @@ import { registerErrorHandling } from "./errors.ts";
 import { idempotencyKeys } from "./idempotency.ts";
 import { createMetrics } from "./metrics.ts";
 import { registerOpenApi } from "./openapi.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { compatRoutes } from "./routes/compat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { taskRoutes } from "./routes/tasks.ts";
@@ -49,6 +50,7 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   await app.register(healthRoutes(deps));
   await app.register(taskRoutes(deps, keys, metrics));
   await app.register(compatRoutes);
+  await app.register(adminRoutes(deps));
   await registerWebSocket(app, deps, { maxBufferedBytes: deps.config.WS_MAX_BUFFERED_BYTES });
   return app;
 }

@@ -53,6 +53,19 @@ export function createMetrics(deps: GatewayDeps) {
     },
   });
   void lagSeconds;
+  const quarantined = new Gauge({
+    name: "taskjet_projector_quarantined_events",
+    help: "Events the projector could not apply and set aside (GET /admin/quarantine lists them)",
+    registers: [registry],
+    async collect() {
+      const row = await deps.db
+        .selectFrom("quarantine")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .executeTakeFirst();
+      this.set(Number(row?.n ?? 0));
+    },
+  });
+  void quarantined;
 
   return {
     registry,

@@ -4,13 +4,18 @@ import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { createStreamReadLimiter, type StreamReadLimiter } from "./stream-reads.ts";
 
-/** A task as the read model has it, and the stream sequence of the last event that row reflects. */
+/**
+ * A task as the read model has it, the stream sequence of the last event that row reflects, and the sequence of
+ * an event of it the projector quarantined (null when none).
+ */
 export async function readProjectedTask(
   deps: GatewayDeps,
   id: string,
-): Promise<{ state: TaskState; seq: number } | null> {
+): Promise<{ state: TaskState; seq: number; quarantinedSeq: number | null } | null> {
   const row = await deps.db.selectFrom("tasks").selectAll().where("id", "=", id).executeTakeFirst();
-  return row ? { state: rowToState(row), seq: Number(row.seq) } : null;
+  if (!row) return null;
+  const quarantinedSeq = row.quarantinedSeq === null ? null : Number(row.quarantinedSeq);
+  return { state: rowToState(row), seq: Number(row.seq), quarantinedSeq };
 }
 
 /** Many tasks as the read model has them, by id, in one query (ids it lacks are absent from the map). */
@@ -23,14 +28,23 @@ export async function readProjectedTasks(
   return new Map(rows.map((row) => [row.id, { state: rowToState(row), seq: Number(row.seq) }]));
 }
 
+export type TaskRead = { state: TaskState; quarantinedSeq: number | null };
+
 /**
  * A task from the read model, or — while the projector has not caught up with a task just accepted — folded
- * from its events in the stream. Either way the same `evolve` made it. Another tenant's task is not found.
+ * from its events in the stream. Either way the same `evolve` made it. A row the projector could not bring up
+ * to date (an event of it is quarantined) is not trusted: the stream answers, and the read says so. Another
+ * tenant's task is not found.
  */
-export async function readTask(deps: GatewayDeps, id: string, tenant: string): Promise<TaskState> {
-  const state = (await readProjectedTask(deps, id))?.state ?? (await awaitProjection(deps, id));
+export async function readTask(deps: GatewayDeps, id: string, tenant: string): Promise<TaskRead> {
+  const projected = await readProjectedTask(deps, id);
+  const quarantinedSeq = projected?.quarantinedSeq ?? null;
+  const state =
+    quarantinedSeq !== null
+      ? ((await readTaskFromStream(deps, id)) ?? projected?.state)
+      : (projected?.state ?? (await awaitProjection(deps, id)));
   if (!state || state.tenant !== tenant) throw new TaskNotFoundError(id);
-  return state;
+  return { state, quarantinedSeq };
 }
 
 /** How long a read of a task the read model lacks waits for the projector before reading the stream. */

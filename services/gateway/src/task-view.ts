@@ -1,8 +1,11 @@
 import type { TaskState } from "@taskjet/events";
 import type { TaskResource } from "./api-schemas.ts";
 
-/** The public shape of a task: the state minus what is internal (tenant, generation, idempotency key). */
-export function toResource(s: TaskState): TaskResource {
+/**
+ * The public shape of a task: the state minus what is internal (tenant, generation, idempotency key), and the
+ * sequence of an event of it the read model could not apply, if any.
+ */
+export function toResource(s: TaskState, quarantinedSeq: number | null = null): TaskResource {
   return {
     id: s.id,
     status: s.status,
@@ -25,5 +28,6 @@ export function toResource(s: TaskState): TaskResource {
     updatedAt: s.updatedAt,
     startedAt: s.startedAt,
     finishedAt: s.finishedAt,
+    quarantinedSeq,
   };
 }

@@ -1,6 +1,14 @@
 import { evolve, type TaskEvent, type TaskState } from "@taskjet/events";
-import type { Logger } from "@taskjet/runtime";
-import { CHECKPOINT_NAME, type Database, type Db, isTransientDbError, rowToState, stateToRow } from "@taskjet/runtime";
+import {
+  CHECKPOINT_NAME,
+  type Database,
+  type Db,
+  isTransientDbError,
+  type Logger,
+  type QuarantineReason,
+  rowToState,
+  stateToRow,
+} from "@taskjet/runtime";
 import { sql, type Transaction } from "kysely";
 
 const LOCK_PREFIX = "taskjet-projector:";
@@ -24,7 +32,7 @@ type Quarantined = {
   subject: string;
   taskId: string | null;
   type: string | null;
-  reason: string;
+  reason: QuarantineReason;
   error: string;
 };
 
@@ -138,7 +146,7 @@ async function advanceCheckpoint(trx: Trx, seq: number) {
     .execute();
 }
 
-function quarantineOf(entry: StreamEntry, reason: string, error: string): Quarantined {
+function quarantineOf(entry: StreamEntry, reason: QuarantineReason, error: string): Quarantined {
   const event = "event" in entry ? entry.event : null;
   return {
     seq: entry.seq,

@@ -101,7 +101,10 @@ export const taskRoutes =
           response: { 200: TaskResource, 400: ErrorBody, 404: ErrorBody },
         },
       },
-      async (req) => toResource(await readTask(deps, req.params.id, tenantOf(req))),
+      async (req) => {
+        const { state, quarantinedSeq } = await readTask(deps, req.params.id, tenantOf(req));
+        return toResource(state, quarantinedSeq);
+      },
     );
 
     app.get(

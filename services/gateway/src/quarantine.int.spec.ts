@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import { ev } from "@taskjet/events";
+import { migrate, startProjector } from "@taskjet/projector";
+import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "./app.ts";
+
+let ctx: TestContext;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let projector: ReturnType<typeof startProjector>;
+
+beforeAll(async () => {
+  ctx = await createTestContext("quarantine");
+  await migrate(ctx.db, ctx.names, ctx.log);
+  projector = startProjector({ ...ctx, maxBatch: 100 });
+  app = await buildApp({ ...ctx, now: () => new Date() });
+});
+afterAll(async () => {
+  await app.close();
+  await projector.stop();
+  await ctx.cleanup();
+});
+
+describe("a task with a quarantined event", () => {
+  it("is answered from the stream and marked; operators see the event at /admin/quarantine and /metrics", async () => {
+    const taskId = randomUUID();
+    await ctx.publish(ev.submitted({ taskId }));
+    await ctx.publish(ev.queued({ taskId }));
+    // Written around the event schema's checks, as an older executor could have: text Postgres cannot store.
+    const refused = { ...ev.completed({ taskId }), output: "a\u0000b" };
+    const ack = await ctx.js.publish(ctx.subjects.event(taskId, "TaskCompleted"), JSON.stringify(refused));
+    await waitFor(async () => (await app.inject({ url: "/admin/quarantine" })).json().events.length > 0, {
+      what: "the event quarantined",
+    });
+
+    const task = (await app.inject({ url: `/tasks/${taskId}` })).json();
+    expect(task).toMatchObject({ status: "completed", output: "a\u0000b", quarantinedSeq: ack.seq });
+    const row = await ctx.db.selectFrom("tasks").select("status").where("id", "=", taskId).executeTakeFirst();
+    expect(row?.status).toBe("queued"); // the read model itself still lacks the event
+
+    const { events } = (await app.inject({ url: "/admin/quarantine?afterSeq=0&limit=10" })).json();
+    expect(events).toEqual([
+      expect.objectContaining({ seq: ack.seq, taskId, type: "TaskCompleted", reason: "refused" }),
+    ]);
+    expect((await app.inject({ url: `/admin/quarantine?afterSeq=${ack.seq}` })).json().events).toEqual([]);
+    const metrics = (await app.inject({ url: "/metrics" })).body;
+    expect(metrics).toMatch(/^taskjet_projector_quarantined_events 1$/m);
+  });
+
+  it("a task without one says null", async () => {
+    const res = await app.inject({ method: "POST", url: "/tasks", payload: { prompt: "hi" } });
+    const id = res.json().id;
+    await waitFor(
+      async () => (await ctx.db.selectFrom("tasks").select("id").where("id", "=", id).executeTakeFirst()) !== undefined,
+    );
+    expect((await app.inject({ url: `/tasks/${id}` })).json().quarantinedSeq).toBeNull();
+  });
+});
