@@ -2,7 +2,8 @@
 // went consumer-free. Fills a stream of its own namespace with TASKS tasks (four events each, every kind
 // published for all tasks before the next, so one task's events span the whole stream, as under load), then
 // reads histories the old way (an ordered consumer per read, left to expire) and the new way (direct gets),
-// printing server CPU and wall time per read, and consumer count and nats-server RSS over READS reads.
+// printing server CPU and wall time per read, and consumer count and nats-server RSS over READS reads
+// (ROUNDS=n repeats them; METHODS=new,old picks and orders; NATS_URL + NATS_PID aim at a private server).
 
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -23,12 +24,13 @@ import {
 const TASKS = Number(process.env.TASKS ?? 200_000);
 const READS = Number(process.env.READS ?? 3000);
 const OLD_TASK_READS = Number(process.env.OLD_TASK_READS ?? 30);
-const config = loadConfig({ LOG_LEVEL: "warn" });
+const config = loadConfig({ LOG_LEVEL: "warn", ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}) });
 const log = createLogger("perf-history", config);
 const names = namesFor(`perf_hist_${randomBytes(3).toString("hex")}`);
 const subjects = subjectsFor(names);
 const { nc, js, jsm } = await connectNats(config, log, "perf-history");
-const pid = Number(execFileSync("pgrep", ["-o", "nats-server"]).toString().trim());
+// NATS_URL and NATS_PID point it at a private nats-server, so other clients' work does not blur the figures.
+const pid = Number(process.env.NATS_PID ?? execFileSync("pgrep", ["-o", "nats-server"]).toString().trim());
 const HZ = 100;
 
 const cpuMs = () => {
@@ -89,6 +91,14 @@ async function measure(label: string, read: typeof newReadHistory, ids: string[]
   for (const id of ids) await read(js, jsm, id);
   const recent = { cpuMs: (cpuMs() - cpu) / ids.length, wallMs: (performance.now() - t) / ids.length };
   const after = { consumers: await consumers(), rssMb: rssMb() };
+  await new Promise((r) => setTimeout(r, 15_000)); // the server's block caches expire after 5 s idle
+  const settledRssMb = rssMb();
+  // More rounds of the same reads: memory that is cache warming up levels off, memory held per read grows on.
+  const laterRounds: string[] = [];
+  for (let round = 1; round < Number(process.env.ROUNDS ?? 1); round++) {
+    for (const id of ids) await read(js, jsm, id);
+    laterRounds.push(`${rssMb().toFixed(0)} MB, ${await consumers()} consumers`);
+  }
   console.log(
     JSON.stringify({
       label,
@@ -97,7 +107,8 @@ async function measure(label: string, read: typeof newReadHistory, ids: string[]
         serverCpuMsPerRead: +recent.cpuMs.toFixed(3),
         wallMsPerRead: +recent.wallMs.toFixed(3),
         consumers: `${before.consumers} -> ${after.consumers}`,
-        natsRssMb: `${before.rssMb.toFixed(0)} -> ${after.rssMb.toFixed(0)}`,
+        natsRssMb: `${before.rssMb.toFixed(0)} -> ${after.rssMb.toFixed(0)} (15 s later ${settledRssMb.toFixed(0)})`,
+        ...(laterRounds.length > 0 ? { afterEachFurtherRound: laterRounds } : {}),
       },
     }),
   );
@@ -121,8 +132,8 @@ try {
   const oldest = ids.slice(0, OLD_TASK_READS);
   const sample = (n: number) =>
     Array.from({ length: n }, (_, i) => ids[ids.length - 1 - ((i * 7919) % (ids.length / 2))] as string);
-  const order = process.argv.includes("--new-first") ? ["new", "old"] : ["old", "new"];
-  for (const which of order) {
+  // METHODS=new,old (the default order old,new): which reads to measure, in that order.
+  for (const which of (process.env.METHODS ?? "old,new").split(",")) {
     if (which === "old") await measure("ordered consumer (before)", oldReadHistory, sample(READS), oldest);
     else await measure("direct gets (after)", newReadHistory, sample(READS), oldest);
   }
