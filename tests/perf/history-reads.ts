@@ -1,6 +1,6 @@
 // `node tests/perf/history-reads.ts`: what one task-history read costs nats-server, before and after reads
 // went consumer-free. Fills a stream of its own namespace with TASKS tasks (four events each, every kind
-// published for all tasks before the next, so one task's events span the whole stream, as under load), then
+// published for all tasks before the next, so one task's events span the whole stream: the worst case), then
 // reads histories the old way (an ordered consumer per read, left to expire) and the new way (direct gets),
 // printing server CPU and wall time per read, and consumer count and nats-server RSS over READS reads
 // (ROUNDS=n repeats them; METHODS=new,old picks and orders; NATS_URL + NATS_PID aim at a private server).
