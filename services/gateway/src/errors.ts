@@ -16,11 +16,14 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: unknown;
-  constructor(status: number, code: string, message: string, details?: unknown) {
+  /** Sent as `Retry-After` when set: the request may succeed if made again after this many seconds. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(status: number, code: string, message: string, details?: unknown, retryAfterSeconds?: number) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -81,7 +84,12 @@ function toErrorBody(err: FastifyError): { status: number; body: Body; retryAfte
   }
   if (err instanceof ApiError) {
     const details = err.details === undefined ? {} : { details: err.details };
-    return { status: err.status, body: { error: { code: err.code, message: err.message, ...details } } };
+    const body = { error: { code: err.code, message: err.message, ...details } };
+    return {
+      status: err.status,
+      body,
+      ...(err.retryAfterSeconds === undefined ? {} : { retryAfter: err.retryAfterSeconds }),
+    };
   }
   if (err instanceof TaskNotFoundError)
     return { status: 404, body: { error: { code: "not_found", message: err.message } } };
@@ -116,7 +124,7 @@ export function registerErrorHandling(app: FastifyInstance, countError: (code: s
     if (known) {
       countError(known.body.error.code);
       if (known.retryAfter !== undefined) {
-        req.log.warn({ err }, "dependency unavailable");
+        req.log.warn({ err }, "unavailable for now");
         reply.header("retry-after", String(known.retryAfter));
       }
       return reply.status(known.status).send(known.body);

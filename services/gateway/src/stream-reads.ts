@@ -3,12 +3,17 @@ import { ApiError } from "./errors.ts";
 /** Seconds a client told "busy" is asked to wait before trying again (the `Retry-After` header). */
 export const BUSY_RETRY_AFTER_SECONDS = 1;
 
-/** Too many stream reads at once on this gateway: a 503 `busy`, and the route says when to come back. */
+/** Too many stream reads at once on this gateway: a 503 `busy` with `Retry-After`. */
 export class StreamReadsBusyError extends ApiError {
   override name = "StreamReadsBusyError";
-  readonly retryAfterSeconds = BUSY_RETRY_AFTER_SECONDS;
   constructor() {
-    super(503, "busy", "too many reads of the event stream at once; retry shortly");
+    super(
+      503,
+      "busy",
+      "too many reads of the event stream at once; retry shortly",
+      undefined,
+      BUSY_RETRY_AFTER_SECONDS,
+    );
   }
 }
 

@@ -16,7 +16,6 @@ import type { GatewayDeps } from "../deps.ts";
 import { IDEMPOTENCY_HEADER, type IdempotencyKeys } from "../idempotency.ts";
 import { listTasks } from "../list-tasks.ts";
 import type { GatewayMetrics } from "../metrics.ts";
-import { StreamReadsBusyError } from "../stream-reads.ts";
 import { readHistoryPage, readTask, readTaskFromStream } from "../task-reader.ts";
 import { toResource } from "../task-view.ts";
 import { tenantOf } from "../tenant.ts";
@@ -27,11 +26,6 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody 
 export const taskRoutes =
   (deps: GatewayDeps, keys: IdempotencyKeys, metrics: GatewayMetrics): FastifyPluginAsyncZod =>
   async (app) => {
-    // Reads of the stream are limited per gateway; one refused for that says when to come back.
-    app.addHook("onError", async (_req, reply, err) => {
-      if (err instanceof StreamReadsBusyError) reply.header("retry-after", String(err.retryAfterSeconds));
-    });
-
     function accepted(reply: FastifyReply, task: TaskState, replay: boolean) {
       if (!replay) metrics.tasksSubmitted.inc();
       if (replay) reply.header("idempotent-replayed", "true");
