@@ -1,6 +1,7 @@
 import { fakeProvider, listenForCancellations, startExecutor } from "@taskjet/executor";
 import { buildApp } from "@taskjet/gateway";
 import { migrate, startProjector } from "@taskjet/projector";
+import { inputLimits } from "@taskjet/runtime";
 import { startScheduler } from "@taskjet/scheduler";
 import type { TestContext } from "@taskjet/testkit";
 
@@ -10,7 +11,10 @@ export async function startSystem(ctx: TestContext, opts: { llmLatencyMs?: numbe
   const stops: (() => Promise<unknown>)[] = [];
   await migrate(ctx.db, ctx.names, ctx.log);
   const projector = await startProjector({ ...ctx, maxBatch: 500 });
-  const schedulers = await startScheduler({ ...ctx, now }, { ackWaitMs: 5000, config: ctx.config });
+  const schedulers = await startScheduler(
+    { ...ctx, now, limits: inputLimits(ctx.config, ctx.nc) },
+    { ackWaitMs: 5000, config: ctx.config },
+  );
   const cancellations = listenForCancellations(ctx.nc, ctx.subjects);
   const llm = fakeProvider({ latencyMs: opts.llmLatencyMs ?? 20 });
   const executor = await startExecutor(

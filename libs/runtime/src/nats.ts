@@ -1,5 +1,6 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { type InputLimits, LIMITS } from "@taskjet/events";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 
@@ -45,4 +46,9 @@ export async function connectNats(config: Pick<Config, "NATS_URL">, log: Logger,
   }
   log.info({ server: nc.getServer(), version }, "connected to NATS");
   return { nc, js: jetstream(nc), jsm };
+}
+
+/** How large a task's input may be here: the configured prompt limit, and what this NATS server carries. */
+export function inputLimits(config: Pick<Config, "MAX_PROMPT_CHARS">, nc: NatsConnection): InputLimits {
+  return { maxPromptChars: config.MAX_PROMPT_CHARS, maxPayloadBytes: nc.info?.max_payload ?? LIMITS.natsPayloadBytes };
 }

@@ -2,13 +2,12 @@ import { randomUUID } from "node:crypto";
 import {
   assertChainable,
   evolve,
-  LIMITS,
   queueChild,
   type TaskEvent,
   TaskNotFoundError,
   type TaskState,
 } from "@taskjet/events";
-import { lastEvent, publishEvent } from "@taskjet/runtime";
+import { inputLimits, lastEvent, publishEvent } from "@taskjet/runtime";
 import type { CreateTaskBody } from "./api-schemas.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
@@ -71,11 +70,12 @@ export async function createTask(
  * at once, before anything is published or an idempotency key claimed.
  */
 function assertRunnableOn(deps: GatewayDeps, child: TaskEvent, parent: TaskState) {
-  const limits = {
-    maxPromptChars: deps.config.MAX_PROMPT_CHARS,
-    maxPayloadBytes: deps.nc.info?.max_payload ?? LIMITS.natsPayloadBytes,
-  };
-  const q = queueChild(evolve(null, child) as TaskState, parent.output ?? "", deps.now(), limits);
+  const q = queueChild(
+    evolve(null, child) as TaskState,
+    parent.output ?? "",
+    deps.now(),
+    inputLimits(deps.config, deps.nc),
+  );
   if ("error" in q) throw new ApiError(400, q.error.code, q.error.message);
 }
 

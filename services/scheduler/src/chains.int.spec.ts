@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@nats-io/transport-node";
 import { type EventOf, ev, type TaskEvent } from "@taskjet/events";
-import { lastEvent } from "@taskjet/runtime";
+import { inputLimits, lastEvent } from "@taskjet/runtime";
 import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "./scheduler.ts";
@@ -13,7 +13,10 @@ let executor: Subscription;
 
 beforeAll(async () => {
   ctx = await createTestContext("chains");
-  running = await startScheduler({ ...ctx, now: () => new Date() }, { ackWaitMs: 5000, config: ctx.config });
+  running = await startScheduler(
+    { ...ctx, now: () => new Date(), limits: inputLimits(ctx.config, ctx.nc) },
+    { ackWaitMs: 5000, config: ctx.config },
+  );
   executor = runTestExecutor(ctx.nc, ctx.js, ctx.subjects);
 });
 afterAll(async () => {

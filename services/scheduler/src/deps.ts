@@ -1,5 +1,5 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
-import type { Names, Subjects } from "@taskjet/events";
+import type { InputLimits, Names, Subjects } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
 import type { WaitingChildren } from "./waiting-children.ts";
 
@@ -11,4 +11,6 @@ export type SchedulerDeps = {
   waiting: WaitingChildren;
   log: Logger;
   now: () => Date;
+  /** What a chained task's rendered input may come to (the prompt limit, the NATS server's max_payload). */
+  limits: InputLimits;
 };

@@ -3,6 +3,7 @@ import {
   connectNats,
   createLogger,
   ensureStream,
+  inputLimits,
   loadConfig,
   onShutdown,
   runMain,
@@ -19,7 +20,7 @@ runMain(log, async () => {
   const { nc, js, jsm } = await connectNats(config, log, "taskjet-scheduler");
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
   const running = await startScheduler(
-    { js, jsm, names, subjects, log, now: () => new Date() },
+    { js, jsm, names, subjects, log, now: () => new Date(), limits: inputLimits(config, nc) },
     { ackWaitMs: config.SCHEDULER_ACK_WAIT_SECONDS * 1000, config },
   );
   log.info({ stream: names.stream }, "scheduler running");

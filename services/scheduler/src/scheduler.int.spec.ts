@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ev, type TaskEvent } from "@taskjet/events";
+import { inputLimits } from "@taskjet/runtime";
 import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "./scheduler.ts";
@@ -9,7 +10,10 @@ let running: Awaited<ReturnType<typeof startScheduler>>;
 
 beforeAll(async () => {
   ctx = await createTestContext("scheduler");
-  running = await startScheduler({ ...ctx, now: () => new Date() }, { ackWaitMs: 5000, config: ctx.config });
+  running = await startScheduler(
+    { ...ctx, now: () => new Date(), limits: inputLimits(ctx.config, ctx.nc) },
+    { ackWaitMs: 5000, config: ctx.config },
+  );
 });
 afterAll(async () => {
   await Promise.all(running.map((r) => r.stop(1000)));
