@@ -84,11 +84,15 @@ export const TaskResource = z
     updatedAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
-    quarantinedSeq: z.number().int().nullable().meta({
-      description:
-        "set when the read model could not apply an event of this task (that event's stream sequence; see " +
-        "GET /admin/quarantine): this answer was folded from the stream instead",
-    }),
+    quarantinedSeq: z
+      .number()
+      .int()
+      .nullable()
+      .meta({
+        description:
+          "set when the read model could not apply an event of this task (that event's stream sequence; see " +
+          "GET /admin/quarantine): this answer was folded from the stream instead",
+      }),
   })
   .meta({ id: "Task" });
 export type TaskResource = z.infer<typeof TaskResource>;
