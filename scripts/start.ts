@@ -1,41 +1,84 @@
-// Runs the four services as separate processes on this repo's Node, each line prefixed with its service.
-// Each child has its own process group, so Ctrl-C reaches only this script, which drains them all once; if one dies, the rest are stopped and the exit code says so.
+// Runs the four services as separate processes on this repo's Node, each line prefixed with its service, and
+// keeps them running: a service that exits is started again after a backoff (0.5 s doubling to 30 s, back to
+// 0.5 s once it has stayed up a minute), and the log says so. Each child has its own process group, so Ctrl-C
+// reaches only this script, which drains them all once (a second Ctrl-C kills them). Each child's stdin is a
+// pipe from this script: should it die, even by SIGKILL, the pipe closes and every service drains and exits.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { createLogger, ensureDatabase, loadConfig } from "@taskjet/runtime";
 
 const SERVICES = ["projector", "scheduler", "executor", "gateway"] as const;
+type Service = (typeof SERVICES)[number];
 const COLORS = [35, 33, 36, 32];
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
+const STABLE_MS = 60_000;
+
 const width = Math.max(...SERVICES.map((s) => s.length));
-const children = new Map<string, ChildProcess>();
+const prefixes = new Map(
+  SERVICES.map((name, i) => [
+    name,
+    process.stdout.isTTY ? `\x1b[${COLORS[i]}m${name.padEnd(width)}\x1b[0m │ ` : `${name.padEnd(width)} │ `,
+  ]),
+);
+const children = new Map<Service, ChildProcess>();
+const restarts = new Map<Service, NodeJS.Timeout>();
+const delays = new Map<Service, number>();
 let stopping = false;
 
-for (const [i, name] of SERVICES.entries()) {
+const say = (name: Service, text: string) => process.stdout.write(`${prefixes.get(name)}${text}\n`);
+
+function run(name: Service) {
+  restarts.delete(name);
+  const startedAt = Date.now();
   const child = spawn(process.execPath, [`services/${name}/src/main.ts`], {
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
     detached: true,
+    env: { ...process.env, TASKJET_SUPERVISED: "1" },
   });
   children.set(name, child);
-  const prefix = process.stdout.isTTY
-    ? `\x1b[${COLORS[i]}m${name.padEnd(width)}\x1b[0m │ `
-    : `${name.padEnd(width)} │ `;
+  child.stdin?.on("error", () => undefined); // the child may be gone before the pipe is
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on("line", (line) => process.stdout.write(`${prefix + line}\n`));
+    createInterface({ input: stream }).on("line", (line) => say(name, line));
   }
+  child.on("error", (err) => say(name, `cannot start: ${err.message}`));
   child.on("exit", (code, signal) => {
     children.delete(name);
-    if (!stopping) {
-      process.stdout.write(`${prefix}exited (${signal ?? code}); stopping the others\n`);
-      stop(code || 1);
-    } else if (children.size === 0) process.exit(process.exitCode ?? 0);
+    if (stopping) {
+      if (children.size === 0) process.exit(process.exitCode ?? 0);
+      return;
+    }
+    const upMs = Date.now() - startedAt;
+    const delay = upMs >= STABLE_MS ? FIRST_DELAY_MS : (delays.get(name) ?? FIRST_DELAY_MS);
+    delays.set(name, Math.min(delay * 2, MAX_DELAY_MS));
+    const how = signal ? `signal ${signal}` : `code ${code}`;
+    say(name, `${name} exited (${how}); restarting in ${delay / 1000} s`);
+    restarts.set(
+      name,
+      setTimeout(() => run(name), delay),
+    );
   });
 }
 
-function stop(code: number) {
-  if (stopping) return;
+function stop(signal: NodeJS.Signals) {
+  if (stopping) {
+    process.stdout.write(`second ${signal}: killing the services\n`);
+    for (const child of children.values()) child.kill("SIGKILL");
+    process.exit(1);
+  }
   stopping = true;
-  process.exitCode = code;
+  for (const timer of restarts.values()) clearTimeout(timer);
+  restarts.clear();
   for (const child of children.values()) child.kill("SIGTERM");
-  if (children.size === 0) process.exit(code);
+  if (children.size === 0) process.exit(0);
 }
-process.on("SIGINT", () => stop(0));
-process.on("SIGTERM", () => stop(0));
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+
+// Once, here: services starting together would race to create it.
+const config = loadConfig();
+await ensureDatabase(config).catch((err: Error) => {
+  createLogger("start", config).fatal(`cannot start: ${err.message}`);
+  process.exit(1);
+});
+if (!stopping) for (const name of SERVICES) run(name);

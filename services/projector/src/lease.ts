@@ -165,10 +165,14 @@ export async function whileHoldingLease(
       continue;
     }
     const end = await lease.hold(signal, ttlMs / 3);
-    if (end !== "stopped") log.error({ end }, "lost the projector lease; stopping writes and standing by");
+    if (end === "stopped") {
+      await work.stop();
+      return;
+    }
+    log.error({ end }, "lost the projector lease; stopping writes and standing by");
     // Writing on after the lease has gone would race a new holder: give up the process rather than wait long.
     const tooLong = setTimeout(() => {
-      log.fatal("projector did not stop within the lease TTL; exiting");
+      log.fatal("projector did not stop within the lease TTL after losing the lease; exiting");
       process.exit(1);
     }, ttlMs);
     await work.stop();
