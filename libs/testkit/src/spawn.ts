@@ -6,7 +6,7 @@ const root = join(import.meta.dirname, "../../..");
 
 export type SpawnedService = {
   child: ChildProcess;
-  /** Resolves once the service logs that it is running. */
+  /** Resolves once the service logs that it is running; rejects if it exits first. */
   ready: Promise<void>;
   /** Resolves with the exit code or signal. */
   exited: Promise<number | string>;
@@ -39,8 +39,13 @@ export function spawnService(
   const exited = new Promise<number | string>((resolve) =>
     child.once("exit", (code, signal) => resolve(signal ?? code ?? 0)),
   );
-  void exited.then(() => onReady());
-  return { child, ready, exited, lines };
+  // A service that dies before it is running fails `ready`, with what it said, instead of passing for ready.
+  const died = exited.then((how) => {
+    throw new Error(`${name} exited (${how}) before it was running:\n${lines.slice(-20).join("\n")}`);
+  });
+  const readyOrDied = Promise.race([ready, died]);
+  readyOrDied.catch(() => undefined); // a test that kills a service it never awaited is not an unhandled rejection
+  return { child, ready: readyOrDied, exited, lines };
 }
 
 /** The services a test file has spawned; `killAll` (in `afterEach`) SIGKILLs what is still running. */
