@@ -5,4 +5,6 @@ export * from "./private-nats.ts";
 export * from "./private-postgres.ts";
 export * from "./spawn.ts";
 export * from "./stats.ts";
+export * from "./test-executor.ts";
+export * from "./timer-drill.ts";
 export * from "./wait.ts";

@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { Subscription } from "@nats-io/transport-node";
 import { type EventOf, ev, type TaskEvent } from "@taskjet/events";
 import { inputLimits, lastEvent } from "@taskjet/runtime";
-import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, runTestExecutor, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "./scheduler.ts";
-import { runTestExecutor } from "./test-executor.ts";
 
 let ctx: TestContext;
 let running: Awaited<ReturnType<typeof startScheduler>>;
