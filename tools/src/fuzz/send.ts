@@ -25,6 +25,7 @@ export function sendRaw(port: number, req: RawRequest, timeoutMs: number): Promi
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(grace);
       socket.destroy();
       resolve(o);
     };
@@ -40,11 +41,17 @@ export function sendRaw(port: number, req: RawRequest, timeoutMs: number): Promi
       const a = answered();
       finish(a ? { kind: "answered", ...a, ms: elapsed() } : { kind: "hang", ms: elapsed() });
     }, timeoutMs);
+    let grace: NodeJS.Timeout | undefined;
     socket.on("data", (chunk: Buffer) => {
       if (received.length < 4096) received = Buffer.concat([received, chunk]);
       const a = answered();
-      // A 101 or a complete-enough answer: done (we asked for Connection: close, the rest is its body).
-      if (a && (a.status === 101 || received.length >= 2048)) finish({ kind: "answered", ...a, ms: elapsed() });
+      if (!a) return;
+      // A 101, or enough of the answer: done. A server that keeps the connection open after answering (it may,
+      // when `Connection` is repeated) gets a moment for the rest of a short body, not the whole timeout.
+      if (a.status === 101 || received.length >= 2048) finish({ kind: "answered", ...a, ms: elapsed() });
+      else if (received.includes("\r\n\r\n") && !grace) {
+        grace = setTimeout(() => finish({ kind: "answered", ...(answered() ?? a), ms: elapsed() }), 300);
+      }
     });
     socket.on("end", () => {
       const a = answered();

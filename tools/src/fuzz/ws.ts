@@ -76,7 +76,12 @@ export type WsOutcome = {
 
 /** Close codes a server may use on a hostile client; 1006 (no close frame) and 1011 (its error) are not. */
 const CLEAN_CLOSES = new Set([1000, 1001, 1002, 1003, 1007, 1008, 1009, 1013]);
-export const cleanClose = (code: number | null) => code === null || CLEAN_CLOSES.has(code);
+/** The gateway's limit per frame; past it the server closes (1009), and frames we sent after it reset the TCP. */
+const MAX_FRAME_BYTES = 64 * 1024;
+export const oversized = (s: WsSession) =>
+  s.frames.some((f) => (typeof f === "string" ? Buffer.byteLength(f) : f.length) > MAX_FRAME_BYTES);
+export const cleanClose = (code: number | null, s: WsSession) =>
+  code === null || CLEAN_CLOSES.has(code) || (code === 1006 && oversized(s));
 
 /** Runs one session; bounded by `timeoutMs` after the last frame. */
 export function runWsSession(port: number, s: WsSession, probeId: string, timeoutMs: number): Promise<WsOutcome> {
