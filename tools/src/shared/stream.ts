@@ -1,6 +1,8 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { decodeEvent, type Names } from "@taskjet/events";
-import type { StoredEvent } from "@taskjet/runtime";
+import { decodeEvent, type Names, type TaskEvent } from "@taskjet/events";
+
+/** An event as the stream holds it, with its sequence. */
+export type StoredEvent = { seq: number; subject: string; time: string; event: TaskEvent };
 
 /**
  * Every event on the deployment's stream with its sequence, oldest first, read with an ordered consumer;
