@@ -38,6 +38,7 @@ const TaskSpec = ModelInput.extend({
   idempotencyKey: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
 });
+export type TaskSpec = z.infer<typeof TaskSpec>;
 
 export const TaskSubmitted = Base.extend({ type: z.literal("TaskSubmitted"), ...TaskSpec.shape });
 export const TaskChained = Base.extend({

@@ -1,4 +1,4 @@
-export * from "./decide.ts";
+export * from "./decide/index.ts";
 export * from "./envelope.ts";
 export * from "./errors.ts";
 export * from "./events.ts";

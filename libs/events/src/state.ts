@@ -1,36 +1,41 @@
+import { z } from "zod";
 import { assertNever } from "./envelope.ts";
-import type { EventOf, TaskError, TaskEvent, Usage } from "./events.ts";
-import { isTerminal, type TaskStatus } from "./status.ts";
+import { type EventOf, TaskError, type TaskEvent, Usage } from "./events.ts";
+import { ACTIVE_STATUSES, isTerminal, TASK_STATUSES, type TaskStatus } from "./status.ts";
 
-/** A task as its events say it is: what the read model stores and what the gateway serves. */
-export type TaskState = {
-  id: string;
-  status: TaskStatus;
-  tenant: string;
-  idempotencyKey: string | null;
-  parentId: string | null;
-  prompt: string;
-  system: string | null;
-  model: string;
-  maxTokens: number;
-  temperature: number | null;
-  runAt: string | null;
-  metadata: Record<string, unknown>;
-  maxAttempts: number;
-  timeoutMs: number;
+/**
+ * A task as its events say it is: what the read model stores, what the gateway serves and what the
+ * projector's notices carry (so a gateway can check a notice it hears).
+ */
+export const TaskState = z.object({
+  id: z.uuid(),
+  status: z.enum(TASK_STATUSES),
+  tenant: z.string(),
+  idempotencyKey: z.string().nullable(),
+  parentId: z.uuid().nullable(),
+  prompt: z.string(),
+  system: z.string().nullable(),
+  model: z.string(),
+  maxTokens: z.number(),
+  temperature: z.number().nullable(),
+  runAt: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  maxAttempts: z.number(),
+  timeoutMs: z.number(),
   /** The queue generation: 1 from creation, +1 for every manual retry; older generations' events are stale. */
-  gen: number;
-  attempts: number;
-  output: string | null;
-  error: TaskError | null;
-  usage: Usage | null;
-  stopReason: string | null;
-  cancelReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-};
+  gen: z.number(),
+  attempts: z.number(),
+  output: z.string().nullable(),
+  error: TaskError.nullable(),
+  usage: Usage.nullable(),
+  stopReason: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type TaskState = z.infer<typeof TaskState>;
 
 /** Where a task may be when each event arrives; an event anywhere else is a no-op. */
 const ACCEPTS: { [T in TaskEvent["type"]]: ReadonlySet<TaskStatus> } = {
@@ -43,7 +48,7 @@ const ACCEPTS: { [T in TaskEvent["type"]]: ReadonlySet<TaskStatus> } = {
   TaskAttemptFailed: new Set(["queued", "running", "retrying", "cancelled"]),
   TaskCompleted: new Set(["queued", "running", "retrying"]),
   TaskFailed: new Set(["queued", "running", "retrying"]),
-  TaskCancelled: new Set(["submitted", "scheduled", "awaiting_parent", "queued", "running", "retrying"]),
+  TaskCancelled: new Set(ACTIVE_STATUSES),
   TaskRetryRequested: new Set(["failed"]),
 };
 
@@ -127,7 +132,11 @@ export function foldEvents(events: readonly TaskEvent[], initial: TaskState | nu
   return events.reduce<TaskState | null>(evolve, initial);
 }
 
-function created(event: EventOf<"TaskSubmitted"> | EventOf<"TaskChained">): TaskState {
+/** The event that brings a task into being; nothing of a task precedes it. */
+export type CreatingEvent = EventOf<"TaskSubmitted"> | EventOf<"TaskChained">;
+
+/** A task as its creating event makes it: the first state of every fold. */
+export function created(event: CreatingEvent): TaskState {
   return {
     id: event.taskId,
     status: "submitted",

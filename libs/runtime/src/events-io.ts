@@ -1,6 +1,7 @@
 import type { JetStreamClient, JetStreamManager, PubAck, StoredMsg } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import {
+  type CreatingEvent,
   decodeEvent,
   EVENT_TYPES,
   encodeEvent,
@@ -12,8 +13,12 @@ import {
   type TaskState,
 } from "@taskjet/events";
 
+/** Where a message stands in the stream. */
+type Position = { seq: number; subject: string; time: string };
 /** A sequenced event as the stream holds it. */
-export type StoredEvent = { seq: number; subject: string; time: string; event: TaskEvent };
+export type StoredEvent = Position & { event: TaskEvent };
+/** A stream message read as an event, or why it is not one (a reader logs and skips it, or sets it aside). */
+export type StoredEntry = StoredEvent | (Position & { undecodable: string });
 
 /** Publishes with the deterministic message id, so a retried publish is a no-op inside the window. */
 export async function publishEvent(
@@ -28,11 +33,24 @@ export async function publishEvent(
   return js.publish(enc.subject, enc.data, { msgID: enc.msgId, headers: h });
 }
 
+/** Publishes what a decision came to, in order: a later event may depend on an earlier one being stored. */
+export async function publishEvents(js: JetStreamClient, subjects: Subjects, events: readonly TaskEvent[]) {
+  for (const event of events) await publishEvent(js, subjects, event);
+}
+
+/** What every stream message (a direct get's StoredMsg, a consumer's JsMsg) carries. */
 type RawMessage = Pick<StoredMsg, "data" | "seq" | "subject" | "time">;
 
-function stored(m: RawMessage): StoredEvent | null {
+/** The one way to read an event out of a stream message: it never throws. */
+export function decodeStored(m: RawMessage): StoredEntry {
+  const at = { seq: m.seq, subject: m.subject, time: m.time.toISOString() };
   const d = decodeEvent(m.data);
-  return d.ok ? { seq: m.seq, subject: m.subject, time: m.time.toISOString(), event: d.event } : null;
+  return d.ok ? { ...at, event: d.event } : { ...at, undecodable: d.reason };
+}
+
+function stored(m: RawMessage): StoredEvent | null {
+  const entry = decodeStored(m);
+  return "event" in entry ? entry : null;
 }
 
 /** The last event of one kind for one task: one direct get, no scan, no database. */
@@ -49,6 +67,24 @@ export async function lastEvent<T extends TaskEventType>(
   return s && s.event.type === type ? (s as StoredEvent & { event: Extract<TaskEvent, { type: T }> }) : null;
 }
 
+const CREATING = ["TaskSubmitted", "TaskChained"] as const satisfies readonly CreatingEvent["type"][];
+const isCreating = (type: TaskEventType) => (CREATING as readonly TaskEventType[]).includes(type);
+
+/** Of the messages that could have created a task, the one that did: nothing of a task precedes it. */
+function earliest<M extends { seq: number }>(messages: readonly (M | null)[]): M | null {
+  return messages.reduce<M | null>((a, b) => (a === null || (b !== null && b.seq < a.seq) ? b : a), null);
+}
+
+/** The event that created a task (TaskSubmitted or TaskChained), with two direct gets; null when there is none. */
+export async function findCreation(
+  jsm: JetStreamManager,
+  names: Names,
+  subjects: Subjects,
+  taskId: string,
+): Promise<(StoredEvent & { event: CreatingEvent }) | null> {
+  return earliest(await Promise.all(CREATING.map((type) => lastEvent(jsm, names, subjects, taskId, type))));
+}
+
 /** How many events a history read returns at most, unless told otherwise. */
 export const HISTORY_MAX_EVENTS = 1000;
 
@@ -62,8 +98,6 @@ export type TaskHistory = {
 
 /** One event kind of one task: its next message to merge, and the last one the stream held when the read began. */
 type KindCursor = { subject: string; lastSeq: number; next: RawMessage };
-
-const CREATING: readonly TaskEventType[] = ["TaskSubmitted", "TaskChained"];
 
 /**
  * A task's history read with direct gets only, so the server keeps nothing once it has answered (an ordered
@@ -93,8 +127,7 @@ export async function readTaskHistory(
     }),
   );
   const present = kinds.filter((k) => k !== null);
-  const creating = present.filter((k) => CREATING.includes(k.type)).map((k) => k.last);
-  const first = creating.sort((a, b) => a.seq - b.seq)[0];
+  const first = earliest(present.filter((k) => isCreating(k.type)).map((k) => k.last));
   if (!first) return { created: null, events: [], truncated: false };
   const from = Math.max(first.seq, (opts.afterSeq ?? 0) + 1);
   const cursors: KindCursor[] = [];
@@ -155,8 +188,8 @@ export async function readAllEvents(js: JetStreamClient, names: Names, filter: s
     const messages = await consumer.consume({ max_messages: 1000 });
     try {
       for await (const m of messages) {
-        const d = decodeEvent(m.data);
-        if (d.ok) out.push(d.event);
+        const s = stored(m);
+        if (s) out.push(s.event);
         if (m.info.pending === 0) break;
       }
     } finally {

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import {
-  assertChainable,
-  evolve,
+  type CreateTask as CreateTaskCommand,
+  type CreatingEvent,
+  created,
+  decideCreate,
   queueChild,
-  type TaskEvent,
-  TaskNotFoundError,
   type TaskState,
 } from "@taskjet/events";
-import { inputLimits, lastEvent, publishEvent } from "@taskjet/runtime";
+import { findCreation, inputLimits, publishEvent } from "@taskjet/runtime";
 import type { CreateTaskBody } from "./api-schemas.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
@@ -40,72 +40,67 @@ export async function createTask(
       `prompt is ${body.prompt.length} characters; the limit is ${config.MAX_PROMPT_CHARS}`,
     );
   }
-  let taskId: string = randomUUID();
-  if (cmd.parentId !== undefined) {
-    const parent = await readTaskFromStream(deps, cmd.parentId);
-    if (parent?.tenant !== cmd.tenant) throw new TaskNotFoundError(cmd.parentId);
-    assertChainable(parent, cmd.parentId);
-    if (parent.status === "completed") assertRunnableOn(deps, creationEvent(deps, cmd, taskId), parent);
-  }
+  const parent =
+    cmd.parentId === undefined ? undefined : { id: cmd.parentId, state: await readTaskFromStream(deps, cmd.parentId) };
+  const decideFor = (taskId: string) => decideCreate(commandOf(deps, cmd, taskId, parent), null, deps.now())[0];
+  // Decided before any key is claimed, so a refused request claims none.
+  let event = decideFor(randomUUID());
+  if (parent?.state?.status === "completed") assertRunnableOn(deps, event, parent.state);
   if (cmd.idempotencyKey !== null) {
-    const claim = await keys.claim(cmd.tenant, cmd.idempotencyKey, { body, parentId: cmd.parentId ?? null }, taskId);
-    taskId = claim.taskId;
+    const claim = await keys.claim(
+      cmd.tenant,
+      cmd.idempotencyKey,
+      { body, parentId: cmd.parentId ?? null },
+      event.taskId,
+    );
     if (claim.replay) {
-      const created = await Promise.all([
-        lastEvent(deps.jsm, deps.names, deps.subjects, taskId, "TaskSubmitted"),
-        lastEvent(deps.jsm, deps.names, deps.subjects, taskId, "TaskChained"),
-      ]);
-      const existing = created.some(Boolean) ? await readTaskFromStream(deps, taskId) : null;
+      const existing = (await findCreation(deps.jsm, deps.names, deps.subjects, claim.taskId))
+        ? await readTaskFromStream(deps, claim.taskId)
+        : null;
       if (existing) return { task: existing, replay: true };
       // The key was claimed but the publish never happened (a crash in between): publish it now.
+      event = decideFor(claim.taskId);
     }
   }
-  const event = creationEvent(deps, cmd, taskId);
   await publishEvent(deps.js, deps.subjects, event);
-  return { task: evolve(null, event) as TaskState, replay: false };
+  return { task: created(event), replay: false };
 }
 
 /**
  * A chain onto a completed parent can be rendered now: what the scheduler would cancel as too long is refused
  * at once, before anything is published or an idempotency key claimed.
  */
-function assertRunnableOn(deps: GatewayDeps, child: TaskEvent, parent: TaskState) {
-  const q = queueChild(
-    evolve(null, child) as TaskState,
-    parent.output ?? "",
-    deps.now(),
-    inputLimits(deps.config, deps.nc),
-  );
+function assertRunnableOn(deps: GatewayDeps, child: CreatingEvent, parent: TaskState) {
+  const q = queueChild(created(child), parent.output ?? "", deps.now(), inputLimits(deps.config, deps.nc));
   if ("error" in q) throw new ApiError(400, q.error.code, q.error.message);
 }
 
-function creationEvent(deps: GatewayDeps, cmd: CreateTask, taskId: string): TaskEvent {
+/** The request with the configured defaults filled in. */
+function commandOf(
+  deps: GatewayDeps,
+  cmd: CreateTask,
+  taskId: string,
+  parent: CreateTaskCommand["parent"],
+): CreateTaskCommand {
   const { config } = deps;
   const { body } = cmd;
-  const now = deps.now();
-  const runAt =
-    body.runAt !== undefined
-      ? new Date(body.runAt).toISOString()
-      : body.delaySeconds !== undefined
-        ? new Date(now.getTime() + body.delaySeconds * 1000).toISOString()
-        : null;
-  const spec = {
-    v: 1 as const,
+  return {
+    type: "CreateTask",
     taskId,
-    at: now.toISOString(),
-    prompt: body.prompt,
-    system: body.system ?? null,
-    model: body.model ?? config.DEFAULT_MODEL,
-    maxTokens: body.maxTokens ?? config.DEFAULT_MAX_TOKENS,
-    temperature: body.temperature ?? null,
-    runAt,
-    maxAttempts: body.maxAttempts ?? config.DEFAULT_MAX_ATTEMPTS,
-    timeoutMs: (body.timeoutSeconds ?? config.DEFAULT_TIMEOUT_SECONDS) * 1000,
-    tenant: cmd.tenant,
-    idempotencyKey: cmd.idempotencyKey,
-    metadata: body.metadata ?? {},
+    spec: {
+      prompt: body.prompt,
+      system: body.system ?? null,
+      model: body.model ?? config.DEFAULT_MODEL,
+      maxTokens: body.maxTokens ?? config.DEFAULT_MAX_TOKENS,
+      temperature: body.temperature ?? null,
+      maxAttempts: body.maxAttempts ?? config.DEFAULT_MAX_ATTEMPTS,
+      timeoutMs: (body.timeoutSeconds ?? config.DEFAULT_TIMEOUT_SECONDS) * 1000,
+      tenant: cmd.tenant,
+      idempotencyKey: cmd.idempotencyKey,
+      metadata: body.metadata ?? {},
+    },
+    runAt: body.runAt,
+    delaySeconds: body.delaySeconds,
+    parent,
   };
-  return cmd.parentId === undefined
-    ? { type: "TaskSubmitted", ...spec }
-    : { type: "TaskChained", ...spec, parentId: cmd.parentId };
 }

@@ -1,5 +1,5 @@
-import { queued } from "@taskjet/events";
-import { ACK, type Delivery, loadTaskFromStream, publishEvent, type Verdict } from "@taskjet/runtime";
+import { decide } from "@taskjet/events";
+import { ACK, type Delivery, loadTaskFromStream, publishEvents, type Verdict } from "@taskjet/runtime";
 import type { SchedulerDeps } from "./deps.ts";
 
 /**
@@ -10,13 +10,15 @@ export function onRetryRequested(deps: SchedulerDeps) {
   const { js, jsm, names, subjects, log, now } = deps;
   return async ({ event }: Delivery): Promise<Verdict> => {
     if (event.type !== "TaskRetryRequested") return ACK;
-    const state = await loadTaskFromStream(js, jsm, names, subjects, event.taskId);
-    if (state === null || state.status !== "submitted" || state.gen !== event.gen) {
-      log.info({ taskId: event.taskId, gen: event.gen, status: state?.status }, "retry no longer applies; skipped");
+    const { taskId, gen } = event;
+    const state = await loadTaskFromStream(js, jsm, names, subjects, taskId);
+    const events = state === null ? [] : decide({ type: "QueueTask", taskId, gen }, state, now());
+    if (events.length === 0) {
+      log.info({ taskId, gen, status: state?.status }, "retry no longer applies; skipped");
       return ACK;
     }
-    await publishEvent(js, subjects, queued(state, now()));
-    log.info({ taskId: state.id, gen: state.gen, attemptsBefore: state.attempts }, "requeued by retry");
+    await publishEvents(js, subjects, events);
+    log.info({ taskId, gen, attemptsBefore: state?.attempts }, "requeued by retry");
     return ACK;
   };
 }

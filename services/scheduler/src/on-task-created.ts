@@ -1,5 +1,5 @@
-import { type EventOf, evolve, queued, type TaskState } from "@taskjet/events";
-import { ACK, type Delivery, lastEvent, loadTaskFromStream, publishEvent, type Verdict } from "@taskjet/runtime";
+import { created, decide, msUntilDue, type TaskState } from "@taskjet/events";
+import { ACK, type Delivery, lastEvent, loadTaskFromStream, publishEvents, type Verdict } from "@taskjet/runtime";
 import type { SchedulerDeps } from "./deps.ts";
 import { settleChild } from "./settle-child.ts";
 
@@ -15,45 +15,33 @@ export function onTaskCreated(deps: SchedulerDeps) {
 
   return async ({ event }: Delivery): Promise<Verdict> => {
     if (event.type !== "TaskSubmitted" && event.type !== "TaskChained") return ACK;
-    const state = evolve(null, event) as TaskState;
-    if (await lastEvent(jsm, names, subjects, state.id, "TaskCancelled")) {
-      log.info({ taskId: state.id }, "cancelled before it was due; not queued");
+    const state = created(event);
+    const taskId = state.id;
+    if (await lastEvent(jsm, names, subjects, taskId, "TaskCancelled")) {
+      log.info({ taskId }, "cancelled before it was due; not queued");
       return ACK;
     }
-    const waitMs = state.runAt === null ? 0 : Date.parse(state.runAt) - now().getTime();
+    const at = now();
+    const waitMs = msUntilDue(state, at);
     if (waitMs > 0) {
       // Looked up on every arrival: the delivery count cannot tell a first arrival from a held one coming back.
-      const announced = await lastEvent(jsm, names, subjects, state.id, "TaskScheduled");
-      if (!announced) {
-        await publishEvent(js, subjects, {
-          type: "TaskScheduled",
-          v: 1,
-          taskId: state.id,
-          at: now().toISOString(),
-          runAt: state.runAt as string,
-        });
-      }
-      log.debug({ taskId: state.id, runAt: state.runAt, waitMs }, "holding until due");
+      const announced = (await lastEvent(jsm, names, subjects, taskId, "TaskScheduled")) !== null;
+      await publishEvents(js, subjects, decide({ type: "ScheduleTask", taskId, announced }, state, at));
+      log.debug({ taskId, runAt: state.runAt, waitMs }, "holding until due");
       return { nak: waitMs };
     }
-    if (event.type === "TaskSubmitted") {
-      await publishEvent(js, subjects, queued(state, now()));
+    if (state.parentId === null) {
+      await publishEvents(js, subjects, decide({ type: "QueueTask", taskId, gen: state.gen }, state, at));
       return ACK;
     }
-    return startChained(state, event);
+    return startChained(state, state.parentId);
   };
 
-  async function startChained(child: TaskState, event: EventOf<"TaskChained">): Promise<Verdict> {
-    const parentOf = () => loadTaskFromStream(js, jsm, names, subjects, event.parentId);
+  async function startChained(child: TaskState, parentId: string): Promise<Verdict> {
+    const parentOf = () => loadTaskFromStream(js, jsm, names, subjects, parentId);
     if ((await settleChild(deps, child, await parentOf())) !== "waiting") return ACK;
-    await deps.waiting.add(event.parentId, child.id);
-    await publishEvent(js, subjects, {
-      type: "TaskAwaitingParent",
-      v: 1,
-      taskId: child.id,
-      at: now().toISOString(),
-      parentId: event.parentId,
-    });
+    await deps.waiting.add(parentId, child.id);
+    await publishEvents(js, subjects, decide({ type: "AwaitParent", taskId: child.id }, child, now()));
     // The parent may have finished between the first look and the registration: look again.
     await settleChild(deps, child, await parentOf());
     return ACK;

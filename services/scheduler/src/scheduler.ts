@@ -1,4 +1,4 @@
-import type { TaskEventType } from "@taskjet/events";
+import { eventKind, type TaskEventType } from "@taskjet/events";
 import { type Config, consume, ensureConsumer, type Handler, openBucket } from "@taskjet/runtime";
 import type { SchedulerDeps } from "./deps.ts";
 import { onRetryRequested } from "./on-retry-requested.ts";
@@ -26,7 +26,7 @@ export async function startScheduler(deps: Omit<SchedulerDeps, "waiting">, opts:
   return Promise.all(
     reactions.map(async ([type, handle]) => {
       const filterSubject = subjects.ofType(type);
-      const durable = `${names.consumerPrefix}scheduler-${filterSubject.split(".").at(-1)}`;
+      const durable = `${names.consumerPrefix}scheduler-${eventKind(type)}`;
       // Held timers are unacked messages: room for many of them.
       await ensureConsumer(
         jsm,

@@ -1,5 +1,12 @@
-import { decideCancel, decideRetry, evolve, type TaskEvent, TaskNotFoundError, type TaskState } from "@taskjet/events";
-import { publishEvent } from "@taskjet/runtime";
+import {
+  type CancelTask,
+  decide,
+  foldEvents,
+  type RetryTask,
+  TaskNotFoundError,
+  type TaskState,
+} from "@taskjet/events";
+import { publishEvents } from "@taskjet/runtime";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import {
@@ -33,17 +40,13 @@ export const taskRoutes =
     }
 
     /** Decides a command against the task as the stream has it now, then publishes what was decided. */
-    async function command(
-      reply: FastifyReply,
-      id: string,
-      tenant: string,
-      decide: (s: TaskState | null) => TaskEvent[],
-    ) {
-      const current = await readTaskFromStream(deps, id);
-      if (current && current.tenant !== tenant) throw new TaskNotFoundError(id);
-      const events = decide(current);
-      for (const e of events) await publishEvent(deps.js, deps.subjects, e);
-      const after = events.reduce<TaskState | null>(evolve, current) as TaskState;
+    async function command(reply: FastifyReply, tenant: string, cmd: CancelTask | RetryTask) {
+      const current = await readTaskFromStream(deps, cmd.taskId);
+      if (current && current.tenant !== tenant) throw new TaskNotFoundError(cmd.taskId);
+      const events = decide(cmd, current, deps.now());
+      await publishEvents(deps.js, deps.subjects, events);
+      const after = foldEvents(events, current);
+      if (after === null) throw new TaskNotFoundError(cmd.taskId);
       return reply.status(events.length > 0 ? 202 : 200).send(toResource(after));
     }
 
@@ -172,10 +175,7 @@ export const taskRoutes =
       },
       async (req, reply) => {
         const reason = req.body?.reason ?? "cancelled by request";
-        const taskId = req.params.id;
-        return command(reply, taskId, tenantOf(req), (s) =>
-          decideCancel({ type: "CancelTask", taskId, reason, now: deps.now() }, s),
-        );
+        return command(reply, tenantOf(req), { type: "CancelTask", taskId: req.params.id, reason });
       },
     );
 
@@ -191,10 +191,7 @@ export const taskRoutes =
         },
       },
       async (req, reply) => {
-        const taskId = req.params.id;
-        return command(reply, taskId, tenantOf(req), (s) =>
-          decideRetry({ type: "RetryTask", taskId, now: deps.now() }, s),
-        );
+        return command(reply, tenantOf(req), { type: "RetryTask", taskId: req.params.id });
       },
     );
   };

@@ -1,0 +1,4 @@
+export * from "./attempts.ts";
+export * from "./decide.ts";
+export * from "./scheduling.ts";
+export * from "./task-commands.ts";

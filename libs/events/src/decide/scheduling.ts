@@ -1,0 +1,147 @@
+import type { EventOf, TaskError } from "../events.ts";
+import { LIMITS } from "../limits.ts";
+import type { TaskState } from "../state.ts";
+import { cancelled, existingTask } from "./task-commands.ts";
+
+/** A created task not yet due is announced once; the scheduler holds it until then. */
+export type ScheduleTask = { type: "ScheduleTask"; taskId: string; announced: boolean };
+/** A task's generation `gen` is due: it runs (a created task's first, or the one a retry opened). */
+export type QueueTask = { type: "QueueTask"; taskId: string; gen: number };
+/** A due chained task meets its parent as the stream has it (null: none). */
+export type SettleChild = { type: "SettleChild"; taskId: string; parent: TaskState | null; limits: InputLimits };
+/** A due chained task whose parent is still on its way waits for it. */
+export type AwaitParent = { type: "AwaitParent"; taskId: string };
+
+/** How long until a task is due: its `runAt` still ahead, or 0. */
+export function msUntilDue(state: TaskState, now: Date): number {
+  return state.runAt === null ? 0 : Math.max(0, Date.parse(state.runAt) - now.getTime());
+}
+
+export function decideSchedule(
+  command: ScheduleTask,
+  current: TaskState | null,
+  now: Date,
+): [] | [EventOf<"TaskScheduled">] {
+  const state = existingTask(current, command.taskId);
+  if (command.announced || state.runAt === null || msUntilDue(state, now) === 0) return [];
+  return [{ type: "TaskScheduled", v: 1, taskId: state.id, at: now.toISOString(), runAt: state.runAt }];
+}
+
+/**
+ * A waiting task of the generation asked for is queued with the prompt it last had (a chained task's is its
+ * resolved one); anything else (it was cancelled, a newer retry came) no longer applies.
+ */
+export function decideQueue(command: QueueTask, current: TaskState | null, now: Date): [] | [EventOf<"TaskQueued">] {
+  const state = existingTask(current, command.taskId);
+  if (state.status !== "submitted" || state.gen !== command.gen) return [];
+  return [queued(state, now)];
+}
+
+export function decideAwaitParent(
+  command: AwaitParent,
+  current: TaskState | null,
+  now: Date,
+): [EventOf<"TaskAwaitingParent">] {
+  const state = existingTask(current, command.taskId);
+  if (state.parentId === null) throw new Error(`task ${state.id} has no parent to wait for`);
+  return [{ type: "TaskAwaitingParent", v: 1, taskId: state.id, at: now.toISOString(), parentId: state.parentId }];
+}
+
+function queued(state: TaskState, now: Date, prompt: string = state.prompt): EventOf<"TaskQueued"> {
+  return {
+    type: "TaskQueued",
+    v: 1,
+    taskId: state.id,
+    at: now.toISOString(),
+    gen: state.gen,
+    input: {
+      prompt,
+      system: state.system,
+      model: state.model,
+      maxTokens: state.maxTokens,
+      temperature: state.temperature,
+    },
+    maxAttempts: state.maxAttempts,
+    timeoutMs: state.timeoutMs,
+    attemptsBefore: state.attempts,
+  };
+}
+
+/** The token a chained task's prompt uses for its parent's output. */
+export const PARENT_OUTPUT = "{{parent.output}}";
+
+const PARENT_OUTPUT_TOKEN = /\\?\{\{parent\.output\}\}/g;
+
+/**
+ * A chained task's prompt with its parent's output filled in. Every `{{parent.output}}` is replaced in one
+ * pass, so an output that itself contains the token is inserted as it is, never expanded again. A token
+ * written `\{{parent.output}}` stands for itself. With no (unescaped) token, the output is appended after a
+ * blank line.
+ */
+export function renderChildPrompt(template: string, parentOutput: string): string {
+  let used = false;
+  const rendered = template.replace(PARENT_OUTPUT_TOKEN, (match) => {
+    if (match.startsWith("\\")) return PARENT_OUTPUT;
+    used = true;
+    return parentOutput;
+  });
+  return used ? rendered : `${rendered}\n\n${parentOutput}`;
+}
+
+/** How large a task's input may be: the configured prompt limit, and the NATS connection's max_payload. */
+export type InputLimits = { maxPromptChars: number; maxPayloadBytes: number };
+
+const utf8 = new TextEncoder();
+
+/**
+ * The TaskQueued a chained child runs as on its parent's output, or why it cannot run: a rendered prompt
+ * past the limit, or a work item larger than one NATS message may be (headers need room too). Known once
+ * the parent has completed, so the gateway checks it at chain time and the scheduler when the parent ends.
+ */
+export function queueChild(
+  child: TaskState,
+  parentOutput: string,
+  now: Date,
+  limits: InputLimits,
+): { event: EventOf<"TaskQueued"> } | { error: TaskError } {
+  const prompt = renderChildPrompt(child.prompt, parentOutput);
+  if (prompt.length > limits.maxPromptChars) {
+    const message = `the rendered prompt is ${prompt.length} characters; the limit is ${limits.maxPromptChars}`;
+    return { error: { code: "prompt_too_long", message } };
+  }
+  const event = queued(child, now, prompt);
+  const bytes = utf8.encode(JSON.stringify(event)).byteLength + LIMITS.headerBytes;
+  if (bytes > limits.maxPayloadBytes) {
+    const message = `the rendered task is ${bytes} bytes; one NATS message holds at most ${limits.maxPayloadBytes}`;
+    return { error: { code: "prompt_too_long", message } };
+  }
+  return { event };
+}
+
+/**
+ * What a due chained task does given its parent: run on a completed parent's output, follow a failed or
+ * cancelled (or missing) parent into cancellation, or keep waiting (no events). A child whose rendered input
+ * cannot be carried is cancelled with the reason, never left waiting for a publish that can never succeed.
+ */
+export function decideSettleChild(
+  command: SettleChild,
+  current: TaskState | null,
+  now: Date,
+): [] | [EventOf<"TaskQueued"> | EventOf<"TaskCancelled">] {
+  const child = existingTask(current, command.taskId);
+  const { parent } = command;
+  const cancel = (reason: string): [EventOf<"TaskCancelled">] => [cancelled(child.id, reason, now)];
+  if (parent === null) return cancel("parent-not-found");
+  switch (parent.status) {
+    case "completed": {
+      const q = queueChild(child, parent.output ?? "", now, command.limits);
+      return "event" in q ? [q.event] : cancel(`${q.error.code}: ${q.error.message}`);
+    }
+    case "cancelled":
+      return cancel("parent-cancelled");
+    case "failed":
+      return cancel("parent-failed");
+    default:
+      return [];
+  }
+}

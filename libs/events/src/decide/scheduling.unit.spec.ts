@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { TaskNotFoundError } from "../errors.ts";
+import type { TaskEvent } from "../events.ts";
+import { ev, PARENT_ID, TASK_ID } from "../fixtures.ts";
+import { foldEvents } from "../state.ts";
+import { type Command, decide } from "./decide.ts";
+import { msUntilDue, queueChild, renderChildPrompt } from "./scheduling.ts";
+
+const now = new Date("2026-11-22T10:30:00.000Z");
+const at = now.toISOString();
+const given = (...events: TaskEvent[]) => foldEvents(events);
+const when = (command: Command, state = given()) => decide(command, state, now);
+const later = "2026-11-22T11:00:00.000Z";
+
+describe("ScheduleTask", () => {
+  const schedule = (announced: boolean): Command => ({ type: "ScheduleTask", taskId: TASK_ID, announced });
+
+  it("given a task due later, then TaskScheduled once: nothing when already announced", () => {
+    expect(when(schedule(false), given(ev.submitted({ runAt: later })))).toEqual([
+      { type: "TaskScheduled", v: 1, taskId: TASK_ID, at, runAt: later },
+    ]);
+    expect(when(schedule(true), given(ev.submitted({ runAt: later })))).toEqual([]);
+  });
+
+  it("given a task due now or in the past, then nothing to hold", () => {
+    expect(when(schedule(false), given(ev.submitted()))).toEqual([]);
+    expect(when(schedule(false), given(ev.submitted({ runAt: "2026-11-22T09:00:00.000Z" })))).toEqual([]);
+  });
+
+  it("says how long until due", () => {
+    expect(msUntilDue(given(ev.submitted({ runAt: later })) ?? never(), now)).toBe(30 * 60_000);
+    expect(msUntilDue(given(ev.submitted({ runAt: "2026-11-22T09:00:00.000Z" })) ?? never(), now)).toBe(0);
+  });
+});
+
+describe("QueueTask", () => {
+  const queue = (gen: number): Command => ({ type: "QueueTask", taskId: TASK_ID, gen });
+
+  it("given a waiting task, then TaskQueued with its input, attempts counted on", () => {
+    expect(when(queue(1), given(ev.submitted()))).toEqual([ev.queued({ at })]);
+    const retried = given(ev.submitted(), ev.queued(), ev.started(), ev.failed({ attempts: 1 }), ev.retryRequested());
+    expect(when(queue(2), retried)).toMatchObject([{ type: "TaskQueued", gen: 2, attemptsBefore: 1 }]);
+  });
+
+  it("given a resolved chained task, then it keeps its resolved prompt", () => {
+    const resolved = given(
+      ev.chained(),
+      ev.queued({ input: { ...ev.queued().input, prompt: "resolved" } }),
+      ev.failed({ attempts: 1 }),
+      ev.retryRequested(),
+    );
+    expect(when(queue(2), resolved)).toMatchObject([{ input: { prompt: "resolved" } }]);
+  });
+
+  it("given a cancelled task or another generation, then nothing", () => {
+    expect(when(queue(1), given(ev.submitted(), ev.cancelled()))).toEqual([]);
+    expect(when(queue(2), given(ev.submitted()))).toEqual([]);
+    expect(() => when(queue(1))).toThrow(TaskNotFoundError);
+  });
+});
+
+describe("AwaitParent", () => {
+  it("given a chained task, then TaskAwaitingParent naming its parent", () => {
+    expect(when({ type: "AwaitParent", taskId: TASK_ID }, given(ev.chained()))).toEqual([
+      { type: "TaskAwaitingParent", v: 1, taskId: TASK_ID, at, parentId: PARENT_ID },
+    ]);
+  });
+  it("given a task with no parent, then an error", () => {
+    expect(() => when({ type: "AwaitParent", taskId: TASK_ID }, given(ev.submitted()))).toThrow(/no parent/);
+  });
+});
+
+describe("SettleChild", () => {
+  const limits = { maxPromptChars: 10_000, maxPayloadBytes: 1024 * 1024 };
+  const child = (prompt = "{{parent.output}}") => given(ev.chained({ prompt }));
+  const parentWith = (output: string) => given(ev.submitted(), ev.queued(), ev.completed({ output }));
+  const settle = (parent: ReturnType<typeof given>, state = child(), l = limits) =>
+    when({ type: "SettleChild", taskId: TASK_ID, parent, limits: l }, state);
+
+  it("given a completed parent, then TaskQueued on its output", () => {
+    expect(settle(parentWith("o"), child("A: {{parent.output}}"))).toMatchObject([
+      { type: "TaskQueued", input: { prompt: "A: o" } },
+    ]);
+  });
+
+  it("given a cancelled, failed or missing parent, then TaskCancelled saying why", () => {
+    expect(settle(given(ev.submitted(), ev.cancelled()))).toEqual([
+      { type: "TaskCancelled", v: 1, taskId: TASK_ID, at, reason: "parent-cancelled" },
+    ]);
+    expect(settle(given(ev.submitted(), ev.queued(), ev.failed()))).toMatchObject([{ reason: "parent-failed" }]);
+    expect(settle(null)).toMatchObject([{ reason: "parent-not-found" }]);
+  });
+
+  it("given a live parent, then nothing: it keeps waiting", () => {
+    expect(settle(given(ev.submitted(), ev.queued()))).toEqual([]);
+  });
+
+  it("given a rendered prompt past the limit, then TaskCancelled saying the length and the limit", () => {
+    expect(settle(parentWith("x".repeat(1000)), child("{{parent.output}}".repeat(11)))).toMatchObject([
+      { type: "TaskCancelled", reason: "prompt_too_long: the rendered prompt is 11000 characters; the limit is 10000" },
+    ]);
+    expect(queueChild(child("{{parent.output}}".repeat(10)) ?? never(), "x".repeat(1000), now, limits)).toHaveProperty(
+      "event",
+    );
+  });
+
+  it("given a work item larger than one NATS message, then TaskCancelled", () => {
+    const small = { maxPromptChars: 10_000, maxPayloadBytes: 8 * 1024 };
+    expect(queueChild(child() ?? never(), "é".repeat(5000), now, small)).toEqual({
+      error: {
+        code: "prompt_too_long",
+        message: expect.stringMatching(/^the rendered task is \d+ bytes; one NATS message holds at most 8192$/),
+      },
+    });
+    expect(settle(parentWith("é".repeat(5000)), child(), small)).toMatchObject([{ type: "TaskCancelled" }]);
+  });
+});
+
+function never(): never {
+  throw new Error("the given events made no task");
+}
+
+describe("renderChildPrompt", () => {
+  it.each([
+    ["fills the token", "Translate: {{parent.output}}", "bonjour", "Translate: bonjour"],
+    ["fills every token", "{{parent.output}} / {{parent.output}}", "x", "x / x"],
+    ["appends after a blank line when the token is absent", "Summarise this", "text", "Summarise this\n\ntext"],
+    [
+      "keeps an escaped token literal",
+      "Write \\{{parent.output}} then {{parent.output}}",
+      "o",
+      "Write {{parent.output}} then o",
+    ],
+    ["appends when only escaped tokens are present", "\\{{parent.output}}", "o", "{{parent.output}}\n\no"],
+    [
+      "never expands the token inside the output",
+      "A: {{parent.output}}",
+      "{{parent.output}}!",
+      "A: {{parent.output}}!",
+    ],
+    ["takes $ patterns in the output literally", "A: {{parent.output}}", "$& $1 $$", "A: $& $1 $$"],
+    [
+      "leaves near-miss tokens alone",
+      "{{ parent.output }} {{parent.outputs}}",
+      "o",
+      "{{ parent.output }} {{parent.outputs}}\n\no",
+    ],
+    ["handles an empty output", "[{{parent.output}}]", "", "[]"],
+  ])("%s", (_what, template, output, expected) => {
+    expect(renderChildPrompt(template, output)).toBe(expected);
+  });
+});

@@ -1,0 +1,74 @@
+import { IllegalTransitionError, TaskNotFoundError } from "../errors.ts";
+import type { EventOf, TaskSpec } from "../events.ts";
+import type { CreatingEvent, TaskState } from "../state.ts";
+
+/** A client asks for a new task; `parent` (as the stream has it, null when it has none) makes it a chained one. */
+export type CreateTask = {
+  type: "CreateTask";
+  taskId: string;
+  spec: Omit<TaskSpec, "runAt">;
+  /** When to run: at `runAt`, or `delaySeconds` from now; neither is now. */
+  runAt?: string;
+  delaySeconds?: number;
+  parent?: { id: string; state: TaskState | null };
+};
+export type CancelTask = { type: "CancelTask"; taskId: string; reason: string };
+export type RetryTask = { type: "RetryTask"; taskId: string };
+
+export function existingTask(state: TaskState | null, taskId: string): TaskState {
+  if (state === null) throw new TaskNotFoundError(taskId);
+  return state;
+}
+
+/**
+ * A new task, TaskSubmitted or, under a parent, TaskChained. A parent of another tenant is not found; one that
+ * failed or was cancelled will never produce output, so nothing can be chained onto it.
+ */
+export function decideCreate(command: CreateTask, state: TaskState | null, now: Date): [CreatingEvent] {
+  if (state !== null) throw new IllegalTransitionError("create", state.id, state.status);
+  const { taskId, spec, parent } = command;
+  const base = { v: 1 as const, taskId, at: now.toISOString(), ...spec, runAt: runAtOf(command, now) };
+  if (parent === undefined) return [{ type: "TaskSubmitted", ...base }];
+  if (parent.state?.tenant !== spec.tenant) throw new TaskNotFoundError(parent.id);
+  assertChainable(parent.state, parent.id);
+  return [{ type: "TaskChained", ...base, parentId: parent.id }];
+}
+
+function runAtOf(command: CreateTask, now: Date): string | null {
+  if (command.runAt !== undefined) return new Date(command.runAt).toISOString();
+  if (command.delaySeconds !== undefined) return new Date(now.getTime() + command.delaySeconds * 1000).toISOString();
+  return null;
+}
+
+/** A child can be chained onto a parent that will (or did) produce output, never onto a dead one. */
+export function assertChainable(parent: TaskState | null, parentId: string): TaskState {
+  const state = existingTask(parent, parentId);
+  if (state.status === "cancelled" || state.status === "failed") {
+    throw new IllegalTransitionError("chain onto", state.id, state.status);
+  }
+  return state;
+}
+
+/** Cancelling a cancelled task changes nothing and is no error; a finished task cannot be cancelled. */
+export function decideCancel(
+  command: CancelTask,
+  current: TaskState | null,
+  now: Date,
+): [] | [EventOf<"TaskCancelled">] {
+  const state = existingTask(current, command.taskId);
+  if (state.status === "cancelled") return [];
+  if (state.status === "completed" || state.status === "failed") {
+    throw new IllegalTransitionError("cancel", state.id, state.status);
+  }
+  return [cancelled(state.id, command.reason, now)];
+}
+
+export function cancelled(taskId: string, reason: string, now: Date): EventOf<"TaskCancelled"> {
+  return { type: "TaskCancelled", v: 1, taskId, at: now.toISOString(), reason };
+}
+
+export function decideRetry(command: RetryTask, current: TaskState | null, now: Date): [EventOf<"TaskRetryRequested">] {
+  const state = existingTask(current, command.taskId);
+  if (state.status !== "failed") throw new IllegalTransitionError("retry", state.id, state.status);
+  return [{ type: "TaskRetryRequested", v: 1, taskId: state.id, at: now.toISOString(), gen: state.gen + 1 }];
+}
