@@ -1,6 +1,7 @@
 import { fakeProvider, listenForCancellations, startExecutor } from "@taskjet/executor";
 import { buildApp } from "@taskjet/gateway";
-import { migrate, startProjector } from "@taskjet/projector";
+import { startProjector } from "@taskjet/projector";
+import { migrate } from "@taskjet/read-model";
 import { inputLimits } from "@taskjet/runtime";
 import { startScheduler } from "@taskjet/scheduler";
 import type { TestContext } from "@taskjet/testkit";

@@ -1,15 +1,11 @@
 import { evolve, type TaskEvent, type TaskState } from "@taskjet/events";
-import {
-  CHECKPOINT_NAME,
-  type Database,
-  type Db,
-  isTransientDbError,
-  type Logger,
-  type QuarantineReason,
-  rowToState,
-  stateToRow,
-} from "@taskjet/runtime";
+import type { Logger } from "@taskjet/runtime";
 import { sql, type Transaction } from "kysely";
+import { advanceCheckpoint } from "./checkpoint.ts";
+import { isTransientDbError } from "./db-errors.ts";
+import { type Quarantined, quarantineOf, recordQuarantine } from "./quarantine.ts";
+import type { Database, Db } from "./schema.ts";
+import { rowToState, stateToRow } from "./task-row.ts";
 
 const LOCK_PREFIX = "taskjet-projector:";
 
@@ -27,18 +23,7 @@ export type StreamEntry = { seq: number; subject: string; time: string } & (
 /** One version of a task the batch wrote, in stream order: what the gateways push to WebSocket clients. */
 export type Projected = { taskId: string; seq: number; state: TaskState };
 
-type Quarantined = {
-  seq: number;
-  subject: string;
-  taskId: string | null;
-  type: string | null;
-  reason: QuarantineReason;
-  error: string;
-};
-
 type Trx = Transaction<Database>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Folds a batch of entries (stream order, contiguous from the checkpoint) into the read model in one
@@ -125,59 +110,7 @@ export async function projectIsolating(db: Db, batch: readonly StreamEntry[], lo
   }
 }
 
-/** The checkpoint: the last stream sequence the read model holds. Projection resumes after it. */
-export async function readCheckpoint(db: Db): Promise<number> {
-  const row = await db.selectFrom("checkpoints").select("seq").where("name", "=", CHECKPOINT_NAME).executeTakeFirst();
-  return Number(row?.seq ?? 0);
-}
-
 // Held for the transaction: a rebuild takes the same lock to swap schemas between two batches.
 async function lockProjection(trx: Trx) {
   await sql`select pg_advisory_xact_lock(hashtext(${LOCK_PREFIX} || current_schema()))`.execute(trx);
-}
-
-async function advanceCheckpoint(trx: Trx, seq: number) {
-  const updatedAt = new Date();
-  await trx
-    .insertInto("checkpoints")
-    .values({ name: CHECKPOINT_NAME, seq, updatedAt })
-    // Never backwards, even if a writer that lost its lease commits late.
-    .onConflict((oc) => oc.column("name").doUpdateSet({ seq: sql`greatest(checkpoints.seq, ${seq})`, updatedAt }))
-    .execute();
-}
-
-function quarantineOf(entry: StreamEntry, reason: QuarantineReason, error: string): Quarantined {
-  const event = "event" in entry ? entry.event : null;
-  return {
-    seq: entry.seq,
-    subject: entry.subject,
-    taskId: event?.taskId ?? taskIdOfSubject(entry.subject),
-    type: event?.type ?? null,
-    reason,
-    error: error.replaceAll("\u0000", "\\u0000"),
-  };
-}
-
-/** `<root>.<id>.<kind>`: the id is the token before the kind, whatever the namespace prefix. */
-function taskIdOfSubject(subject: string): string | null {
-  return subject.split(".").at(-2) ?? null;
-}
-
-async function recordQuarantine(trx: Trx, entries: readonly Quarantined[], log: Logger) {
-  if (entries.length === 0) return;
-  for (const q of entries) log.warn(q, "event quarantined: it could not be applied to the read model");
-  const quarantinedAt = new Date();
-  await trx
-    .insertInto("quarantine")
-    .values(entries.map((q) => ({ ...q, subject: q.subject.replaceAll("\u0000", ""), quarantinedAt })))
-    .onConflict((oc) => oc.column("seq").doNothing())
-    .execute();
-  const marked = entries.filter((q) => q.taskId !== null && UUID.test(q.taskId));
-  for (const q of marked) {
-    await trx
-      .updateTable("tasks")
-      .set({ quarantinedSeq: q.seq })
-      .where("id", "=", q.taskId as string)
-      .execute();
-  }
 }

@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { type Names, namesFor, type Subjects, subjectsFor, type TaskEvent } from "@taskjet/events";
+import { createDb, type Db } from "@taskjet/read-model";
 import {
   type Config,
   connectNats,
-  createDb,
   createLogger,
-  type Db,
   deleteNamespaceStreams,
   ensureDatabase,
   ensureStream,

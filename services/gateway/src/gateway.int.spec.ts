@@ -1,4 +1,4 @@
-import { migrate, projectBatch } from "@taskjet/projector";
+import { migrate, projectBatch } from "@taskjet/read-model";
 import { readHistory } from "@taskjet/runtime";
 import { createTestContext, type TestContext } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

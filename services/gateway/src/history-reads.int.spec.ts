@@ -1,5 +1,5 @@
 import { ev, type TaskEvent } from "@taskjet/events";
-import { migrate } from "@taskjet/projector";
+import { migrate } from "@taskjet/read-model";
 import { readTaskHistory } from "@taskjet/runtime";
 import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 import { namesFor, subjectsFor } from "@taskjet/events";
+import { createDb } from "@taskjet/read-model";
 import {
   connectNats,
-  createDb,
   createLogger,
   ensureDatabase,
   ensureStream,

@@ -1,4 +1,4 @@
-import { CHECKPOINT_NAME } from "@taskjet/runtime";
+import { countQuarantined, readCheckpoint } from "@taskjet/read-model";
 import type { FastifyInstance } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { GatewayDeps } from "./deps.ts";
@@ -40,15 +40,14 @@ export function createMetrics(deps: GatewayDeps) {
     help: "Age of the newest event not yet in the read model (0 when caught up)",
     registers: [registry],
     async collect() {
-      const [info, checkpoint] = await Promise.all([
+      const [info, { seq, updatedAt }] = await Promise.all([
         deps.jsm.streams.info(deps.names.stream),
-        deps.db.selectFrom("checkpoints").selectAll().where("name", "=", CHECKPOINT_NAME).executeTakeFirst(),
+        readCheckpoint(deps.db),
       ]);
-      const seq = Number(checkpoint?.seq ?? 0);
       const behind = Math.max(0, info.state.last_seq - seq);
       projectedSeq.set(seq);
       lagEvents.set(behind);
-      const since = checkpoint ? checkpoint.updatedAt.getTime() : Date.parse(info.state.first_ts);
+      const since = updatedAt ? updatedAt.getTime() : Date.parse(info.state.first_ts);
       this.set(behind > 0 ? Math.max(0, (Date.parse(info.state.last_ts) - since) / 1000) : 0);
     },
   });
@@ -58,11 +57,7 @@ export function createMetrics(deps: GatewayDeps) {
     help: "Events the projector could not apply and set aside (GET /admin/quarantine lists them)",
     registers: [registry],
     async collect() {
-      const row = await deps.db
-        .selectFrom("quarantine")
-        .select((eb) => eb.fn.countAll<string>().as("n"))
-        .executeTakeFirst();
-      this.set(Number(row?.n ?? 0));
+      this.set(await countQuarantined(deps.db));
     },
   });
   void quarantined;

@@ -1,32 +1,9 @@
 import { foldEvents, TaskNotFoundError, type TaskState } from "@taskjet/events";
-import { lastEvent, readTaskHistory, rowToState, type TaskHistory } from "@taskjet/runtime";
+import { readProjectedTask } from "@taskjet/read-model";
+import { lastEvent, readTaskHistory, type TaskHistory } from "@taskjet/runtime";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { createStreamReadLimiter, type StreamReadLimiter } from "./stream-reads.ts";
-
-/**
- * A task as the read model has it, the stream sequence of the last event that row reflects, and the sequence of
- * an event of it the projector quarantined (null when none).
- */
-export async function readProjectedTask(
-  deps: GatewayDeps,
-  id: string,
-): Promise<{ state: TaskState; seq: number; quarantinedSeq: number | null } | null> {
-  const row = await deps.db.selectFrom("tasks").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) return null;
-  const quarantinedSeq = row.quarantinedSeq === null ? null : Number(row.quarantinedSeq);
-  return { state: rowToState(row), seq: Number(row.seq), quarantinedSeq };
-}
-
-/** Many tasks as the read model has them, by id, in one query (ids it lacks are absent from the map). */
-export async function readProjectedTasks(
-  deps: GatewayDeps,
-  ids: readonly string[],
-): Promise<Map<string, { state: TaskState; seq: number }>> {
-  if (ids.length === 0) return new Map();
-  const rows = await deps.db.selectFrom("tasks").selectAll().where("id", "in", ids).execute();
-  return new Map(rows.map((row) => [row.id, { state: rowToState(row), seq: Number(row.seq) }]));
-}
 
 export type TaskRead = { state: TaskState; quarantinedSeq: number | null };
 
@@ -37,7 +14,7 @@ export type TaskRead = { state: TaskState; quarantinedSeq: number | null };
  * tenant's task is not found.
  */
 export async function readTask(deps: GatewayDeps, id: string, tenant: string): Promise<TaskRead> {
-  const projected = await readProjectedTask(deps, id);
+  const projected = await readProjectedTask(deps.db, id);
   const quarantinedSeq = projected?.quarantinedSeq ?? null;
   const state =
     quarantinedSeq !== null
@@ -59,7 +36,7 @@ async function awaitProjection(deps: GatewayDeps, id: string): Promise<TaskState
   if ((await tenantInStream(deps, id)) === null) return null;
   const notice = deps.nc.subscribe(deps.subjects.projected(id), { max: 1 });
   try {
-    const projected = await readProjectedTask(deps, id); // it may have landed before the subscription
+    const projected = await readProjectedTask(deps.db, id); // it may have landed before the subscription
     if (projected) return projected.state;
     const heard = (async () => {
       for await (const _ of notice) return true;
@@ -67,7 +44,7 @@ async function awaitProjection(deps: GatewayDeps, id: string): Promise<TaskState
     })();
     const timedOut = new Promise<false>((resolve) => setTimeout(resolve, PROJECTION_WAIT_MS, false).unref());
     if (await Promise.race([heard, timedOut])) {
-      const now = await readProjectedTask(deps, id);
+      const now = await readProjectedTask(deps.db, id);
       if (now) return now.state;
     }
     return await readTaskFromStream(deps, id);

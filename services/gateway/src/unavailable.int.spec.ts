@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { jetstream } from "@nats-io/jetstream";
-import { migrate } from "@taskjet/projector";
-import type { Database, Db } from "@taskjet/runtime";
+import { type Database, type Db, migrate } from "@taskjet/read-model";
 import {
   createTestContext,
   freePort,

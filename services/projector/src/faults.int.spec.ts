@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { ev, foldEvents, type TaskEvent } from "@taskjet/events";
-import { applicationName, createDb, type Db, rowToState } from "@taskjet/runtime";
+import { applicationName, createDb, type Db, migrate, readCheckpoint, rowToState } from "@taskjet/read-model";
 import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "./migrate.ts";
-import { readCheckpoint } from "./project-batch.ts";
 import { startProjector } from "./projector.ts";
 import { rebuildReadModel } from "./rebuild.ts";
 
@@ -46,7 +44,7 @@ async function installFaultSwitch() {
 
 const streamEnd = async () => (await ctx.jsm.streams.info(ctx.names.stream)).state.last_seq;
 const caughtUp = async () =>
-  waitFor(async () => (await readCheckpoint(ctx.db)) === (await streamEnd()), {
+  waitFor(async () => (await readCheckpoint(ctx.db)).seq === (await streamEnd()), {
     what: "the projector at the end of the stream",
     timeoutMs: 20_000,
   });

@@ -1,8 +1,8 @@
 import { hostname } from "node:os";
 import { namesFor } from "@taskjet/events";
+import { createDb, migrate } from "@taskjet/read-model";
 import {
   connectNats,
-  createDb,
   createLogger,
   ensureDatabase,
   ensureStream,
@@ -13,7 +13,6 @@ import {
   tasksStreamConfig,
 } from "@taskjet/runtime";
 import { projectorLease, whileHoldingLease } from "./lease.ts";
-import { migrate } from "./migrate.ts";
 import { startProjector } from "./projector.ts";
 
 const config = loadConfig();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ev, foldEvents, type TaskEvent } from "@taskjet/events";
-import { CHECKPOINT_NAME, rowToState } from "@taskjet/runtime";
+import { readCheckpoint, rowToState } from "@taskjet/read-model";
 import { createTestContext, spawnedServices, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
@@ -24,11 +24,7 @@ function projector(env: Record<string, string> = {}) {
   return p;
 }
 
-const checkpoint = async () =>
-  Number(
-    (await ctx.db.selectFrom("checkpoints").select("seq").where("name", "=", CHECKPOINT_NAME).executeTakeFirst())
-      ?.seq ?? 0,
-  );
+const checkpoint = async () => (await readCheckpoint(ctx.db)).seq;
 
 async function publishTasks(n: number) {
   const histories = new Map<string, TaskEvent[]>();

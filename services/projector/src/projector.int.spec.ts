@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { ev } from "@taskjet/events";
-import { readHistory, rowToState } from "@taskjet/runtime";
+import { migrate, projectBatch, readCheckpoint, rowToState } from "@taskjet/read-model";
+import { readHistory } from "@taskjet/runtime";
 import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "./migrate.ts";
-import { projectBatch } from "./project-batch.ts";
 import { startProjector } from "./projector.ts";
 
 let ctx: TestContext;
@@ -114,12 +113,8 @@ describe("projector", () => {
 
   it("keeps a checkpoint of the last sequence written", async () => {
     const info = await ctx.jsm.streams.info(ctx.names.stream);
-    await waitFor(
-      async () => {
-        const cp = await ctx.db.selectFrom("checkpoints").selectAll().executeTakeFirst();
-        return cp && Number(cp.seq) === info.state.last_seq;
-      },
-      { what: "checkpoint at the stream's last sequence" },
-    );
+    await waitFor(async () => (await readCheckpoint(ctx.db)).seq === info.state.last_seq, {
+      what: "checkpoint at the stream's last sequence",
+    });
   });
 });

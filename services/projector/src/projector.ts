@@ -2,8 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { decodeEvent, type Names, subjectsFor } from "@taskjet/events";
-import type { Db, Logger } from "@taskjet/runtime";
-import { projectIsolating, readCheckpoint, type StreamEntry } from "./project-batch.ts";
+import { type Db, projectIsolating, readCheckpoint, type StreamEntry } from "@taskjet/read-model";
+import type { Logger } from "@taskjet/runtime";
 
 export type ProjectorDeps = {
   nc: NatsConnection;
@@ -39,7 +39,7 @@ export function startProjector(deps: ProjectorDeps) {
   }
 
   async function projectFromCheckpoint() {
-    const from = (await readCheckpoint(db)) + 1;
+    const from = (await readCheckpoint(db)).seq + 1;
     const consumer = await js.consumers.get(names.stream, { filter_subjects: subjects.all, opt_start_seq: from });
     messages = await consumer.consume({ max_messages: maxBatch * 2 });
     // Stopped meanwhile: closing ends the loop below (awaiting it here would wait for that loop for ever).

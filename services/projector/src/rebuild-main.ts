@@ -1,6 +1,7 @@
 // `npm run rebuild`: replays the TASKS stream into a fresh read model and switches the gateways over to it.
 import { namesFor } from "@taskjet/events";
-import { connectNats, createDb, createLogger, loadConfig, runMain } from "@taskjet/runtime";
+import { createDb } from "@taskjet/read-model";
+import { connectNats, createLogger, loadConfig, runMain } from "@taskjet/runtime";
 import { rebuildReadModel } from "./rebuild.ts";
 
 const config = loadConfig();

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { ev, type TaskEvent } from "@taskjet/events";
-import { CHECKPOINT_NAME, createDb } from "@taskjet/runtime";
+import { createDb, migrate, readCheckpoint } from "@taskjet/read-model";
 import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "./migrate.ts";
 import { startProjector } from "./projector.ts";
 import { rebuildReadModel } from "./rebuild.ts";
 
@@ -61,17 +60,10 @@ describe("rebuild", () => {
     const projector = await startProjector({ ...ctx, maxBatch: 1000 });
     const info = await ctx.jsm.streams.info(ctx.names.stream);
     const liveStarted = Date.now();
-    await waitFor(
-      async () => {
-        const cp = await ctx.db
-          .selectFrom("checkpoints")
-          .select("seq")
-          .where("name", "=", CHECKPOINT_NAME)
-          .executeTakeFirst();
-        return Number(cp?.seq) === info.state.last_seq;
-      },
-      { what: "live projection caught up", timeoutMs: 60_000 },
-    );
+    await waitFor(async () => (await readCheckpoint(ctx.db)).seq === info.state.last_seq, {
+      what: "live projection caught up",
+      timeoutMs: 60_000,
+    });
     const liveSeconds = (Date.now() - liveStarted) / 1000;
     const live = await rows(ctx.names.schema);
     expect(live).toHaveLength(TASKS);

@@ -1,9 +1,7 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { type Names, subjectsFor } from "@taskjet/events";
-import { CHECKPOINT_NAME, type Config, createDb, type Db, type Logger } from "@taskjet/runtime";
-import { sql } from "kysely";
-import { migrate } from "./migrate.ts";
-import { projectIsolating, projectorLockKey, type StreamEntry } from "./project-batch.ts";
+import { createDb, type Db, migrate, projectIsolating, type StreamEntry, swapIfCaughtUp } from "@taskjet/read-model";
+import type { Config, Logger } from "@taskjet/runtime";
 import { entryOf } from "./projector.ts";
 
 export type RebuildResult = { events: number; seconds: number; retiredSchema: string };
@@ -28,15 +26,13 @@ export async function rebuildReadModel(opts: {
   const stamp = Date.now().toString(36);
   const fresh = { ...names, schema: `${names.schema}_new_${stamp}` };
   const retired = `${names.schema}_old_${stamp}`;
+  const schemas = { live: names.schema, rebuilt: fresh.schema, retired };
   const db = createDb(opts.config, fresh, { name: "taskjet-rebuild", log, max: 2 });
   try {
     await migrate(db, fresh, log);
     const consumer = await js.consumers.get(names.stream, { filter_subjects: subjectsFor(names).all });
     // An empty stream sends nothing to wait for: the empty schema is the whole rebuild.
-    if (
-      (await consumer.info()).num_pending === 0 &&
-      (await swapIfCaughtUp(live, names.schema, fresh.schema, retired, 0))
-    ) {
+    if ((await consumer.info()).num_pending === 0 && (await swapIfCaughtUp(live, schemas, 0))) {
       await consumer.delete().catch(() => undefined);
       return { events: 0, seconds: (Date.now() - started) / 1000, retiredSchema: retired };
     }
@@ -56,7 +52,7 @@ export async function rebuildReadModel(opts: {
           batch = [];
           if (events % 50_000 < opts.maxBatch) log.info({ events, lastSeq }, "rebuilding");
         }
-        switched = caughtUp && (await swapIfCaughtUp(live, names.schema, fresh.schema, retired, lastSeq));
+        switched = caughtUp && (await swapIfCaughtUp(live, schemas, lastSeq));
         if (switched) break;
       }
     } finally {
@@ -71,25 +67,4 @@ export async function rebuildReadModel(opts: {
   } finally {
     await db.destroy();
   }
-}
-
-async function swapIfCaughtUp(live: Db, schema: string, fresh: string, retired: string, rebuiltTo: number) {
-  return live.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${projectorLockKey(schema)})`.execute(conn);
-    try {
-      const cp = await conn
-        .selectFrom("checkpoints")
-        .select("seq")
-        .where("name", "=", CHECKPOINT_NAME)
-        .executeTakeFirst();
-      if (Number(cp?.seq ?? 0) > rebuiltTo) return false; // the live projector is ahead: replay some more
-      await conn.transaction().execute(async (trx) => {
-        await sql`alter schema ${sql.id(schema)} rename to ${sql.id(retired)}`.execute(trx);
-        await sql`alter schema ${sql.id(fresh)} rename to ${sql.id(schema)}`.execute(trx);
-      });
-      return true;
-    } finally {
-      await sql`select pg_advisory_unlock(${projectorLockKey(schema)})`.execute(conn);
-    }
-  });
 }

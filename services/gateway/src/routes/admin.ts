@@ -1,4 +1,4 @@
-import { QUARANTINE_REASONS } from "@taskjet/runtime";
+import { listQuarantine, QUARANTINE_REASONS } from "@taskjet/read-model";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorBody } from "../api-schemas.ts";
@@ -42,13 +42,7 @@ export const adminRoutes =
         },
       },
       async (req) => {
-        const rows = await deps.db
-          .selectFrom("quarantine")
-          .selectAll()
-          .where("seq", ">", String(req.query.afterSeq))
-          .orderBy("seq")
-          .limit(req.query.limit)
-          .execute();
+        const rows = await listQuarantine(deps.db, req.query.afterSeq, req.query.limit);
         return {
           events: rows.map((r) => ({
             ...r,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { migrate } from "@taskjet/projector";
+import { migrate } from "@taskjet/read-model";
 import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,11 +1,13 @@
 import { TASK_STATUSES, TaskNotFoundError } from "@taskjet/events";
-import { rowToState } from "@taskjet/runtime";
+import { listTasksByUpdate, readProjectedTasks } from "@taskjet/read-model";
 import type { GatewayDeps } from "../deps.ts";
-import { readProjectedTasks, tenantInStream } from "../task-reader.ts";
+import { tenantInStream } from "../task-reader.ts";
 import type { Session } from "./session.ts";
 
 /** Ids read from the read model in one query. */
 export const SNAPSHOT_CHUNK = 500;
+/** Tasks a subscription to all of them starts with. */
+const SNAPSHOT_ALL_MAX = 500;
 const ACTIVE = TASK_STATUSES.filter((s) => !["completed", "failed", "cancelled"].includes(s));
 
 /**
@@ -17,7 +19,7 @@ const ACTIVE = TASK_STATUSES.filter((s) => !["completed", "failed", "cancelled"]
 export async function snapshotById(deps: GatewayDeps, session: Session, ids: readonly string[]) {
   for (let i = 0; i < ids.length && !session.closed; i += SNAPSHOT_CHUNK) {
     const chunk = ids.slice(i, i + SNAPSHOT_CHUNK);
-    const projected = await readProjectedTasks(deps, chunk);
+    const projected = await readProjectedTasks(deps.db, chunk);
     for (const id of chunk) {
       if (session.closed) return;
       const task = projected.get(id);
@@ -36,8 +38,7 @@ export async function snapshotById(deps: GatewayDeps, session: Session, ids: rea
 /** The caller's live tasks (or, resuming, those changed `since`), oldest change first, at most 500. */
 export async function snapshotAll(deps: GatewayDeps, session: Session, since: string | undefined) {
   if (session.closed) return;
-  let q = deps.db.selectFrom("tasks").selectAll().where("tenant", "=", session.tenant);
-  q = since ? q.where("updatedAt", ">", new Date(since)) : q.where("status", "in", ACTIVE);
-  const rows = await q.orderBy("updatedAt", "asc").limit(500).execute();
-  for (const row of rows) session.pushTask(rowToState(row), Number(row.seq));
+  const which = since ? { since: new Date(since) } : { status: ACTIVE };
+  const tasks = await listTasksByUpdate(deps.db, session.tenant, which, SNAPSHOT_ALL_MAX);
+  for (const task of tasks) session.pushTask(task.state, task.seq);
 }

@@ -1,0 +1,64 @@
+import type { TaskError, TaskStatus, Usage } from "@taskjet/events";
+import type { ColumnType, Kysely } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+/** A bigint column: pg returns it as a string, so that no sequence loses precision on the way. */
+type Seq = ColumnType<string, number | string, number | string>;
+
+/** The read model: one row per task, the state `evolve` folded, plus the stream sequence it folded up to. */
+export type TasksTable = {
+  id: string;
+  status: TaskStatus;
+  tenant: string;
+  idempotencyKey: string | null;
+  parentId: string | null;
+  prompt: string;
+  system: string | null;
+  model: string;
+  maxTokens: number;
+  temperature: number | null;
+  runAt: Timestamp | null;
+  metadata: Json<Record<string, unknown>>;
+  maxAttempts: number;
+  timeoutMs: number;
+  gen: number;
+  attempts: number;
+  output: string | null;
+  error: Json<TaskError | null>;
+  usage: Json<Usage | null>;
+  stopReason: string | null;
+  cancelReason: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  startedAt: Timestamp | null;
+  finishedAt: Timestamp | null;
+  /** The stream sequence of the last event folded into this row; replays at or below it are no-ops. */
+  seq: Seq;
+  /** The sequence of this task's latest event that was quarantined instead of applied, if any. */
+  quarantinedSeq: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+};
+
+/** Why an event was quarantined: not an event, for a task with no creating event, or Postgres refused it. */
+export const QUARANTINE_REASONS = ["undecodable", "unknown_task", "refused"] as const;
+export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
+
+/** An event the projector could not apply: recorded with its sequence and error, then passed over. */
+export type QuarantineTable = {
+  seq: Seq;
+  subject: string;
+  taskId: string | null;
+  type: string | null;
+  reason: QuarantineReason;
+  error: string;
+  quarantinedAt: Timestamp;
+};
+
+export type CheckpointsTable = {
+  name: string;
+  seq: Seq;
+  updatedAt: Timestamp;
+};
+
+export type Database = { tasks: TasksTable; checkpoints: CheckpointsTable; quarantine: QuarantineTable };
+export type Db = Kysely<Database>;
