@@ -47,7 +47,7 @@ export function renderChaosReport(r: ChaosReport): string {
       ["live vs rebuild", r.rebuild.ok ? `equal (${r.rebuild.rows} rows)` : `DIFFER (${r.rebuild.differing.length})`],
       ["provider calls", r.calls.calls],
       ["calls made twice (beyond recorded attempts)", `${r.calls.extraCalls} (${pct} % of tasks called)`],
-      ...Object.entries(r.calls.byFault).map(([f, n]) => [`  … after ${f}`, n] as [string, number]),
+      ...Object.entries(r.calls.byFault).map(([f, n]) => [`  … the extra call came after ${f}`, n] as [string, number]),
       ["timers late p50 / p99 / max", `${ms(r.timers.p50)} / ${ms(r.timers.p99)} / ${ms(r.timers.max)}`],
       ["timers early", `${r.timers.early} of ${r.timers.n}`],
       ["5xx answers other than 503", r.http.fiveXx],
