@@ -65,6 +65,8 @@ export async function runFuzz(o: FuzzOptions) {
       LLM_PROVIDER: "fake",
       FAKE_LLM_LATENCY_MS: "5",
       LOG_LEVEL: "info",
+      // Below the 10 s a request may take before it counts as a hang: a stalled body must be cut off by then.
+      HTTP_REQUEST_TIMEOUT_SECONDS: "5",
     };
     const services = spawnedServices();
     cleanup.defer("services", () => services.killAll());
