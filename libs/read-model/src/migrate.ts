@@ -15,17 +15,50 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-26-002-quarantine": quarantine002,
 };
 
+/** Postgres' "relation does not exist": a schema nothing has migrated yet. */
+const UNDEFINED_TABLE = "42P01";
+
+/**
+ * Brings the deployment's schema up to date. Every service that uses the read model calls it at start, so
+ * whichever starts first creates the tables. It runs under an advisory lock per schema, taken before anything
+ * else: two `create schema if not exists` at once can fail with 23505, and the loser would otherwise find
+ * tables half made. A schema that already has every migration this code knows is left alone — one a newer
+ * version has migrated further included.
+ */
 export async function migrate(db: Db, names: Names, log: Logger): Promise<void> {
-  await sql`create schema if not exists ${sql.id(names.schema)}`.execute(db);
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => MIGRATIONS },
-    migrationTableSchema: names.schema,
+  const lock = sql`hashtext(${`taskjet-migrate:${names.schema}`})`;
+  await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${lock})`.execute(conn);
+    try {
+      if ((await pendingMigrations(conn, names)).length === 0) return;
+      await sql`create schema if not exists ${sql.id(names.schema)}`.execute(conn);
+      const migrator = new Migrator({
+        db: conn,
+        provider: { getMigrations: async () => MIGRATIONS },
+        migrationTableSchema: names.schema,
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      for (const r of results ?? []) {
+        if (r.status === "Success") log.info({ migration: r.migrationName }, "migrated");
+        if (r.status === "Error") log.error({ migration: r.migrationName }, "migration failed");
+      }
+      if (error) throw error;
+    } finally {
+      await sql`select pg_advisory_unlock(${lock})`.execute(conn);
+    }
   });
-  const { error, results } = await migrator.migrateToLatest();
-  for (const r of results ?? []) {
-    if (r.status === "Success") log.info({ migration: r.migrationName }, "migrated");
-    if (r.status === "Error") log.error({ migration: r.migrationName }, "migration failed");
-  }
-  if (error) throw error;
+}
+
+/** The migrations this code knows that the schema lacks (all of them before the first run). */
+export async function pendingMigrations(db: Db, names: Names): Promise<string[]> {
+  const done = await sql<{ name: string }>`select name from ${sql.id(names.schema, "kysely_migration")}`
+    .execute(db)
+    .then(
+      (r) => new Set(r.rows.map((row) => row.name)),
+      (err: { code?: string }) => {
+        if (err.code === UNDEFINED_TABLE) return new Set<string>();
+        throw err;
+      },
+    );
+  return Object.keys(MIGRATIONS).filter((name) => !done.has(name));
 }

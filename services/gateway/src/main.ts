@@ -1,5 +1,5 @@
 import { namesFor, subjectsFor } from "@taskjet/events";
-import { createDb } from "@taskjet/read-model";
+import { createDb, migrate } from "@taskjet/read-model";
 import {
   connectNats,
   createLogger,
@@ -20,6 +20,7 @@ runMain(log, async () => {
   const subjects = subjectsFor(names);
   await ensureDatabase(config);
   const db = createDb(config, names, { name: "taskjet-gateway", log });
+  await migrate(db, names, log);
   const { nc, js, jsm } = await connectNats(config, log, "taskjet-gateway");
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
   const app = await buildApp(

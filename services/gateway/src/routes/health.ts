@@ -1,5 +1,5 @@
+import { pendingMigrations } from "@taskjet/read-model";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { sql } from "kysely";
 import { z } from "zod";
 import type { GatewayDeps } from "../deps.ts";
 
@@ -30,7 +30,7 @@ export const healthRoutes =
       "/ready",
       {
         schema: {
-          summary: "Readiness: NATS and Postgres answer",
+          summary: "Readiness: NATS and Postgres answer, and the read model's tables are there",
           tags: ["ops"],
           response: { 200: Health, 503: Health },
         },
@@ -38,7 +38,11 @@ export const healthRoutes =
       async (_req, reply) => {
         const [nats, postgres] = await Promise.all([
           answersWithin(deps.nc.rtt(), CHECK_MS).then((ms) => `ok (${ms} ms)`, down),
-          answersWithin(sql`select 1`.execute(deps.db), CHECK_MS).then(() => "ok", down),
+          // A Postgres that answers but whose schema is not migrated would turn every read into a 500.
+          answersWithin(pendingMigrations(deps.db, deps.names), CHECK_MS).then(
+            (pending) => (pending.length === 0 ? "ok" : `not migrated: ${pending.join(", ")}`),
+            down,
+          ),
         ]);
         const ok = nats.startsWith("ok") && postgres === "ok";
         if (!ok) reply.header("retry-after", "1");
