@@ -1,10 +1,11 @@
 export { type Checkpoint, readCheckpoint } from "./checkpoint.ts";
 export * from "./create-db.ts";
 export * from "./migrate.ts";
-export { type Projected, projectBatch, projectIsolating, type StreamEntry } from "./projection-write.ts";
+export { projectBatch, projectIsolating } from "./projection-write.ts";
 export { countQuarantined, listQuarantine } from "./quarantine.ts";
 export * from "./rebuild-swap.ts";
 export * from "./schema.ts";
+export * from "./stream-entry.ts";
 export * from "./task-row.ts";
 export * from "./tasks-list.ts";
 export * from "./tasks-read.ts";

@@ -1,10 +1,11 @@
-import { evolve, type TaskEvent, type TaskState } from "@taskjet/events";
+import { evolve, type TaskState } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
 import { sql, type Transaction } from "kysely";
 import { advanceCheckpoint } from "./checkpoint.ts";
 import { isTransientDbError } from "./db-errors.ts";
 import { type Quarantined, quarantineOf, recordQuarantine } from "./quarantine.ts";
 import type { Database, Db } from "./schema.ts";
+import type { Projected, StreamEntry } from "./stream-entry.ts";
 import { rowToState, stateToRow } from "./task-row.ts";
 
 const LOCK_PREFIX = "taskjet-projector:";
@@ -13,15 +14,6 @@ const LOCK_PREFIX = "taskjet-projector:";
 export function projectorLockKey(schema: string) {
   return sql<number>`hashtext(${LOCK_PREFIX + schema})`;
 }
-
-/** One message of the stream as the projector reads it: an event, or bytes that are not one. */
-export type StreamEntry = { seq: number; subject: string; time: string } & (
-  | { event: TaskEvent }
-  | { undecodable: string }
-);
-
-/** One version of a task the batch wrote, in stream order: what the gateways push to WebSocket clients. */
-export type Projected = { taskId: string; seq: number; state: TaskState };
 
 type Trx = Transaction<Database>;
 

@@ -1,7 +1,7 @@
 import type { Logger } from "@taskjet/runtime";
 import type { Selectable, Transaction } from "kysely";
-import type { StreamEntry } from "./projection-write.ts";
 import type { Database, Db, QuarantineReason, QuarantineTable } from "./schema.ts";
+import type { StreamEntry } from "./stream-entry.ts";
 
 export type Quarantined = {
   seq: number;
