@@ -13,18 +13,20 @@ export function attemptNumber(queued: EventOf<"TaskQueued">, lastFailure: EventO
 
 export type AfterFailure = { countsAsAttempt: boolean; retryInMs: number | null };
 
+export type RetryPolicy = {
+  /** The jitter's source: [0, 1). */
+  random: () => number;
+  /** How long a task may wait out rate limits before those waits count as attempts. */
+  rateLimitBudgetMs: number;
+};
+
 /**
  * What follows a failed attempt. A rate limit is waited out without spending an attempt while the task has
  * waited less than `rateLimitBudgetMs` since it was queued; past that, it counts like any retryable failure.
  */
-export function afterFailure(opts: {
-  failure: Classified;
-  attempt: number;
-  queued: EventOf<"TaskQueued">;
-  now: Date;
-  random: () => number;
-  rateLimitBudgetMs: number;
-}): AfterFailure {
+export function afterFailure(
+  opts: { failure: Classified; attempt: number; queued: EventOf<"TaskQueued">; now: Date } & RetryPolicy,
+): AfterFailure {
   const { failure, attempt, queued } = opts;
   const waited = opts.now.getTime() - Date.parse(queued.at);
   const countsAsAttempt = !(failure.code === "rate_limited" && waited < opts.rateLimitBudgetMs);

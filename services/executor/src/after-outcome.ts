@@ -1,0 +1,67 @@
+import {
+  type AttemptRef,
+  assertNever,
+  decide,
+  type EventOf,
+  type PartialOutput,
+  type TaskEvent,
+} from "@taskjet/events";
+import { ACK, type Verdict } from "@taskjet/runtime";
+import { type Classified, classifyFailure } from "./classify.ts";
+import type { Outcome } from "./outcome.ts";
+import { afterFailure, type RetryPolicy } from "./retry-policy.ts";
+
+/** The try an outcome belongs to: its work item, its number, and when the call began. */
+export type AttemptState = { queued: EventOf<"TaskQueued">; ref: AttemptRef; startedAt: Date };
+
+export type AfterOutcome = { events: TaskEvent[]; verdict: Verdict };
+
+/**
+ * What follows a call: the events to publish and what becomes of the work item. A retryable failure is a
+ * TaskAttemptFailed and a `nak(delay)`; the last one adds TaskFailed and a `term`; a cancelled call keeps what
+ * it produced and publishes nothing that would undo the cancel; a call handed back on shutdown publishes
+ * nothing and goes straight back to the stream.
+ */
+export function afterOutcome(outcome: Outcome, attempt: AttemptState, now: Date, policy: RetryPolicy): AfterOutcome {
+  const { queued, ref } = attempt;
+  switch (outcome.kind) {
+    case "completed": {
+      const { output, model, stopReason, usage } = outcome.result;
+      const durationMs = Math.max(0, now.getTime() - attempt.startedAt.getTime());
+      const result = { output, model, stopReason, usage };
+      return { events: decide({ type: "CompleteAttempt", attempt: ref, result, durationMs }, null, now), verdict: ACK };
+    }
+    case "cancelled":
+      return {
+        events: decide({ type: "AbortAttempt", attempt: ref, partial: outcome.partial }, null, now),
+        verdict: ACK,
+      };
+    case "handed-back":
+      return { events: [], verdict: { nak: 0 } };
+    case "timed-out": {
+      const message = `no answer within ${queued.timeoutMs} ms`;
+      return failed({ code: "timeout", message, retryable: true, retryAfterMs: null }, outcome.partial);
+    }
+    case "failed": {
+      const { error } = outcome;
+      return failed(classifyFailure(error, now), { output: error.partialOutput || null, usage: error.usage });
+    }
+    default:
+      return assertNever(outcome);
+  }
+
+  function failed(failure: Classified, partial: PartialOutput): AfterOutcome {
+    const { random, rateLimitBudgetMs } = policy; // picked: a whole deps object also carries a clock named `now`
+    const { countsAsAttempt, retryInMs } = afterFailure({
+      failure,
+      attempt: ref.attempt,
+      queued,
+      now,
+      random,
+      rateLimitBudgetMs,
+    });
+    const error = { code: failure.code, message: failure.message };
+    const events = decide({ type: "FailAttempt", attempt: ref, error, countsAsAttempt, retryInMs, partial }, null, now);
+    return { events, verdict: retryInMs === null ? { term: `failed: ${failure.code}` } : { nak: retryInMs } };
+  }
+}

@@ -1,0 +1,134 @@
+import { ev, TASK_ID } from "@taskjet/events";
+import { describe, expect, it } from "vitest";
+import { afterOutcome } from "./after-outcome.ts";
+import type { Outcome } from "./outcome.ts";
+import { ProviderError } from "./providers/provider.ts";
+
+const queuedAt = new Date("2026-11-22T10:00:00.000Z");
+const now = new Date("2026-11-22T10:00:10.000Z");
+const queued = ev.queued({ at: queuedAt.toISOString(), maxAttempts: 3, timeoutMs: 60_000 });
+const startedAt = new Date("2026-11-22T10:00:09.250Z");
+const budget = { within: 60_000, spent: 5_000 };
+const partial = { output: "half", usage: { inputTokens: 3, outputTokens: 1 } };
+const result = { output: "done", model: "claude-sonnet-4-5", stopReason: "end_turn", usage: partial.usage };
+
+const failedWith = (status: number, type: string, message: string, headers: Record<string, string> = {}): Outcome => {
+  const error = new ProviderError(message, { kind: "http", status, type, headers });
+  error.partialOutput = "half";
+  error.usage = partial.usage;
+  return { kind: "failed", error };
+};
+const overloaded = failedWith(529, "overloaded_error", "Overloaded");
+const invalid = failedWith(400, "invalid_request_error", "max_tokens: too large");
+const rateLimited = failedWith(429, "rate_limit_error", "Rate limited", { "retry-after": "5" });
+
+const when = (outcome: Outcome, attempt: number, rateLimitBudgetMs = budget.within) => {
+  const ref = { taskId: TASK_ID, gen: 1, attempt, delivery: 9 };
+  return afterOutcome(outcome, { queued, ref, startedAt }, now, { random: () => 1, rateLimitBudgetMs });
+};
+const types = (o: ReturnType<typeof when>) => o.events.map((e) => e.type);
+
+describe("afterOutcome: every outcome × attempts left or last × rate-limit budget", () => {
+  it.each<[string, Outcome, number, number, string[], object]>([
+    ["completed, attempts left", { kind: "completed", result }, 1, budget.within, ["TaskCompleted"], { ack: true }],
+    ["completed, last attempt", { kind: "completed", result }, 3, budget.within, ["TaskCompleted"], { ack: true }],
+    ["retryable failure, attempts left", overloaded, 1, budget.within, ["TaskAttemptFailed"], { nak: 1000 }],
+    [
+      "retryable failure, last attempt",
+      overloaded,
+      3,
+      budget.within,
+      ["TaskAttemptFailed", "TaskFailed"],
+      { term: "failed: overloaded" },
+    ],
+    [
+      "fatal failure, attempts left",
+      invalid,
+      1,
+      budget.within,
+      ["TaskAttemptFailed", "TaskFailed"],
+      { term: "failed: invalid_request" },
+    ],
+    ["rate limit within budget, attempts left", rateLimited, 1, budget.within, ["TaskAttemptFailed"], { nak: 5000 }],
+    ["rate limit within budget, last attempt", rateLimited, 3, budget.within, ["TaskAttemptFailed"], { nak: 5000 }],
+    ["rate limit past budget, attempts left", rateLimited, 1, budget.spent, ["TaskAttemptFailed"], { nak: 5000 }],
+    [
+      "rate limit past budget, last attempt",
+      rateLimited,
+      3,
+      budget.spent,
+      ["TaskAttemptFailed", "TaskFailed"],
+      { term: "failed: rate_limited" },
+    ],
+    [
+      "timed out, attempts left",
+      { kind: "timed-out", partial },
+      1,
+      budget.within,
+      ["TaskAttemptFailed"],
+      { nak: 1000 },
+    ],
+    [
+      "timed out, last attempt",
+      { kind: "timed-out", partial },
+      3,
+      budget.within,
+      ["TaskAttemptFailed", "TaskFailed"],
+      { term: "failed: timeout" },
+    ],
+    [
+      "cancelled, attempts left",
+      { kind: "cancelled", partial },
+      1,
+      budget.within,
+      ["TaskAttemptFailed"],
+      { ack: true },
+    ],
+    ["cancelled, last attempt", { kind: "cancelled", partial }, 3, budget.within, ["TaskAttemptFailed"], { ack: true }],
+    ["handed back, attempts left", { kind: "handed-back" }, 1, budget.within, [], { nak: 0 }],
+    ["handed back, last attempt", { kind: "handed-back" }, 3, budget.within, [], { nak: 0 }],
+  ])("%s", (_row, outcome, attempt, rateLimitBudgetMs, events, verdict) => {
+    const after = when(outcome, attempt, rateLimitBudgetMs);
+    expect(types(after)).toEqual(events);
+    expect(after.verdict).toEqual(verdict);
+  });
+
+  it("a completed call carries its result and how long it took by the injected clock", () => {
+    expect(when({ kind: "completed", result }, 2).events).toEqual([
+      ev.completed({ at: now.toISOString(), attempt: 2, output: "done", usage: partial.usage, durationMs: 750 }),
+    ]);
+  });
+
+  it("a retried failure says when, whether it counted, and keeps the partial output", () => {
+    const [failed] = when(rateLimited, 1).events;
+    expect(failed).toMatchObject({
+      error: { code: "rate_limited", message: "Rate limited" },
+      retryable: true,
+      countsAsAttempt: false,
+      retryAt: "2026-11-22T10:00:15.000Z",
+      ...partial,
+    });
+    expect(when(rateLimited, 1, budget.spent).events[0]).toMatchObject({ countsAsAttempt: true });
+  });
+
+  it("a timeout says the task's limit; a cancelled call is final but fails nothing", () => {
+    expect(when({ kind: "timed-out", partial }, 1).events[0]).toMatchObject({
+      error: { code: "timeout", message: "no answer within 60000 ms" },
+      retryable: true,
+    });
+    expect(when({ kind: "cancelled", partial }, 1).events[0]).toMatchObject({
+      error: { code: "cancelled" },
+      retryable: false,
+      retryAt: null,
+      ...partial,
+    });
+  });
+
+  it("the last attempt's TaskFailed counts every attempt and repeats the error", () => {
+    expect(when(overloaded, 3).events[1]).toMatchObject({
+      type: "TaskFailed",
+      attempts: 3,
+      error: { code: "overloaded", message: "Overloaded" },
+    });
+  });
+});

@@ -1,0 +1,46 @@
+import type { JetStreamClient } from "@nats-io/jetstream";
+import type { AttemptRef, EventOf, Subjects } from "@taskjet/events";
+import type { Outcome } from "./outcome.ts";
+import { outputPublisher } from "./output-publisher.ts";
+import { type LlmProvider, ProviderError } from "./providers/provider.ts";
+
+export type Attempt = {
+  queued: EventOf<"TaskQueued">;
+  ref: AttemptRef;
+  /** Aborted when the task is cancelled. */
+  cancel: AbortSignal;
+  /** Aborted when this executor stops past its grace period. */
+  shutdown: AbortSignal;
+};
+
+/** The call itself: streams its output as it comes, stops it on cancel, timeout or shutdown, says how it ended. */
+export async function runAttempt(
+  deps: { js: JetStreamClient; subjects: Subjects; llm: LlmProvider },
+  { queued, ref, cancel, shutdown }: Attempt,
+): Promise<Outcome> {
+  // Not AbortSignal.timeout: its timer would keep the call's state alive for the whole timeout (600 s by
+  // default) after the call ended — tens of MB per 10,000 tasks on a busy executor.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), queued.timeoutMs);
+  const output = outputPublisher(deps.js, deps.subjects, { taskId: ref.taskId, gen: ref.gen, attempt: ref.attempt });
+  try {
+    const result = await deps.llm.generate({
+      ...queued.input,
+      signal: AbortSignal.any([cancel, timeout.signal, shutdown]),
+      onText: output.write,
+    });
+    await output.close();
+    return { kind: "completed", result };
+  } catch (err) {
+    await output.close();
+    const error =
+      err instanceof ProviderError ? err : new ProviderError(String(err), { kind: "connection", cause: err });
+    const partial = { output: error.partialOutput || null, usage: error.usage };
+    if (cancel.aborted) return { kind: "cancelled", partial };
+    if (shutdown.aborted) return { kind: "handed-back" };
+    if (timeout.signal.aborted) return { kind: "timed-out", partial };
+    return { kind: "failed", error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
