@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { jetstream } from "@nats-io/jetstream";
-import { type Database, type Db, migrate } from "@taskjet/read-model";
+import { applicationName, createDb, type Database, type Db, migrate } from "@taskjet/read-model";
 import {
   createTestContext,
   freePort,
@@ -9,7 +9,7 @@ import {
   type TestContext,
   waitFor,
 } from "@taskjet/testkit";
-import { CamelCasePlugin, Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
@@ -61,20 +61,12 @@ describe("Postgres unavailable while serving", () => {
   let ctx: TestContext;
   let app: App;
   let db: Db;
-  let pool: pg.Pool;
 
   beforeAll(async () => {
     ctx = await createTestContext("gwpgdown");
     await migrate(ctx.db, ctx.names, ctx.log);
-    // The gateway's pool, with a name to find its connections by; its idle-error handling is the runtime's
-    // concern, so this test only keeps a dropped idle connection from failing the test process.
-    pool = new pg.Pool({
-      connectionString: ctx.config.DATABASE_URL,
-      options: `-c search_path=${ctx.names.schema}`,
-      application_name: `gw-${ctx.names.schema}`,
-    });
-    pool.on("error", () => undefined);
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+    // The gateway's own pool, as a service makes it (with its error listeners), named to find its connections by.
+    db = createDb(ctx.config, ctx.names, { name: "gw", log: ctx.log });
     app = await buildApp({ ...ctx, db, now: () => new Date() });
   });
   afterAll(async () => {
@@ -94,7 +86,7 @@ describe("Postgres unavailable while serving", () => {
         async () => {
           const { rows } = await sql<{ pid: number }>`
             select pid from pg_stat_activity
-            where application_name = ${`gw-${ctx.names.schema}`} and wait_event_type = 'Lock'`.execute(conn);
+            where application_name = ${applicationName("gw", ctx.names)} and wait_event_type = 'Lock'`.execute(conn);
           return rows[0]?.pid;
         },
         { what: "the list query waiting on the lock" },
