@@ -67,21 +67,27 @@ export function encodeEvent(subjects: Subjects, event: TaskEvent, traceparent?: 
 
 export type Decoded = { ok: true; event: TaskEvent } | { ok: false; reason: string };
 
-/** Never throws: a consumer logs and skips what it cannot read rather than stall the stream. */
-export function decodeEvent(data: Uint8Array): Decoded {
-  let json: unknown;
+/** A message's bytes as JSON, or why they are not. */
+export function parseJson(data: Uint8Array): { ok: true; json: unknown } | { ok: false; reason: string } {
   try {
-    json = JSON.parse(decoder.decode(data));
+    return { ok: true, json: JSON.parse(decoder.decode(data)) };
   } catch (err) {
     return { ok: false, reason: `not JSON: ${(err as Error).message}` };
   }
+}
+
+/** Never throws: a consumer logs and skips what it cannot read rather than stall the stream. */
+export function decodeEvent(data: Uint8Array): Decoded {
+  const parsed = parseJson(data);
+  if (!parsed.ok) return parsed;
+  const { json } = parsed;
   const type = (json as { type?: unknown } | null)?.type;
   if (typeof type !== "string" || !EVENT_TYPES.includes(type as TaskEventType)) {
     return { ok: false, reason: `unknown event type ${JSON.stringify(type)}` };
   }
-  const parsed = TaskEvent.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: `invalid ${type}: ${z.prettifyError(parsed.error)}` };
-  return { ok: true, event: parsed.data };
+  const event = TaskEvent.safeParse(json);
+  if (!event.success) return { ok: false, reason: `invalid ${type}: ${z.prettifyError(event.error)}` };
+  return { ok: true, event: event.data };
 }
 
 export function assertNever(x: never): never {

@@ -4,6 +4,7 @@ export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./fixtures.ts";
 export * from "./limits.ts";
+export * from "./messages.ts";
 export * from "./names.ts";
 export * from "./state.ts";
 export * from "./status.ts";

@@ -1,5 +1,6 @@
 import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
-import { decodeEvent, type TaskEvent } from "@taskjet/events";
+import type { TaskEvent } from "@taskjet/events";
+import { decodeStored } from "./events-io.ts";
 import type { Logger } from "./logger.ts";
 
 /** What a handler decided for its message; only the loop acts on it. */
@@ -61,16 +62,16 @@ export function consume(opts: ConsumeOptions): Running {
   );
 
   async function run(m: JsMsg, abort: AbortController) {
-    const decoded = decodeEvent(m.data);
+    const entry = decodeStored(m);
     let verdict: Verdict;
-    if (!decoded.ok) {
-      verdict = { term: decoded.reason };
+    if ("undecodable" in entry) {
+      verdict = { term: entry.undecodable };
     } else {
       try {
         verdict = await handle({
-          event: decoded.event,
-          seq: m.seq,
-          subject: m.subject,
+          event: entry.event,
+          seq: entry.seq,
+          subject: entry.subject,
           deliverySeq: m.info.deliverySequence,
           signal: abort.signal,
         });

@@ -1,7 +1,5 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import type { Subjects } from "@taskjet/events";
-
-export type OutputDelta = { taskId: string; gen: number; attempt: number; index: number; text: string };
+import { encodeMessage, OutputDelta, type Subjects } from "@taskjet/events";
 
 /**
  * Coalesces streamed text into deltas on `output.<taskId>`: one publish per ~flushMs or maxChars, each with
@@ -25,7 +23,8 @@ export function outputPublisher(
     const delta: OutputDelta = { ...at, index: index++, text: buffer };
     buffer = "";
     const msgID = `${at.taskId}:${at.gen}:${at.attempt}:${delta.index}`;
-    inFlight.push(js.publish(subjects.output(at.taskId), JSON.stringify(delta), { msgID }).catch(() => undefined));
+    const data = encodeMessage(OutputDelta, delta);
+    inFlight.push(js.publish(subjects.output(at.taskId), data, { msgID }).catch(() => undefined));
   }
 
   return {

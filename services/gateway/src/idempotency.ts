@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { KV } from "@nats-io/kv";
+import { decodeMessage, encodeMessage, IdempotencyClaim } from "@taskjet/events";
 import { isCasConflict } from "@taskjet/runtime";
 import { ApiError } from "./errors.ts";
 
@@ -27,14 +28,16 @@ export function idempotencyKeys(kv: KV) {
       const kvKey = sha256(`${tenant}\0${key}`);
       const requestHash = sha256(JSON.stringify(request));
       try {
-        await kv.create(kvKey, JSON.stringify({ taskId: newTaskId, requestHash }));
+        await kv.create(kvKey, encodeMessage(IdempotencyClaim, { taskId: newTaskId, requestHash }));
         return { taskId: newTaskId, replay: false };
       } catch (err) {
         if (!isCasConflict(err)) throw err;
       }
       const entry = await kv.get(kvKey);
-      const held = entry?.json<{ taskId: string; requestHash: string }>();
-      if (!held) throw new Error(`idempotency key ${kvKey} vanished`);
+      if (!entry) throw new Error(`idempotency key ${kvKey} vanished`);
+      const claim = decodeMessage(IdempotencyClaim, entry.value);
+      if (!claim.ok) throw new Error(`idempotency key ${kvKey} holds no readable claim: ${claim.reason}`);
+      const held = claim.message;
       if (held.requestHash !== requestHash) {
         throw new ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
       }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { decodeEvent, type Names, subjectsFor } from "@taskjet/events";
+import { decodeEvent, encodeMessage, type Names, ProjectedNotice, subjectsFor } from "@taskjet/events";
 import { type Db, projectIsolating, readCheckpoint, type StreamEntry } from "@taskjet/read-model";
 import type { Logger } from "@taskjet/runtime";
 
@@ -50,7 +50,7 @@ export function startProjector(deps: ProjectorDeps) {
       // Group commit: take what arrived while the last batch was written; flush once the server has no more.
       if (batch.length < maxBatch && m.info.pending > 0) continue;
       const projected = await projectIsolating(db, batch, log);
-      for (const p of projected) nc.publish(subjects.projected(p.taskId), JSON.stringify(p));
+      for (const p of projected) nc.publish(subjects.projected(p.taskId), encodeMessage(ProjectedNotice, p));
       log.debug({ events: batch.length, versions: projected.length }, "projected");
       batch = [];
       retryMs = 0;

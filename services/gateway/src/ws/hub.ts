@@ -1,9 +1,7 @@
-import type { TaskState } from "@taskjet/events";
+import { decodeMessage, ProjectedNotice } from "@taskjet/events";
 import type { FastifyBaseLogger } from "fastify";
 import type { GatewayDeps } from "../deps.ts";
 import type { Session } from "./session.ts";
-
-type ProjectedNotice = { taskId: string; seq: number; state: TaskState };
 
 /**
  * One per gateway: hears the projector's `projected.tasks.<id>` notices — each a version of a task the read
@@ -15,13 +13,12 @@ export function createHub(deps: GatewayDeps, log: FastifyBaseLogger) {
   const sub = deps.nc.subscribe(deps.subjects.allProjected, {
     callback: (_err, msg) => {
       if (sessions.size === 0) return;
-      let notice: ProjectedNotice;
-      try {
-        notice = msg.json<ProjectedNotice>();
-      } catch (err) {
-        log.warn({ err, subject: msg.subject }, "unreadable projected notice");
+      const decoded = decodeMessage(ProjectedNotice, msg.data);
+      if (!decoded.ok) {
+        log.warn({ subject: msg.subject, reason: decoded.reason }, "unreadable projected notice; dropped");
         return;
       }
+      const notice = decoded.message;
       for (const s of sessions) if (s.wants(notice.taskId, notice.state.tenant)) s.pushTask(notice.state, notice.seq);
     },
   });

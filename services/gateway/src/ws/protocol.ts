@@ -1,3 +1,4 @@
+import type { OutputDelta } from "@taskjet/events";
 import { z } from "zod";
 import type { TaskResource } from "../api-schemas.ts";
 
@@ -15,8 +16,6 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("unsubscribe"), taskIds: TaskIds.optional(), all: z.literal(true).optional() }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-
-export type OutputDelta = { taskId: string; gen: number; attempt: number; index: number; text: string };
 
 export type ServerMessage =
   | { type: "task"; task: TaskResource }

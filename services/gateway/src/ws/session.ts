@@ -1,8 +1,8 @@
-import { isTerminal, type TaskState } from "@taskjet/events";
+import { type DecodedMessage, isTerminal, type OutputDelta, type TaskState } from "@taskjet/events";
 import type { FastifyBaseLogger } from "fastify";
 import type { WebSocket } from "ws";
 import { toResource } from "../task-view.ts";
-import type { OutputDelta, ServerMessage } from "./protocol.ts";
+import type { ServerMessage } from "./protocol.ts";
 
 /** Close code for a client that does not read fast enough: its buffer passed the limit. */
 export const CLOSE_SLOW_CONSUMER = 1013;
@@ -20,7 +20,7 @@ export function createSession(opts: {
   tenant: string;
   maxBufferedBytes: number;
   log: FastifyBaseLogger;
-  follow: (taskId: string, onDelta: (d: OutputDelta) => void) => Promise<Follower>;
+  follow: (taskId: string, onDelta: (d: DecodedMessage<OutputDelta>) => void) => Promise<Follower>;
 }) {
   const { socket, tenant, log } = opts;
   const taskIds = new Set<string>();
@@ -94,7 +94,11 @@ export function createSession(opts: {
       if (taskIds.has(state.id) && !followers.has(state.id)) {
         followers.set(
           state.id,
-          opts.follow(state.id, (d) => send({ type: "delta", ...d })),
+          opts.follow(state.id, (d) => {
+            // Output is best-effort (the final text is in TaskCompleted): a delta that cannot be read is dropped.
+            if (d.ok) send({ type: "delta", ...d.message });
+            else log.warn({ taskId: state.id, reason: d.reason }, "unreadable output delta; dropped");
+          }),
         );
       }
       if (isTerminal(state.status) && followers.has(state.id)) {

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { parseJson } from "./envelope.ts";
+import { TaskState } from "./state.ts";
+
+/**
+ * The projector's word that the read model now holds a version of a task (`projected.tasks.<id>`, core NATS):
+ * the state it committed and the stream sequence that state reflects.
+ */
+export const ProjectedNotice = z.object({
+  taskId: z.uuid(),
+  seq: z.number().int().nonnegative(),
+  state: TaskState,
+});
+export type ProjectedNotice = z.infer<typeof ProjectedNotice>;
+
+/** A piece of a task's live output (`output.<taskId>`, stream TASK_OUTPUT); `index` orders one attempt's pieces. */
+export const OutputDelta = z.object({
+  taskId: z.uuid(),
+  gen: z.number().int().positive(),
+  attempt: z.number().int().positive(),
+  index: z.number().int().nonnegative(),
+  text: z.string(),
+});
+export type OutputDelta = z.infer<typeof OutputDelta>;
+
+/** The gateway's claim on an idempotency key (NATS KV): the task the key made, and the request that made it. */
+export const IdempotencyClaim = z.object({ taskId: z.uuid(), requestHash: z.string() });
+export type IdempotencyClaim = z.infer<typeof IdempotencyClaim>;
+
+const encoder = new TextEncoder();
+
+/** Checks a message against its schema before it is sent: a malformed one never leaves the process. */
+export function encodeMessage<S extends z.ZodType>(schema: S, message: z.input<S>): Uint8Array {
+  return encoder.encode(JSON.stringify(schema.parse(message)));
+}
+
+export type DecodedMessage<T> = { ok: true; message: T } | { ok: false; reason: string };
+
+/** Never throws: a reader logs and drops what it cannot read. */
+export function decodeMessage<S extends z.ZodType>(schema: S, data: Uint8Array): DecodedMessage<z.output<S>> {
+  const json = parseJson(data);
+  if (!json.ok) return json;
+  const parsed = schema.safeParse(json.json);
+  return parsed.success ? { ok: true, message: parsed.data } : { ok: false, reason: z.prettifyError(parsed.error) };
+}
