@@ -49,6 +49,8 @@ const Env = z.object({
   HISTORY_MAX_EVENTS: z.coerce.number().int().positive().max(10_000).default(1000),
   // A request (headers and body) must arrive within this, so a body trickled byte by byte cannot hold a connection.
   HTTP_REQUEST_TIMEOUT_SECONDS: seconds.positive().default(30),
+  // The built console the gateway serves at `/`; empty means the repo's `web/dist`, a relative path is from the repo.
+  CONSOLE_DIR: z.string().default(""),
 });
 
 export type Config = Omit<z.infer<typeof Env>, "LLM_PROVIDER"> & {

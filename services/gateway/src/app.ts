@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { openBucket } from "@taskjet/runtime";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { registerConsole } from "./console.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { registerErrorHandling } from "./errors.ts";
 import { idempotencyKeys } from "./idempotency.ts";
@@ -10,6 +11,7 @@ import { registerOpenApi } from "./openapi.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { compatRoutes } from "./routes/compat.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { statsRoutes } from "./routes/stats.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { registerWebSocket } from "./ws/route.ts";
 
@@ -45,12 +47,14 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   const metrics = createMetrics(deps);
   const keys = idempotencyKeys(await openBucket(deps.js, deps.names, "idempotency", deps.config));
   registerErrorHandling(app, metrics.countError);
+  await registerConsole(app, deps.config.CONSOLE_DIR); // first: it learns the API's paths as they are added
   metrics.register(app);
   await registerOpenApi(app);
   await app.register(healthRoutes(deps));
   await app.register(taskRoutes(deps, keys, metrics));
   await app.register(compatRoutes);
   await app.register(adminRoutes(deps));
+  await app.register(statsRoutes(deps));
   await registerWebSocket(app, deps, { maxBufferedBytes: deps.config.WS_MAX_BUFFERED_BYTES });
   return app;
 }

@@ -1,0 +1,63 @@
+import { TASK_STATUSES } from "@taskjet/events";
+import { readCheckpoint, readTaskStats } from "@taskjet/read-model";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { ErrorBody } from "../api-schemas.ts";
+import type { GatewayDeps } from "../deps.ts";
+import { tenantOf } from "../tenant.ts";
+
+const count = z.number().int().nonnegative();
+
+export const Stats = z
+  .object({
+    perMinute: z
+      .array(
+        z.object({
+          minute: z.string().meta({ description: "the minute's start, ISO-8601 UTC" }),
+          completed: count,
+          failed: count,
+        }),
+      )
+      .meta({ description: "tasks that finished completed or failed in each of the last 60 minutes, oldest first" }),
+    running: count,
+    waiting: z.object({ queued: count, scheduled: count, awaitingParent: count }),
+    countsByStatus: z.record(z.enum(TASK_STATUSES), count).meta({ description: "every status, zero included" }),
+    projectorLagEvents: count.meta({ description: "events in the stream (any tenant's) not yet in the read model" }),
+  })
+  .meta({ id: "Stats" });
+export type Stats = z.infer<typeof Stats>;
+
+/** The console's overview: throughput and failures per minute, what is running and waiting, projector lag. */
+export const statsRoutes =
+  (deps: GatewayDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      "/stats",
+      {
+        schema: {
+          summary: "Overview of the caller's tasks",
+          description:
+            "Completed and failed per minute for the last hour, tasks running and waiting, counts by status " +
+            "(all in the caller's tenant), and how many events the read model trails the stream by.",
+          tags: ["tasks"],
+          response: { 200: Stats, 400: ErrorBody, 503: ErrorBody },
+        },
+      },
+      async (req): Promise<Stats> => {
+        const tenant = tenantOf(req);
+        const [stats, info, checkpoint] = await Promise.all([
+          readTaskStats(deps.db, tenant, deps.now()),
+          deps.jsm.streams.info(deps.names.stream),
+          readCheckpoint(deps.db),
+        ]);
+        const counts = stats.countsByStatus;
+        return {
+          perMinute: stats.perMinute.map((m) => ({ ...m, minute: m.minute.toISOString() })),
+          running: counts.running,
+          waiting: { queued: counts.queued, scheduled: counts.scheduled, awaitingParent: counts.awaiting_parent },
+          countsByStatus: counts,
+          projectorLagEvents: Math.max(0, info.state.last_seq - checkpoint.seq),
+        };
+      },
+    );
+  };
