@@ -1,3 +1,4 @@
+export * from "./browser.ts";
 export * from "./context.ts";
 export * from "./fake-llm.ts";
 export * from "./nats-cluster.ts";
