@@ -27,6 +27,12 @@ export type OutputDelta = z.infer<typeof OutputDelta>;
 export const IdempotencyClaim = z.object({ taskId: z.uuid(), requestHash: z.string() });
 export type IdempotencyClaim = z.infer<typeof IdempotencyClaim>;
 
+/** The chained tasks waiting for one parent (NATS KV, key: the parent's id), as the scheduler keeps them. */
+export const WaitingChildren = z.array(z.uuid());
+
+/** Who holds the projector lease (NATS KV, key `projector`); its age is the entry's server timestamp. */
+export const ProjectorLease = z.object({ holder: z.string().min(1) });
+
 const encoder = new TextEncoder();
 
 /** Checks a message against its schema before it is sent: a malformed one never leaves the process. */

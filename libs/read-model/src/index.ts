@@ -6,7 +6,6 @@ export { countQuarantined, listQuarantine } from "./quarantine.ts";
 export * from "./rebuild-swap.ts";
 export * from "./schema.ts";
 export * from "./stats.ts";
-export * from "./stream-entry.ts";
 export * from "./task-row.ts";
 export * from "./tasks-list.ts";
 export * from "./tasks-read.ts";

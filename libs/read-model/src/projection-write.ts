@@ -1,11 +1,11 @@
+import type { ProjectedNotice } from "@taskjet/events";
 import { evolve, type TaskState } from "@taskjet/events";
-import type { Logger } from "@taskjet/runtime";
+import type { Logger, StoredEntry } from "@taskjet/runtime";
 import { sql, type Transaction } from "kysely";
 import { advanceCheckpoint } from "./checkpoint.ts";
 import { isTransientDbError } from "./db-errors.ts";
 import { type Quarantined, quarantineOf, recordQuarantine } from "./quarantine.ts";
 import type { Database, Db } from "./schema.ts";
-import type { Projected, StreamEntry } from "./stream-entry.ts";
 import { rowToState, stateToRow } from "./task-row.ts";
 
 const LOCK_PREFIX = "taskjet-projector:";
@@ -25,7 +25,7 @@ type Trx = Transaction<Database>;
  * creation never applied) is quarantined, not skipped in silence. Returns every version written, for the
  * gateways to be told once the transaction has committed. Throws what Postgres throws.
  */
-export async function projectBatch(db: Db, batch: readonly StreamEntry[], log: Logger): Promise<Projected[]> {
+export async function projectBatch(db: Db, batch: readonly StoredEntry[], log: Logger): Promise<ProjectedNotice[]> {
   if (batch.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     await lockProjection(trx);
@@ -35,7 +35,7 @@ export async function projectBatch(db: Db, batch: readonly StreamEntry[], log: L
       rows.map((r) => [r.id, { state: rowToState(r), seq: Number(r.seq) }]),
     );
     const changed = new Map<string, { state: TaskState; seq: number }>();
-    const versions: Projected[] = [];
+    const versions: ProjectedNotice[] = [];
     const quarantined: Quarantined[] = [];
     for (const entry of batch) {
       if (!("event" in entry)) {
@@ -70,7 +70,7 @@ export async function projectBatch(db: Db, batch: readonly StreamEntry[], log: L
         .execute();
     }
     await recordQuarantine(trx, quarantined, log);
-    await advanceCheckpoint(trx, (batch[batch.length - 1] as StreamEntry).seq);
+    await advanceCheckpoint(trx, (batch[batch.length - 1] as StoredEntry).seq);
     return versions;
   });
 }
@@ -81,18 +81,18 @@ export async function projectBatch(db: Db, batch: readonly StreamEntry[], log: L
  * only itself. A transient error (connection, deadlock, cancel) is thrown for the caller to retry from the
  * checkpoint — it is never a reason to quarantine.
  */
-export async function projectIsolating(db: Db, batch: readonly StreamEntry[], log: Logger): Promise<Projected[]> {
+export async function projectIsolating(db: Db, batch: readonly StoredEntry[], log: Logger): Promise<ProjectedNotice[]> {
   try {
     return await projectBatch(db, batch, log);
   } catch (err) {
     if (isTransientDbError(err)) throw err;
     if (batch.length > 1) {
       log.warn({ err, first: batch[0]?.seq, size: batch.length }, "batch refused; applying its events one by one");
-      const versions: Projected[] = [];
+      const versions: ProjectedNotice[] = [];
       for (const entry of batch) versions.push(...(await projectIsolating(db, [entry], log)));
       return versions;
     }
-    const entry = batch[0] as StreamEntry;
+    const entry = batch[0] as StoredEntry;
     await db.transaction().execute(async (trx) => {
       await lockProjection(trx);
       await recordQuarantine(trx, [quarantineOf(entry, "refused", (err as Error).message)], log);

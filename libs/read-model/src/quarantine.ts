@@ -1,7 +1,6 @@
-import type { Logger } from "@taskjet/runtime";
+import type { Logger, StoredEntry } from "@taskjet/runtime";
 import type { Selectable, Transaction } from "kysely";
 import type { Database, Db, QuarantineReason, QuarantineTable } from "./schema.ts";
-import type { StreamEntry } from "./stream-entry.ts";
 
 export type Quarantined = {
   seq: number;
@@ -14,7 +13,7 @@ export type Quarantined = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function quarantineOf(entry: StreamEntry, reason: QuarantineReason, error: string): Quarantined {
+export function quarantineOf(entry: StoredEntry, reason: QuarantineReason, error: string): Quarantined {
   const event = "event" in entry ? entry.event : null;
   return {
     seq: entry.seq,

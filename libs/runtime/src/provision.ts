@@ -9,7 +9,7 @@ import {
   type StreamConfig,
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import type { Names } from "@taskjet/events";
+import { type Names, subjectsFor } from "@taskjet/events";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 
@@ -22,7 +22,7 @@ const DUPLICATE_WINDOW_MS = 120_000;
 export function tasksStreamConfig(names: Names, config: Pick<Config, "STREAM_MAX_AGE_SECONDS" | "STREAM_REPLICAS">) {
   return {
     name: names.stream,
-    subjects: [`${names.subjectRoot}.>`],
+    subjects: [subjectsFor(names).all],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
@@ -37,7 +37,7 @@ export function outputStreamConfig(names: Names, config: Pick<Config, "OUTPUT_MA
   const maxAgeMs = config.OUTPUT_MAX_AGE_SECONDS * 1000;
   return {
     name: names.outputStream,
-    subjects: [`${names.outputRoot}.>`],
+    subjects: [subjectsFor(names).allOutput],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,

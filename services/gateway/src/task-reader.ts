@@ -1,6 +1,6 @@
 import { foldEvents, TaskNotFoundError, type TaskState } from "@taskjet/events";
 import { readProjectedTask } from "@taskjet/read-model";
-import { lastEvent, readTaskHistory, type TaskHistory } from "@taskjet/runtime";
+import { findCreation, readTaskHistory, type TaskHistory } from "@taskjet/runtime";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { createStreamReadLimiter, type StreamReadLimiter } from "./stream-reads.ts";
@@ -95,9 +95,5 @@ export async function readTaskFromStream(deps: GatewayDeps, id: string): Promise
 
 /** The tenant a task was created in, from its creating event (one or two direct gets), or null if none. */
 export async function tenantInStream(deps: GatewayDeps, id: string): Promise<string | null> {
-  const { jsm, names, subjects } = deps;
-  const created =
-    (await lastEvent(jsm, names, subjects, id, "TaskSubmitted")) ??
-    (await lastEvent(jsm, names, subjects, id, "TaskChained"));
-  return created?.event.tenant ?? null;
+  return (await findCreation(deps.jsm, deps.names, deps.subjects, id))?.event.tenant ?? null;
 }

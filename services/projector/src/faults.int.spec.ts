@@ -46,7 +46,8 @@ const streamEnd = async () => (await ctx.jsm.streams.info(ctx.names.stream)).sta
 const caughtUp = async () =>
   waitFor(async () => (await readCheckpoint(ctx.db)).seq === (await streamEnd()), {
     what: "the projector at the end of the stream",
-    timeoutMs: 20_000,
+    // Consecutive injected failures back the projector off (0.25 s doubling to 10 s): several in a row add up.
+    timeoutMs: 60_000,
   });
 
 function taskHistory(i: number): TaskEvent[] {
@@ -166,6 +167,7 @@ describe("projector under faults", () => {
             config: ctx.config,
             log: ctx.log,
             maxBatch: 1000,
+            now: () => new Date(),
           });
           expect(await snapshot(ctx.names.schema)).toEqual(live);
           expect(await snapshot(retiredSchema)).toEqual(live);
@@ -175,5 +177,5 @@ describe("projector under faults", () => {
       ),
       { numRuns: 5 },
     );
-  }, 120_000);
+  }, 240_000);
 });

@@ -1,9 +1,8 @@
 import type { KV } from "@nats-io/kv";
+import { decodeMessage, encodeMessage, ProjectorLease } from "@taskjet/events";
 import { isCasConflict, type Logger } from "@taskjet/runtime";
 
 const KEY = "projector";
-
-type Held = { holder: string };
 
 /** Why a holder stopped holding: another process took the lease, or it could not renew it within the TTL. */
 export type LeaseEnd = "taken" | "lapsed" | "stopped";
@@ -16,7 +15,7 @@ export type LeaseEnd = "taken" | "lapsed" | "stopped";
  */
 export function projectorLease(kv: KV, holder: string, opts: { ttlMs: number; log: Logger; now?: () => number }) {
   const now = opts.now ?? Date.now;
-  const value = JSON.stringify({ holder } satisfies Held);
+  const value = encodeMessage(ProjectorLease, { holder });
   let revision = 0;
   /** When the last write that took or renewed the lease was sent: the server stamped it no earlier. */
   let writtenAt = 0;
@@ -31,7 +30,9 @@ export function projectorLease(kv: KV, holder: string, opts: { ttlMs: number; lo
         writtenAt = sentAt;
         return true;
       }
-      const held = entry.json<Held>();
+      const read = decodeMessage(ProjectorLease, entry.value);
+      // An unreadable lease names nobody: it is taken like a lapsed one, once its TTL has passed.
+      const held = read.ok ? read.message : { holder: "(unreadable)" };
       const stale = now() - entry.created.getTime() > opts.ttlMs;
       if (held.holder !== holder && !stale) return false;
       revision = await kv.update(KEY, value, entry.revision);

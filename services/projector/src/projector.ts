@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { decodeEvent, encodeMessage, type Names, ProjectedNotice, subjectsFor } from "@taskjet/events";
-import { type Db, projectIsolating, readCheckpoint, type StreamEntry } from "@taskjet/read-model";
-import type { Logger } from "@taskjet/runtime";
+import { encodeMessage, type Names, ProjectedNotice, subjectsFor } from "@taskjet/events";
+import { type Db, projectIsolating, readCheckpoint } from "@taskjet/read-model";
+import { decodeStored, type Logger, type StoredEntry } from "@taskjet/runtime";
 
 export type ProjectorDeps = {
   nc: NatsConnection;
@@ -44,9 +44,9 @@ export function startProjector(deps: ProjectorDeps) {
     messages = await consumer.consume({ max_messages: maxBatch * 2 });
     // Stopped meanwhile: closing ends the loop below (awaiting it here would wait for that loop for ever).
     if (stopping.signal.aborted) void messages.close();
-    let batch: StreamEntry[] = [];
+    let batch: StoredEntry[] = [];
     for await (const m of messages) {
-      batch.push(entryOf(m));
+      batch.push(decodeStored(m));
       // Group commit: take what arrived while the last batch was written; flush once the server has no more.
       if (batch.length < maxBatch && m.info.pending > 0) continue;
       const projected = await projectIsolating(db, batch, log);
@@ -91,11 +91,4 @@ async function retireDurableConsumer({ jsm, names, log }: ProjectorDeps) {
   const durable = `${names.consumerPrefix}projector`;
   const gone = await jsm.consumers.delete(names.stream, durable).catch(() => false);
   if (gone) log.info({ durable }, "deleted the durable consumer earlier projectors used");
-}
-
-/** A stream message as the projector folds it: the event, or why it is not one. */
-export function entryOf(m: JsMsg): StreamEntry {
-  const at = { seq: m.seq, subject: m.subject, time: m.time.toISOString() };
-  const d = decodeEvent(m.data);
-  return d.ok ? { ...at, event: d.event } : { ...at, undecodable: d.reason };
 }

@@ -11,7 +11,15 @@ runMain(log, async () => {
   const names = namesFor(config.TASKJET_NAMESPACE);
   const { nc, js } = await connectNats(config, log, "taskjet-rebuild");
   const live = createDb(config, names, { name: "taskjet-rebuild", log, max: 2 });
-  const result = await rebuildReadModel({ js, live, names, config, log, maxBatch: config.PROJECTOR_BATCH });
+  const result = await rebuildReadModel({
+    js,
+    live,
+    names,
+    config,
+    log,
+    maxBatch: config.PROJECTOR_BATCH,
+    now: () => new Date(),
+  });
   log.info(
     { ...result, eventsPerSecond: Math.round(result.events / result.seconds) },
     `done; the previous rows are kept in schema ${result.retiredSchema} (drop it when satisfied)`,

@@ -75,6 +75,7 @@ describe("rebuild", () => {
       config: ctx.config,
       log: ctx.log,
       maxBatch: 1000,
+      now: () => new Date(),
     });
     await projector.stop();
     console.info(
@@ -113,6 +114,7 @@ describe("rebuild", () => {
       config: ctx.config,
       log: ctx.log,
       maxBatch: 1000,
+      now: () => new Date(),
     });
     const after = await pool
       .selectFrom("tasks")

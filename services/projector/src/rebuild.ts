@@ -1,8 +1,7 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { type Names, subjectsFor } from "@taskjet/events";
-import { createDb, type Db, migrate, projectIsolating, type StreamEntry, swapIfCaughtUp } from "@taskjet/read-model";
-import type { Config, Logger } from "@taskjet/runtime";
-import { entryOf } from "./projector.ts";
+import { createDb, type Db, migrate, projectIsolating, swapIfCaughtUp } from "@taskjet/read-model";
+import { type Config, decodeStored, type Logger, type StoredEntry } from "@taskjet/runtime";
 
 export type RebuildResult = { events: number; seconds: number; retiredSchema: string };
 
@@ -19,11 +18,13 @@ export async function rebuildReadModel(opts: {
   config: Pick<Config, "DATABASE_URL">;
   log: Logger;
   maxBatch: number;
+  now: () => Date;
 }): Promise<RebuildResult> {
   const { js, live, names, log } = opts;
-  const started = Date.now();
+  const started = opts.now().getTime();
+  const elapsedSeconds = () => (opts.now().getTime() - started) / 1000;
   // Short enough for Postgres' 63-character names with the longest namespace.
-  const stamp = Date.now().toString(36);
+  const stamp = started.toString(36);
   const fresh = { ...names, schema: `${names.schema}_new_${stamp}` };
   const retired = `${names.schema}_old_${stamp}`;
   const schemas = { live: names.schema, rebuilt: fresh.schema, retired };
@@ -34,16 +35,16 @@ export async function rebuildReadModel(opts: {
     // An empty stream sends nothing to wait for: the empty schema is the whole rebuild.
     if ((await consumer.info()).num_pending === 0 && (await swapIfCaughtUp(live, schemas, 0))) {
       await consumer.delete().catch(() => undefined);
-      return { events: 0, seconds: (Date.now() - started) / 1000, retiredSchema: retired };
+      return { events: 0, seconds: elapsedSeconds(), retiredSchema: retired };
     }
     const messages = await consumer.consume({ max_messages: opts.maxBatch * 2 });
-    let batch: StreamEntry[] = [];
+    let batch: StoredEntry[] = [];
     let lastSeq = 0;
     let events = 0;
     let switched = false;
     try {
       for await (const m of messages) {
-        batch.push(entryOf(m));
+        batch.push(decodeStored(m));
         lastSeq = m.seq;
         events++;
         const caughtUp = m.info.pending === 0;
@@ -59,7 +60,7 @@ export async function rebuildReadModel(opts: {
       await messages.close();
     }
     if (switched) {
-      const seconds = (Date.now() - started) / 1000;
+      const seconds = elapsedSeconds();
       log.info({ events, seconds, retired }, "read model rebuilt and switched over");
       return { events, seconds, retiredSchema: retired };
     }

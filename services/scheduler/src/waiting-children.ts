@@ -1,5 +1,13 @@
-import type { KV } from "@nats-io/kv";
+import type { KV, KvEntry } from "@nats-io/kv";
+import { decodeMessage, encodeMessage, WaitingChildren } from "@taskjet/events";
 import { isCasConflict } from "@taskjet/runtime";
+
+/** A value no scheduler wrote (edited by hand?) stops the reaction loudly rather than forget children. */
+function childrenIn(entry: KvEntry): string[] {
+  const d = decodeMessage(WaitingChildren, entry.value);
+  if (!d.ok) throw new Error(`waiting children of ${entry.key} unreadable: ${d.reason}`);
+  return d.message;
+}
 
 /**
  * Which children wait for which parent, in a NATS KV bucket (key: parent id, value: child ids), changed only
@@ -11,10 +19,10 @@ export function waitingChildren(kv: KV) {
       for (;;) {
         const entry = await kv.get(parentId);
         const live = entry?.operation === "PUT";
-        const children = live ? entry.json<string[]>() : [];
+        const children = live ? childrenIn(entry) : [];
         if (children.includes(childId)) return;
         try {
-          const value = JSON.stringify([...children, childId]);
+          const value = encodeMessage(WaitingChildren, [...children, childId]);
           if (live) await kv.update(parentId, value, entry.revision);
           else await kv.create(parentId, value);
           return;
@@ -27,7 +35,7 @@ export function waitingChildren(kv: KV) {
     async list(parentId: string): Promise<{ children: string[]; revision: number }> {
       const entry = await kv.get(parentId);
       if (entry?.operation !== "PUT") return { children: [], revision: 0 };
-      return { children: entry.json<string[]>(), revision: entry.revision };
+      return { children: childrenIn(entry), revision: entry.revision };
     },
 
     /** Forgets a parent's children, unless one was added since `revision` (then false: read them again). */

@@ -1,4 +1,4 @@
-import { TASK_STATUSES, TaskNotFoundError } from "@taskjet/events";
+import { ACTIVE_STATUSES, TaskNotFoundError } from "@taskjet/events";
 import { listTasksByUpdate, readProjectedTasks } from "@taskjet/read-model";
 import type { GatewayDeps } from "../deps.ts";
 import { tenantInStream } from "../task-reader.ts";
@@ -8,7 +8,6 @@ import type { Session } from "./session.ts";
 export const SNAPSHOT_CHUNK = 500;
 /** Tasks a subscription to all of them starts with. */
 const SNAPSHOT_ALL_MAX = 500;
-const ACTIVE = TASK_STATUSES.filter((s) => !["completed", "failed", "cancelled"].includes(s));
 
 /**
  * A snapshot is what the read model has: a task it has not seen yet gets no snapshot, and its every version
@@ -38,7 +37,7 @@ export async function snapshotById(deps: GatewayDeps, session: Session, ids: rea
 /** The caller's live tasks (or, resuming, those changed `since`), oldest change first, at most 500. */
 export async function snapshotAll(deps: GatewayDeps, session: Session, since: string | undefined) {
   if (session.closed) return;
-  const which = since ? { since: new Date(since) } : { status: ACTIVE };
+  const which = since ? { since: new Date(since) } : { status: [...ACTIVE_STATUSES] };
   const tasks = await listTasksByUpdate(deps.db, session.tenant, which, SNAPSHOT_ALL_MAX);
   for (const task of tasks) session.pushTask(task.state, task.seq);
 }
