@@ -1,4 +1,4 @@
-import type { TaskStatus } from "@taskjet/events";
+import { ACTIVE_STATUSES, type TaskStatus } from "@taskjet/events";
 import type { FastifyReply, LightMyRequestResponse } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -154,7 +154,7 @@ export const compatRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const status = "submitted,scheduled,awaiting_parent,queued,running,retrying";
+      const status = ACTIVE_STATUSES.join(",");
       const res = await app.inject({ method: "GET", url: `/tasks?limit=100&status=${status}`, headers: forward(req) });
       if (res.statusCode !== 200) return relay(reply, res);
       const page = res.json() as { tasks: TaskResource[] };
