@@ -3,20 +3,25 @@
 // 0.5 s once it has stayed up a minute), and the log says so. Each child has its own process group, so Ctrl-C
 // reaches only this script, which drains them all once (a second Ctrl-C kills them). Each child's stdin is a
 // pipe from this script: should it die, even by SIGKILL, the pipe closes and every service drains and exits.
+// Before the services start, the console (web/) is built when its build is missing or older than its source.
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { createLogger, ensureDatabase, loadConfig } from "@taskjet/runtime";
 
 const SERVICES = ["projector", "scheduler", "executor", "gateway"] as const;
 type Service = (typeof SERVICES)[number];
-const COLORS = [35, 33, 36, 32];
+const COLORS = [35, 33, 36, 32, 34];
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 const STABLE_MS = 60_000;
 
 const width = Math.max(...SERVICES.map((s) => s.length));
-const prefixes = new Map(
-  SERVICES.map((name, i) => [
+/** The console's build, logged alongside the services. */
+const CONSOLE = "console" as const;
+const prefixes = new Map<Service | typeof CONSOLE, string>(
+  [...SERVICES, CONSOLE].map((name, i) => [
     name,
     process.stdout.isTTY ? `\x1b[${COLORS[i]}m${name.padEnd(width)}\x1b[0m │ ` : `${name.padEnd(width)} │ `,
   ]),
@@ -26,7 +31,7 @@ const restarts = new Map<Service, NodeJS.Timeout>();
 const delays = new Map<Service, number>();
 let stopping = false;
 
-const say = (name: Service, text: string) => process.stdout.write(`${prefixes.get(name)}${text}\n`);
+const say = (name: Service | typeof CONSOLE, text: string) => process.stdout.write(`${prefixes.get(name)}${text}\n`);
 
 function run(name: Service) {
   restarts.delete(name);
@@ -81,4 +86,58 @@ await ensureDatabase(config).catch((err: Error) => {
   createLogger("start", config).fatal(`cannot start: ${err.message}`);
   process.exit(1);
 });
+const ROOT = join(import.meta.dirname, "..");
+const WEB = join(ROOT, "web");
+/** What the console's build is made from: a change to any of them makes it stale. */
+const CONSOLE_SOURCES = ["src", "public", "index.html", "package.json", "vite.config.ts"].map((f) => join(WEB, f));
+
+function* files(path: string): Generator<string> {
+  if (!existsSync(path)) return;
+  if (!statSync(path).isDirectory()) {
+    yield path;
+    return;
+  }
+  for (const entry of readdirSync(path)) yield* files(join(path, entry));
+}
+
+/** Why the console must be built before it is served (missing, or older than a source file), or null. */
+function consoleStaleness(): string | null {
+  const built = join(WEB, "dist/index.html");
+  if (!existsSync(built)) return "web/dist is missing";
+  const builtAt = statSync(built).mtimeMs;
+  for (const source of CONSOLE_SOURCES) {
+    for (const file of files(source)) {
+      if (statSync(file).mtimeMs > builtAt) return `${relative(ROOT, file)} is newer than web/dist`;
+    }
+  }
+  return null;
+}
+
+/** `npm run build -w web`, its output in the log; resolves whether it worked. A failure never stops the API. */
+function buildConsole(why: string): Promise<boolean> {
+  say(CONSOLE, `${why}: building the console (npm run build -w web)`);
+  const startedAt = Date.now();
+  return new Promise((resolve) => {
+    const build = spawn("npm", ["run", "build", "-w", "web"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    for (const stream of [build.stdout, build.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => say(CONSOLE, line));
+    }
+    build.once("error", (err) => {
+      say(CONSOLE, `cannot build the console: ${err.message}; the API starts without it`);
+      resolve(false);
+    });
+    build.once("exit", (code, signal) => {
+      if (code === 0) say(CONSOLE, `console built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+      else say(CONSOLE, `console build failed (${signal ?? `code ${code}`}); the API starts without it`);
+      resolve(code === 0);
+    });
+  });
+}
+
+// Only the repo's own console, and only when there is one: CONSOLE_DIR points at a build made elsewhere.
+if (!config.CONSOLE_DIR && existsSync(join(WEB, "package.json"))) {
+  const why = consoleStaleness();
+  if (why) await buildConsole(why);
+  else say(CONSOLE, "console is up to date with web/src");
+}
 if (!stopping) for (const name of SERVICES) run(name);
