@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type EventOf, ev } from "@taskjet/events";
+import type { EventOf } from "@taskjet/events";
 import { ensureConsumer } from "@taskjet/runtime";
-import { createTestContext, spawnedServices, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, spawnedServices, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 // What a SIGKILLed scheduler had been handed and not yet acked comes back only after the consumer's ack

@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { ev } from "@taskjet/events";
 import { applicationName } from "@taskjet/read-model";
 import { ensureDatabase } from "@taskjet/runtime";
-import { createTestContext, freePort, spawnedServices, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, freePort, spawnedServices, type TestContext, waitFor } from "@taskjet/testkit";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 

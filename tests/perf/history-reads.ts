@@ -1,3 +1,4 @@
+import { ev } from "@taskjet/testkit";
 // `node tests/perf/history-reads.ts`: what one task-history read costs nats-server, before and after reads
 // went consumer-free. Fills a stream of its own namespace with TASKS tasks (four events each, every kind
 // published for all tasks before the next, so one task's events span the whole stream: the worst case), then
@@ -9,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
-import { encodeEvent, ev, namesFor, subjectsFor, type TaskEvent } from "@taskjet/events";
+import { encodeEvent, namesFor, subjectsFor, type TaskEvent } from "@taskjet/events";
 import {
   connectNats,
   createLogger,

@@ -2,7 +2,6 @@ export * from "./decide/index.ts";
 export * from "./envelope.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
-export * from "./fixtures.ts";
 export * from "./limits.ts";
 export * from "./messages.ts";
 export * from "./names.ts";

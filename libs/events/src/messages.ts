@@ -28,7 +28,7 @@ export const IdempotencyClaim = z.object({ taskId: z.uuid(), requestHash: z.stri
 export type IdempotencyClaim = z.infer<typeof IdempotencyClaim>;
 
 /** The chained tasks waiting for one parent (NATS KV, key: the parent's id), as the scheduler keeps them. */
-export const WaitingChildren = z.array(z.uuid());
+export const WaitingChildIds = z.array(z.uuid());
 
 /** Who holds the projector lease (NATS KV, key `projector`); its age is the entry's server timestamp. */
 export const ProjectorLease = z.object({ holder: z.string().min(1) });

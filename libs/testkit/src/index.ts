@@ -1,6 +1,7 @@
 export * from "./browser.ts";
 export * from "./context.ts";
 export * from "./fake-llm.ts";
+export * from "./fixtures.ts";
 export * from "./nats-cluster.ts";
 export * from "./private-nats.ts";
 export * from "./private-postgres.ts";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { ev } from "@taskjet/events";
 import type { TestContext } from "./context.ts";
+import { ev } from "./fixtures.ts";
 import { percentile } from "./stats.ts";
 import { waitFor } from "./wait.ts";
 

@@ -1,4 +1,4 @@
-import { ev, TASK_ID } from "@taskjet/events";
+import { ev, TASK_ID } from "@taskjet/testkit/fixtures";
 import { describe, expect, it } from "vitest";
 import { afterOutcome } from "./after-outcome.ts";
 import type { Outcome } from "./outcome.ts";

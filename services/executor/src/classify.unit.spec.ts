@@ -1,4 +1,4 @@
-import { ev } from "@taskjet/events";
+import { ev } from "@taskjet/testkit/fixtures";
 import { describe, expect, it } from "vitest";
 import { classifyFailure, retryAfterMs, retryDelayMs } from "./classify.ts";
 import { ProviderError } from "./providers/provider.ts";

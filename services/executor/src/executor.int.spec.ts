@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { ev, type TaskEvent } from "@taskjet/events";
-import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
+import type { TaskEvent } from "@taskjet/events";
+import { createTestContext, ev, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenForCancellations } from "./cancellations.ts";
 import { startExecutor } from "./executor.ts";

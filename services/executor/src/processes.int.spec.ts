@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { type EventOf, ev, type TaskEvent } from "@taskjet/events";
+import type { EventOf, TaskEvent } from "@taskjet/events";
 import {
   createTestContext,
+  ev,
   type Reply,
   spawnedServices,
   startFakeLlm,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type EventOf, ev, type TaskEvent } from "@taskjet/events";
-import { createTestContext, type Reply, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
+import type { EventOf, TaskEvent } from "@taskjet/events";
+import { createTestContext, ev, type Reply, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenForCancellations } from "./cancellations.ts";
 import { startExecutor } from "./executor.ts";

@@ -1,7 +1,7 @@
-import { ev, type TaskEvent } from "@taskjet/events";
+import type { TaskEvent } from "@taskjet/events";
 import { migrate } from "@taskjet/read-model";
 import { readTaskHistory } from "@taskjet/runtime";
-import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
 import { streamReads } from "./task-reader.ts";

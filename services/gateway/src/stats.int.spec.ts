@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { ev, type TaskEvent } from "@taskjet/events";
+import type { TaskEvent } from "@taskjet/events";
 import { fillMinutes, migrate, projectBatch } from "@taskjet/read-model";
 import { readHistory } from "@taskjet/runtime";
-import { createTestContext, type TestContext } from "@taskjet/testkit";
+import { createTestContext, ev, type TestContext } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { ev, foldEvents, type TaskEvent } from "@taskjet/events";
+import { foldEvents, type TaskEvent } from "@taskjet/events";
 import { applicationName, createDb, type Db, migrate, readCheckpoint, rowToState } from "@taskjet/read-model";
-import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, type TestContext, waitFor } from "@taskjet/testkit";
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { ev, foldEvents, type TaskEvent } from "@taskjet/events";
+import { foldEvents, type TaskEvent } from "@taskjet/events";
 import { readCheckpoint, rowToState } from "@taskjet/read-model";
-import { createTestContext, spawnedServices, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, spawnedServices, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 let ctx: TestContext;

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { ev } from "@taskjet/events";
 import { migrate, projectBatch, readCheckpoint, rowToState } from "@taskjet/read-model";
 import { readHistory } from "@taskjet/runtime";
-import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startProjector } from "./projector.ts";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { ev, type TaskEvent } from "@taskjet/events";
+import type { TaskEvent } from "@taskjet/events";
 import { createDb, migrate, readCheckpoint } from "@taskjet/read-model";
-import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, type TestContext, waitFor } from "@taskjet/testkit";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startProjector } from "./projector.ts";

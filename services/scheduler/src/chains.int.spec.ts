@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@nats-io/transport-node";
-import { type EventOf, ev, type TaskEvent } from "@taskjet/events";
+import type { EventOf, TaskEvent } from "@taskjet/events";
 import { inputLimits, lastEvent } from "@taskjet/runtime";
-import { createTestContext, runTestExecutor, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, runTestExecutor, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "./scheduler.ts";
 

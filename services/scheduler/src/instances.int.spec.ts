@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@nats-io/transport-node";
-import { ev, type TaskEvent } from "@taskjet/events";
+import type { TaskEvent } from "@taskjet/events";
 import {
   createTestContext,
+  ev,
   runTestExecutor,
   scheduleTimers,
   spawnedServices,

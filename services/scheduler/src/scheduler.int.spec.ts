@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { ev, type TaskEvent } from "@taskjet/events";
+import type { TaskEvent } from "@taskjet/events";
 import { inputLimits } from "@taskjet/runtime";
-import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "./scheduler.ts";
 

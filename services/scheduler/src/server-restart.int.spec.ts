@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@nats-io/transport-node";
-import { ev } from "@taskjet/events";
 import {
   createTestContext,
+  ev,
   natsServerBinary,
   runTestExecutor,
   type SpawnedService,

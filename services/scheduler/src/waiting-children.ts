@@ -1,10 +1,10 @@
 import type { KV, KvEntry } from "@nats-io/kv";
-import { decodeMessage, encodeMessage, WaitingChildren } from "@taskjet/events";
+import { decodeMessage, encodeMessage, WaitingChildIds } from "@taskjet/events";
 import { isCasConflict } from "@taskjet/runtime";
 
 /** A value no scheduler wrote (edited by hand?) stops the reaction loudly rather than forget children. */
 function childrenIn(entry: KvEntry): string[] {
-  const d = decodeMessage(WaitingChildren, entry.value);
+  const d = decodeMessage(WaitingChildIds, entry.value);
   if (!d.ok) throw new Error(`waiting children of ${entry.key} unreadable: ${d.reason}`);
   return d.message;
 }
@@ -22,7 +22,7 @@ export function waitingChildren(kv: KV) {
         const children = live ? childrenIn(entry) : [];
         if (children.includes(childId)) return;
         try {
-          const value = encodeMessage(WaitingChildren, [...children, childId]);
+          const value = encodeMessage(WaitingChildIds, [...children, childId]);
           if (live) await kv.update(parentId, value, entry.revision);
           else await kv.create(parentId, value);
           return;
