@@ -38,6 +38,30 @@ export async function publishEvents(js: JetStreamClient, subjects: Subjects, eve
   for (const event of events) await publishEvent(js, subjects, event);
 }
 
+/**
+ * `publishEvents`, tried again through a NATS outage (a server restart, a leader election) for up to
+ * `withinMs`, so that what an expensive call produced is not thrown away — and the call made again — for a
+ * moment's unavailability. Repeats are harmless: the message ids dedupe them (keep `withinMs` inside the
+ * stream's duplicate window). Gives up at once when `signal` aborts.
+ */
+export async function publishEventsRetrying(
+  js: JetStreamClient,
+  subjects: Subjects,
+  events: readonly TaskEvent[],
+  opts: { withinMs: number; signal: AbortSignal; onRetry: (err: unknown, inMs: number) => void },
+): Promise<void> {
+  const deadline = performance.now() + opts.withinMs;
+  for (let waitMs = 100; ; waitMs = Math.min(waitMs * 2, 2000)) {
+    try {
+      return await publishEvents(js, subjects, events);
+    } catch (err) {
+      if (opts.signal.aborted || performance.now() + waitMs > deadline) throw err;
+      opts.onRetry(err, waitMs);
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
+
 /** What every stream message (a direct get's StoredMsg, a consumer's JsMsg) carries. */
 type RawMessage = Pick<StoredMsg, "data" | "seq" | "subject" | "time">;
 
