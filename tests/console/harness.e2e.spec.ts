@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type ConsoleSystem, launchChromium, startConsoleSystem, waitFor } from "@taskjet/testkit";
 import type { Browser } from "playwright-core";
@@ -17,21 +17,21 @@ afterAll(async () => {
   await system?.stop();
 });
 
-/** The console's <title> as built, or null when web/dist is absent. */
-function builtTitle(): string | null {
-  if (!existsSync(INDEX)) return null;
-  return /<title>([^<]*)<\/title>/.exec(readFileSync(INDEX, "utf8"))?.[1] ?? "";
-}
-
 describe("the browser harness", () => {
   it("opens the console the gateway serves, in headless Chromium, across a gateway restart", async () => {
     const page = await browser.newPage();
-    const title = builtTitle();
-    const expectConsole = async () => {
-      const res = await page.goto(system.baseUrl);
+    const built = existsSync(INDEX);
+    const expectConsole = async (path = "/") => {
+      const res = await page.goto(`${system.baseUrl}${path}`);
       expect(res?.status()).toBe(200);
-      if (title === null) await page.getByText("npm run build -w web").waitFor();
-      else expect(await page.title()).toBe(title);
+      expect(res?.headers()["content-type"]).toMatch(/^text\/html/);
+      if (!built) {
+        await page.getByText("npm run build -w web").waitFor();
+        return;
+      }
+      // The console's script came from /assets and rendered into #root.
+      await page.locator("#root > *").first().waitFor();
+      expect(await page.title()).toMatch(/Taskjet/);
     };
     await expectConsole();
 
@@ -43,6 +43,8 @@ describe("the browser harness", () => {
       const task = await (await page.request.get(`${system.baseUrl}/tasks/${id}`)).json();
       return task.status === "completed" && task;
     });
+    // A link to the task opens the console, where the same URL is JSON to the API client above.
+    await expectConsole(`/tasks/${id}`);
 
     await system.restartGateway();
     await expectConsole();
