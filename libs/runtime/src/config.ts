@@ -26,6 +26,8 @@ const Env = z.object({
   // Short: what a killed scheduler held (a timer that had just come due) reaches another instance after this.
   SCHEDULER_ACK_WAIT_SECONDS: seconds.positive().default(5),
   SHUTDOWN_GRACE_SECONDS: seconds.default(20),
+  // How long a starting service waits for NATS or Postgres to answer before it gives up.
+  STARTUP_WAIT_SECONDS: seconds.default(60),
   RATE_LIMIT_MAX_WAIT_SECONDS: seconds.default(900),
   FAKE_LLM_LATENCY_MS: z.coerce.number().int().nonnegative().default(50),
   FAKE_LLM_REPLY_CHARS: z.coerce.number().int().nonnegative().default(0),

@@ -7,3 +7,4 @@ export * from "./logger.ts";
 export * from "./nats.ts";
 export * from "./provision.ts";
 export * from "./shutdown.ts";
+export * from "./when-available.ts";

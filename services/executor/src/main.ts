@@ -9,6 +9,7 @@ import {
   outputStreamConfig,
   runMain,
   tasksStreamConfig,
+  whenAvailable,
 } from "@taskjet/runtime";
 import { listenForCancellations } from "./cancellations.ts";
 import { startExecutor } from "./executor.ts";
@@ -23,7 +24,7 @@ runMain(log, async () => {
   const llm = providerFromConfig(config);
   if (llm.name === "fake") log.warn("LLM_PROVIDER=fake: tasks get a fake reply (set ANTHROPIC_API_KEY for Claude)");
   else log.info({ provider: llm.name }, "LLM provider");
-  const { nc, js, jsm } = await connectNats(config, log, "taskjet-executor");
+  const { nc, js, jsm } = await whenAvailable(config, log, () => connectNats(config, log, "taskjet-executor"));
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
   await ensureStream(jsm, outputStreamConfig(names, config), log);
   const cancellations = listenForCancellations(nc, subjects);

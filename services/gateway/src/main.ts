@@ -9,6 +9,7 @@ import {
   onShutdown,
   runMain,
   tasksStreamConfig,
+  whenAvailable,
 } from "@taskjet/runtime";
 import { buildApp } from "./app.ts";
 
@@ -18,10 +19,10 @@ const log = createLogger("gateway", config);
 runMain(log, async () => {
   const names = namesFor(config.TASKJET_NAMESPACE);
   const subjects = subjectsFor(names);
-  await ensureDatabase(config);
+  await whenAvailable(config, log, () => ensureDatabase(config));
   const db = createDb(config, names, { name: "taskjet-gateway", log });
   await migrate(db, names, log);
-  const { nc, js, jsm } = await connectNats(config, log, "taskjet-gateway");
+  const { nc, js, jsm } = await whenAvailable(config, log, () => connectNats(config, log, "taskjet-gateway"));
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
   const app = await buildApp(
     { nc, js, jsm, db, names, subjects, config, now: () => new Date() },

@@ -11,6 +11,7 @@ import {
   openBucket,
   runMain,
   tasksStreamConfig,
+  whenAvailable,
 } from "@taskjet/runtime";
 import { projectorLease, whileHoldingLease } from "./lease.ts";
 import { startProjector } from "./projector.ts";
@@ -20,10 +21,10 @@ const log = createLogger("projector", config);
 
 runMain(log, async () => {
   const names = namesFor(config.TASKJET_NAMESPACE);
-  await ensureDatabase(config);
+  await whenAvailable(config, log, () => ensureDatabase(config));
   const db = createDb(config, names, { name: "taskjet-projector", log });
   await migrate(db, names, log);
-  const { nc, js, jsm } = await connectNats(config, log, "taskjet-projector");
+  const { nc, js, jsm } = await whenAvailable(config, log, () => connectNats(config, log, "taskjet-projector"));
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
 
   const ttlMs = config.PROJECTOR_LEASE_SECONDS * 1000;

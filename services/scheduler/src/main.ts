@@ -8,6 +8,7 @@ import {
   onShutdown,
   runMain,
   tasksStreamConfig,
+  whenAvailable,
 } from "@taskjet/runtime";
 import { startScheduler } from "./scheduler.ts";
 
@@ -17,7 +18,7 @@ const log = createLogger("scheduler", config);
 runMain(log, async () => {
   const names = namesFor(config.TASKJET_NAMESPACE);
   const subjects = subjectsFor(names);
-  const { nc, js, jsm } = await connectNats(config, log, "taskjet-scheduler");
+  const { nc, js, jsm } = await whenAvailable(config, log, () => connectNats(config, log, "taskjet-scheduler"));
   await ensureStream(jsm, tasksStreamConfig(names, config), log);
   const running = await startScheduler(
     { js, jsm, names, subjects, log, now: () => new Date(), limits: inputLimits(config, nc) },
