@@ -1,0 +1,224 @@
+import { randomUUID } from "node:crypto";
+import type { TaskEvent } from "@taskjet/events";
+import { type ConsoleSystem, launchChromium, startConsoleSystem, waitFor } from "@taskjet/testkit";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ensureConsoleBuilt } from "./console-build.ts";
+import { countLoads, live, outputText, pageStatus, rowStatus, submitTask, tasksWithPrompt } from "./page-helpers.ts";
+
+let system: ConsoleSystem;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  await ensureConsoleBuilt();
+  system = await startConsoleSystem("console");
+  browser = await launchChromium();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(20_000);
+  page = await context.newPage();
+});
+afterEach(async () => {
+  await context.close();
+});
+
+const unique = (label: string) => `${label} ${randomUUID().slice(0, 8)}`;
+
+describe("the console in a browser", { timeout: 60_000 }, () => {
+  it("shows a task submitted from the form in the open list, live, until it completes (one task per double click)", async () => {
+    const list = page;
+    const loads = countLoads(list);
+    await list.goto(`${system.baseUrl}/tasks`);
+    await live(list);
+    const prompt = unique("Say hello from the form");
+    const form = await context.newPage();
+    await form.goto(`${system.baseUrl}/new`);
+    await form.getByLabel("Prompt", { exact: true }).fill(prompt);
+    await form.getByLabel("Max tokens").fill("64");
+    await form.getByRole("button", { name: "Submit task" }).dblclick();
+    await pageStatus(form, "completed");
+    // The list was open before the task existed: it appears and completes there with no reload.
+    await rowStatus(list, new RegExp(prompt), "completed");
+    expect(loads()).toBe(1);
+    expect(await tasksWithPrompt(system, prompt)).toHaveLength(1);
+  });
+
+  it("shows the API's validation error on the field it is about", async () => {
+    await page.goto(`${system.baseUrl}/new`);
+    await page.getByLabel("Prompt", { exact: true }).fill(unique("too hot"));
+    const temperature = page.getByLabel("Temperature");
+    await temperature.fill("5");
+    await page.getByRole("button", { name: "Submit task" }).click();
+    await page.locator('input[aria-invalid="true"]').waitFor();
+    expect(await temperature.getAttribute("aria-invalid")).toBe("true");
+    const describedBy = (await temperature.getAttribute("aria-describedby")) ?? "";
+    expect(await page.locator(`[id="${describedBy.split(" ")[0]}"]`).textContent()).toMatch(/1/);
+    expect(await page.getByLabel("Prompt", { exact: true }).getAttribute("aria-invalid")).toBe("false");
+    expect(page.url()).toMatch(/\/new$/);
+  });
+
+  it("streams a slow task's output into its page as it is generated", async () => {
+    const task = await submitTask(system, { prompt: `${unique("Tell a slow story")} [fake:slow=60]` });
+    await page.goto(`${system.baseUrl}/tasks/${task.id}`);
+    await pageStatus(page, "running");
+    const seen: number[] = [];
+    await waitFor(
+      async () => {
+        const length = (await outputText(page)).length;
+        if (length > (seen.at(-1) ?? 0)) seen.push(length);
+        return seen.length >= 4;
+      },
+      { what: "the output to grow four times", intervalMs: 20 },
+    );
+    await pageStatus(page, "completed");
+    const final = await outputText(page);
+    expect(final).toMatch(/^Fake reply to: Tell a slow story/);
+    expect(seen.every((n) => n < final.length)).toBe(true);
+  });
+
+  it("cancels a running task from its page, and the provider call stops", async () => {
+    const task = await submitTask(system, { prompt: `${unique("Never finish")} [fake:slow=200]` });
+    await page.goto(`${system.baseUrl}/tasks/${task.id}`);
+    await pageStatus(page, "running");
+    await waitFor(async () => (await outputText(page)).startsWith("Fake reply"), { what: "some output" });
+    await page.getByRole("button", { name: "Cancel task…" }).click();
+    await page.getByLabel("Reason").fill("changed my mind");
+    await page.getByRole("button", { name: "Confirm cancel" }).click();
+    await pageStatus(page, "cancelled");
+    await page.getByText("Cancelled: changed my mind").waitFor();
+    // Only what a cancelled task allows: no cancel, no retry, no chain.
+    expect(await page.getByRole("button", { name: /Cancel task|Retry/ }).count()).toBe(0);
+    expect(await page.getByRole("link", { name: "Chain from this task" }).count()).toBe(0);
+    // The executor aborted the call: its attempt ends as cancelled with the partial output, never completed.
+    const stopped = await waitFor(
+      async () => {
+        const events = await system.ctx.history(task.id);
+        return events.find(
+          (e): e is Extract<TaskEvent, { type: "TaskAttemptFailed" }> =>
+            e.type === "TaskAttemptFailed" && e.error.code === "cancelled",
+        );
+      },
+      { what: "the executor to stop the call" },
+    );
+    expect(stopped.output?.length ?? 0).toBeLessThan(400);
+    expect((await system.ctx.history(task.id)).some((e) => e.type === "TaskCompleted")).toBe(false);
+  });
+
+  it("retries a failed task from its page", async () => {
+    // The first call is answered 529 and one attempt is all it has; the second call succeeds.
+    const task = await submitTask(system, {
+      prompt: `${unique("Overloaded once")} [fake:overloaded=1]`,
+      maxAttempts: 1,
+    });
+    await page.goto(`${system.baseUrl}/tasks/${task.id}`);
+    await pageStatus(page, "failed");
+    await page.getByRole("listitem", { name: "Attempt 1" }).locator("code", { hasText: /^overloaded$/ }).waitFor();
+    expect(await page.getByRole("button", { name: "Cancel task…" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Retry" }).click();
+    await pageStatus(page, "completed");
+    await page.getByRole("listitem", { name: "Retry requested" }).waitFor();
+    await page.getByRole("listitem", { name: "Attempt 2" }).getByText("completed", { exact: true }).waitFor();
+    expect(await page.getByRole("button", { name: "Retry" }).count()).toBe(0);
+  });
+
+  it("creates a chain from a parent's page, and shows parent and child to each other", async () => {
+    const parentPrompt = unique("Name a colour");
+    const parent = await submitTask(system, { prompt: parentPrompt });
+    await page.goto(`${system.baseUrl}/tasks/${parent.id}`);
+    await pageStatus(page, "completed");
+    await page.getByRole("link", { name: "Chain from this task" }).click();
+    await page.getByRole("heading", { name: "Chain a task" }).waitFor();
+    const prompt = page.getByLabel("Prompt", { exact: true });
+    expect(await prompt.inputValue()).toContain("{{parent.output}}");
+    await prompt.fill("Now in capitals: {{parent.output}}");
+    await page.getByRole("button", { name: "Chain task" }).click();
+    await pageStatus(page, "completed");
+    const childUrl = page.url();
+    expect(childUrl).not.toContain(parent.id);
+    expect(await outputText(page)).toContain(`Now in capitals: Fake reply to: ${parentPrompt}`);
+    await page.getByRole("link", { name: /^parent: / }).click();
+    await page.waitForURL(`**/tasks/${parent.id}`);
+    await page.getByRole("link", { name: /^child: Now in capitals/ }).waitFor();
+  });
+
+  it("shows a task scheduled 3 s ahead as scheduled, then runs it", async () => {
+    await page.goto(`${system.baseUrl}/new`);
+    const prompt = unique("Later");
+    await page.getByLabel("Prompt", { exact: true }).fill(prompt);
+    await page.getByRole("radio", { name: "After a delay" }).check();
+    await page.getByLabel("Delay (seconds)").fill("3");
+    await page.getByRole("button", { name: "Submit task" }).click();
+    await pageStatus(page, "scheduled");
+    await page.getByRole("listitem", { name: "Accepted" }).getByText("scheduled").waitFor();
+    await pageStatus(page, "completed");
+    const [listed] = await tasksWithPrompt(system, prompt);
+    const task = await getTask(listed?.id ?? "");
+    expect(Date.parse(task.runAt ?? "")).toBeGreaterThanOrEqual(Date.parse(task.createdAt) + 3000);
+    expect(Date.parse(task.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(task.runAt ?? ""));
+  });
+
+  it("opens a task from the list with the keyboard", async () => {
+    const prompt = unique("Pick me");
+    const task = await submitTask(system, { prompt });
+    await page.goto(`${system.baseUrl}/tasks`);
+    await rowStatus(page, new RegExp(prompt), "completed");
+    const grid = page.getByRole("grid", { name: "Tasks" });
+    await grid.focus();
+    await page.keyboard.press("j");
+    await page.keyboard.press("k");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`**/tasks/${task.id}`);
+  });
+
+  it("catches up after the gateway restarts with what happened meanwhile", async () => {
+    const loads = countLoads(page);
+    const runningPrompt = unique("Runs through the restart");
+    const running = await submitTask(system, { prompt: `${runningPrompt} [fake:slow=30]` });
+    await page.goto(`${system.baseUrl}/tasks`);
+    await rowStatus(page, new RegExp(runningPrompt), "running");
+    const meanwhilePrompt = unique("Made while the gateway was down");
+    const meanwhileId = randomUUID();
+    await system.restartGateway(async () => {
+      await page.getByRole("status", { name: "Connection: offline" }).waitFor();
+      await system.ctx.publish({
+        type: "TaskSubmitted",
+        v: 1,
+        taskId: meanwhileId,
+        at: new Date().toISOString(),
+        prompt: meanwhilePrompt,
+        system: null,
+        model: "claude-sonnet-4-5",
+        maxTokens: 64,
+        temperature: null,
+        runAt: null,
+        maxAttempts: 3,
+        timeoutMs: 60_000,
+        tenant: "default",
+        idempotencyKey: null,
+        metadata: {},
+      });
+      for (const id of [running.id, meanwhileId]) {
+        await waitFor(async () => (await system.ctx.history(id)).some((e) => e.type === "TaskCompleted"), {
+          what: `task ${id} to complete while the gateway is down`,
+          timeoutMs: 30_000,
+        });
+      }
+    });
+    await live(page);
+    await rowStatus(page, new RegExp(runningPrompt), "completed");
+    await rowStatus(page, new RegExp(meanwhilePrompt), "completed");
+    expect(loads()).toBe(1);
+  });
+});
+
+async function getTask(id: string) {
+  const res = await fetch(`${system.baseUrl}/tasks/${id}`);
+  return (await res.json()) as { startedAt: string | null; createdAt: string; runAt: string | null };
+}

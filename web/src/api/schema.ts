@@ -1,0 +1,1272 @@
+// Generated from the gateway's /openapi.json by `npm run -w web gen:api`: do not edit by hand.
+export interface paths {
+  "/admin/quarantine": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Events the read model could not apply
+     * @description Each event the projector quarantined instead of applying — undecodable, for a task with no creating event, or refused by Postgres — oldest first, with its stream sequence and the error.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description the last `seq` of the previous page */
+          afterSeq?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              events: components["schemas"]["QuarantinedEvent"][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/cancel/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Cancel (Celery-compatible) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              message: string;
+              /** @enum {string} */
+              status: "PENDING" | "PROCESSING" | "SUCCESS" | "FAILURE" | "REVOKED";
+              task_id: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/health": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Liveness */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              checks?: {
+                [key: string]: string;
+              };
+              /** @enum {string} */
+              status: "ok" | "unavailable";
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/ready": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Readiness: NATS and Postgres answer, and the read model's tables are there */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              checks?: {
+                [key: string]: string;
+              };
+              /** @enum {string} */
+              status: "ok" | "unavailable";
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              checks?: {
+                [key: string]: string;
+              };
+              /** @enum {string} */
+              status: "ok" | "unavailable";
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/stats": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Overview of the caller's tasks
+     * @description Completed and failed per minute for the last hour, tasks running and waiting, counts by status (all in the caller's tenant), and how many events the read model trails the stream by.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Stats"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/status/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Status (Celery-compatible) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              error?: string;
+              result: {
+                model: string;
+                prompt: string;
+                prompt_length: number;
+                response: string;
+                response_length: number;
+                task_id: string;
+                timestamp: number;
+              } | null;
+              /** @enum {string} */
+              status: "PENDING" | "PROCESSING" | "SUCCESS" | "FAILURE" | "REVOKED";
+              task_id: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/submit": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit (Celery-compatible) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            prompt: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              message: string;
+              /** @enum {string} */
+              status: "PENDING" | "PROCESSING" | "SUCCESS" | "FAILURE" | "REVOKED";
+              task_id: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List tasks
+     * @description The caller's tasks, newest first, filtered; follow `nextCursor` for the next page.
+     */
+    get: {
+      parameters: {
+        query?: {
+          createdAfter?: string;
+          createdBefore?: string;
+          /** @description nextCursor of the previous page */
+          cursor?: string;
+          limit?: number;
+          parentId?: string;
+          /** @description one or several statuses, comma-separated or repeated */
+          status?: (
+            | "submitted"
+            | "scheduled"
+            | "awaiting_parent"
+            | "queued"
+            | "running"
+            | "retrying"
+            | "completed"
+            | "failed"
+            | "cancelled"
+          )[];
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              nextCursor: string | null;
+              tasks: components["schemas"]["Task"][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Submit a task
+     * @description Accepts the task at once (202) and runs it in the background, now or at `runAt`/after `delaySeconds`. With an `Idempotency-Key` header, repeating the request returns the same task.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            delaySeconds?: number;
+            maxAttempts?: number;
+            maxTokens?: number;
+            /** @description Your own JSON, kept with the task: at most 10 levels deep, 16384 bytes as JSON, keys of at most 256 characters */
+            metadata?: {
+              [key: string]: unknown;
+            };
+            model?: string;
+            prompt: string;
+            /** Format: date-time */
+            runAt?: string;
+            system?: string;
+            temperature?: number;
+            timeoutSeconds?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Task"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a task */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Task"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks/{id}/cancel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel a task
+     * @description Stops a waiting task from running, or aborts it mid-generation (partial output is kept). Cancelling a cancelled task is a no-op (200); a finished one is a 409.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            reason?: string;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Task"];
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Task"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks/{id}/chain": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Chain a task onto this one
+     * @description Creates a task that runs on this task's output once it completes: `{{parent.output}}` in `prompt` is replaced by it (appended after a blank line when absent; `\{{parent.output}}` stays literal).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            delaySeconds?: number;
+            maxAttempts?: number;
+            maxTokens?: number;
+            /** @description Your own JSON, kept with the task: at most 10 levels deep, 16384 bytes as JSON, keys of at most 256 characters */
+            metadata?: {
+              [key: string]: unknown;
+            };
+            model?: string;
+            prompt: string;
+            /** Format: date-time */
+            runAt?: string;
+            system?: string;
+            temperature?: number;
+            timeoutSeconds?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Task"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks/{id}/events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A task's history
+     * @description The task's events, oldest first, read from the stream (the source of truth): at most 1,000 per request (HISTORY_MAX_EVENTS). When more follow, `truncated` is true: ask again with `afterSeq` set to the `seq` of the last event given. A gateway runs a bounded number of stream reads at once; beyond that it answers 503 `busy` with `Retry-After`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only events after this stream sequence: the `seq` of the last event of the previous page. */
+          afterSeq?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              events: {
+                payload: {
+                  [key: string]: unknown;
+                };
+                seq: number;
+                time: string;
+                type: string;
+              }[];
+              /** @description More events follow the last one given: ask again with `afterSeq` set to its `seq`. */
+              truncated: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks/{id}/retry": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Retry a failed task
+     * @description Runs a failed task again; its attempts are counted on. Only a failed task can be retried.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Task"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks/recent": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Recent unfinished tasks (Celery-compatible)
+     * @description Tasks still pending or running, newest first, as the Celery service listed active, scheduled and reserved tasks.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              tasks: {
+                error?: string;
+                result: {
+                  model: string;
+                  prompt: string;
+                  prompt_length: number;
+                  response: string;
+                  response_length: number;
+                  task_id: string;
+                  timestamp: number;
+                } | null;
+                /** @enum {string} */
+                status: "PENDING" | "PROCESSING" | "SUCCESS" | "FAILURE" | "REVOKED";
+                task_id: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    /**
+     * @example {
+     *       "error": {
+     *         "code": "not_found",
+     *         "message": "task 0b6f… not found"
+     *       }
+     *     }
+     */
+    Error: {
+      error: {
+        code: string;
+        details?: unknown;
+        message: string;
+      };
+    };
+    /**
+     * @example {
+     *       "error": {
+     *         "code": "not_found",
+     *         "message": "task 0b6f… not found"
+     *       }
+     *     }
+     */
+    ErrorInput: {
+      error: {
+        code: string;
+        details?: unknown;
+        message: string;
+      };
+    };
+    QuarantinedEvent: {
+      error: string;
+      quarantinedAt: string;
+      /** @enum {string} */
+      reason: "undecodable" | "unknown_task" | "refused";
+      seq: number;
+      subject: string;
+      taskId: string | null;
+      type: string | null;
+    };
+    QuarantinedEventInput: {
+      error: string;
+      quarantinedAt: string;
+      /** @enum {string} */
+      reason: "undecodable" | "unknown_task" | "refused";
+      seq: number;
+      subject: string;
+      taskId: string | null;
+      type: string | null;
+    };
+    Stats: {
+      /** @description every status, zero included */
+      countsByStatus: {
+        [key: string]: number;
+      };
+      /** @description tasks that finished completed or failed in each of the last 60 minutes, oldest first */
+      perMinute: {
+        completed: number;
+        failed: number;
+        /** @description the minute's start, ISO-8601 UTC */
+        minute: string;
+      }[];
+      /** @description events in the stream (any tenant's) not yet in the read model */
+      projectorLagEvents: number;
+      running: number;
+      waiting: {
+        awaitingParent: number;
+        queued: number;
+        scheduled: number;
+      };
+    };
+    StatsInput: {
+      /** @description every status, zero included */
+      countsByStatus: {
+        [key: string]: number;
+      };
+      /** @description tasks that finished completed or failed in each of the last 60 minutes, oldest first */
+      perMinute: {
+        completed: number;
+        failed: number;
+        /** @description the minute's start, ISO-8601 UTC */
+        minute: string;
+      }[];
+      /** @description events in the stream (any tenant's) not yet in the read model */
+      projectorLagEvents: number;
+      running: number;
+      waiting: {
+        awaitingParent: number;
+        queued: number;
+        scheduled: number;
+      };
+    };
+    Task: {
+      attempts: number;
+      cancelReason: string | null;
+      createdAt: string;
+      error: {
+        code: string;
+        message: string;
+      } | null;
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      maxAttempts: number;
+      maxTokens: number;
+      metadata: {
+        [key: string]: unknown;
+      };
+      model: string;
+      output: string | null;
+      /** Format: uuid */
+      parentId: string | null;
+      prompt: string;
+      /** @description set when the read model could not apply an event of this task (that event's stream sequence; see GET /admin/quarantine): this answer was folded from the stream instead */
+      quarantinedSeq: number | null;
+      runAt: string | null;
+      startedAt: string | null;
+      /** @enum {string} */
+      status:
+        | "submitted"
+        | "scheduled"
+        | "awaiting_parent"
+        | "queued"
+        | "running"
+        | "retrying"
+        | "completed"
+        | "failed"
+        | "cancelled";
+      system: string | null;
+      temperature: number | null;
+      timeoutSeconds: number;
+      updatedAt: string;
+      usage: {
+        inputTokens: number;
+        outputTokens: number;
+      } | null;
+    };
+    TaskInput: {
+      attempts: number;
+      cancelReason: string | null;
+      createdAt: string;
+      error: {
+        code: string;
+        message: string;
+      } | null;
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      maxAttempts: number;
+      maxTokens: number;
+      metadata: {
+        [key: string]: unknown;
+      };
+      model: string;
+      output: string | null;
+      /** Format: uuid */
+      parentId: string | null;
+      prompt: string;
+      /** @description set when the read model could not apply an event of this task (that event's stream sequence; see GET /admin/quarantine): this answer was folded from the stream instead */
+      quarantinedSeq: number | null;
+      runAt: string | null;
+      startedAt: string | null;
+      /** @enum {string} */
+      status:
+        | "submitted"
+        | "scheduled"
+        | "awaiting_parent"
+        | "queued"
+        | "running"
+        | "retrying"
+        | "completed"
+        | "failed"
+        | "cancelled";
+      system: string | null;
+      temperature: number | null;
+      timeoutSeconds: number;
+      updatedAt: string;
+      usage: {
+        inputTokens: number;
+        outputTokens: number;
+      } | null;
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;

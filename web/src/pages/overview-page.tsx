@@ -1,0 +1,144 @@
+import { type Stats, useStats } from "../api/stats.ts";
+import { Problem } from "../components/problem.tsx";
+import { count } from "../format.ts";
+import { Link } from "../router.tsx";
+
+export function OverviewPage() {
+  const stats = useStats();
+  return (
+    <section className="page wide">
+      <h1>Overview</h1>
+      {stats.isPending && <p>Loading…</p>}
+      {stats.isError && <Problem error={stats.error} title="Cannot load the overview" />}
+      {stats.data && <OverviewBody stats={stats.data} />}
+    </section>
+  );
+}
+
+function OverviewBody({ stats }: { stats: Stats }) {
+  const completed = stats.perMinute.reduce((n, m) => n + m.completed, 0);
+  const failed = stats.perMinute.reduce((n, m) => n + m.failed, 0);
+  const waiting = stats.waiting.queued + stats.waiting.scheduled + stats.waiting.awaitingParent;
+  return (
+    <>
+      <div className="tiles">
+        <Tile label="Running now" value={stats.running} to="/tasks?status=running" />
+        <Tile
+          label="Waiting"
+          value={waiting}
+          to="/tasks?status=queued,scheduled,awaiting_parent"
+          detail={`${count(stats.waiting.queued)} queued · ${count(stats.waiting.scheduled)} scheduled · ${count(stats.waiting.awaitingParent)} awaiting parent`}
+        />
+        <Tile label="Completed, last hour" value={completed} to="/tasks?status=completed" />
+        <Tile
+          label="Failed, last hour"
+          value={failed}
+          to="/tasks?status=failed"
+          tone={failed > 0 ? "bad" : undefined}
+        />
+        <Tile
+          label="Projector lag"
+          value={stats.projectorLagEvents}
+          unit="events"
+          detail={stats.projectorLagEvents === 0 ? "the read model is up to date" : "the read model trails the stream"}
+          tone={stats.projectorLagEvents > 1000 ? "warn" : undefined}
+        />
+      </div>
+      <h2>Finished per minute, last hour</h2>
+      <ThroughputChart perMinute={stats.perMinute} />
+    </>
+  );
+}
+
+function Tile(props: { label: string; value: number; unit?: string; detail?: string; to?: string; tone?: string }) {
+  const body = (
+    <>
+      <span className="tile-label">{props.label}</span>
+      <span className="tile-value">
+        {count(props.value)}
+        {props.unit && <small> {props.unit}</small>}
+      </span>
+      {props.detail && <span className="tile-detail">{props.detail}</span>}
+    </>
+  );
+  const className = `tile${props.tone ? ` tone-${props.tone}` : ""}`;
+  return (
+    <section className={className} aria-label={`${props.label}: ${props.value}`}>
+      {props.to ? (
+        <Link to={props.to} className="tile-body">
+          {body}
+        </Link>
+      ) : (
+        <div className="tile-body">{body}</div>
+      )}
+    </section>
+  );
+}
+
+const W = 720;
+const H = 180;
+const PAD = { left: 36, right: 8, top: 8, bottom: 22 };
+
+/** Stacked bars, completed under failed, one per minute; an inline SVG with a text summary for screen readers. */
+export function ThroughputChart({ perMinute }: { perMinute: Stats["perMinute"] }) {
+  const max = Math.max(1, ...perMinute.map((m) => m.completed + m.failed));
+  const top = niceCeil(max);
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const slot = innerW / Math.max(1, perMinute.length);
+  const y = (v: number) => PAD.top + innerH - (v / top) * innerH;
+  const total = perMinute.reduce((n, m) => n + m.completed + m.failed, 0);
+  const label = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  if (total === 0) {
+    return (
+      <div className="empty">
+        <strong>Nothing finished in the last hour</strong>
+        <div>
+          <Link to="/new">Submit a task</Link> and it shows up here within the minute.
+        </div>
+      </div>
+    );
+  }
+  return (
+    <figure className="chart">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${total} tasks finished in the last hour`}>
+        {[0, top / 2, top].map((v) => (
+          <g key={v}>
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="grid-line" />
+            <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end" className="axis">
+              {count(v)}
+            </text>
+          </g>
+        ))}
+        {perMinute.map((m, i) => {
+          const x = PAD.left + i * slot + slot * 0.15;
+          const w = slot * 0.7;
+          return (
+            <g key={m.minute}>
+              <title>{`${label(m.minute)}: ${m.completed} completed, ${m.failed} failed`}</title>
+              <rect x={x} width={w} y={y(m.completed)} height={y(0) - y(m.completed)} className="bar-completed" />
+              <rect x={x} width={w} y={y(m.completed + m.failed)} height={y(0) - y(m.failed)} className="bar-failed" />
+            </g>
+          );
+        })}
+        {perMinute
+          .map((m, i) => ({ m, i }))
+          .filter(({ i }) => i % 15 === 0 || i === perMinute.length - 1)
+          .map(({ m, i }) => (
+            <text key={m.minute} x={PAD.left + (i + 0.5) * slot} y={H - 6} textAnchor="middle" className="axis">
+              {label(m.minute)}
+            </text>
+          ))}
+      </svg>
+      <figcaption>
+        <span className="legend legend-completed">completed</span> <span className="legend legend-failed">failed</span>
+      </figcaption>
+    </figure>
+  );
+}
+
+function niceCeil(n: number): number {
+  const p = 10 ** Math.floor(Math.log10(n));
+  for (const m of [1, 2, 5, 10]) if (n <= m * p) return m * p;
+  return 10 * p;
+}

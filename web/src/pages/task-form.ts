@@ -1,0 +1,98 @@
+// The submit form's values (as the inputs hold them: strings) and the POST /tasks body they make.
+import type { CreateTaskBody, Task } from "../api/client.ts";
+import { fromLocalInput, toLocalInput } from "../format.ts";
+
+export type When = "now" | "at" | "delay";
+
+export type FormValues = {
+  prompt: string;
+  system: string;
+  model: string;
+  maxTokens: string;
+  temperature: string;
+  when: When;
+  runAt: string;
+  delaySeconds: string;
+  maxAttempts: string;
+  timeoutSeconds: string;
+  metadata: string;
+};
+
+export type FieldName = Exclude<keyof FormValues, "when">;
+
+export const EMPTY_FORM: FormValues = {
+  prompt: "",
+  system: "",
+  model: "",
+  maxTokens: "",
+  temperature: "",
+  when: "now",
+  runAt: "",
+  delaySeconds: "",
+  maxAttempts: "",
+  timeoutSeconds: "",
+  metadata: "",
+};
+
+/** "Run again with edits": the task's own input. "Chain from": its settings, and a prompt on its output. */
+export function valuesFrom(task: Task, mode: "rerun" | "chain"): FormValues {
+  return {
+    ...EMPTY_FORM,
+    prompt: mode === "chain" ? "Continue from this:\n\n{{parent.output}}" : task.prompt,
+    system: task.system ?? "",
+    model: task.model,
+    maxTokens: String(task.maxTokens),
+    temperature: task.temperature === null ? "" : String(task.temperature),
+    maxAttempts: String(task.maxAttempts),
+    timeoutSeconds: String(task.timeoutSeconds),
+    metadata: Object.keys(task.metadata).length > 0 ? JSON.stringify(task.metadata, null, 2) : "",
+    runAt: task.runAt && Date.parse(task.runAt) > Date.now() ? toLocalInput(task.runAt) : "",
+    when: task.runAt && Date.parse(task.runAt) > Date.now() ? "at" : "now",
+  };
+}
+
+/** A number input's value ("" when empty: the API's default applies). */
+const num = (s: string): number | undefined => (s.trim() === "" ? undefined : Number(s));
+
+/** The body, or the fields the console can tell are wrong before asking (metadata that is not JSON). */
+export function toBody(v: FormValues): { body: CreateTaskBody } | { problems: Partial<Record<FieldName, string>> } {
+  let metadata: Record<string, unknown> | undefined;
+  if (v.metadata.trim() !== "") {
+    try {
+      metadata = JSON.parse(v.metadata) as Record<string, unknown>;
+    } catch (err) {
+      return { problems: { metadata: `not valid JSON: ${(err as Error).message}` } };
+    }
+  }
+  const body: CreateTaskBody = {
+    prompt: v.prompt,
+    system: v.system.trim() === "" ? undefined : v.system,
+    model: v.model.trim() === "" ? undefined : v.model.trim(),
+    maxTokens: num(v.maxTokens),
+    temperature: num(v.temperature),
+    runAt: v.when === "at" ? (fromLocalInput(v.runAt) ?? "") : undefined,
+    delaySeconds: v.when === "delay" ? (num(v.delaySeconds) ?? 0) : undefined,
+    maxAttempts: num(v.maxAttempts),
+    timeoutSeconds: num(v.timeoutSeconds),
+    metadata,
+  };
+  for (const k of Object.keys(body) as (keyof CreateTaskBody)[]) if (body[k] === undefined) delete body[k];
+  return { body };
+}
+
+/** `body.temperature` → `temperature`: which input a 400's detail belongs to (null: the form as a whole). */
+export function fieldOf(path: string): FieldName | null {
+  const name = path.replace(/^body\.?/, "").split(".")[0] ?? "";
+  const fields: readonly string[] = Object.keys(EMPTY_FORM).filter((k) => k !== "when");
+  return fields.includes(name) ? (name as FieldName) : null;
+}
+
+/** A UUID for the Idempotency-Key, also where crypto.randomUUID is missing (a page served over plain http). */
+export function newKey(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,0 +1,81 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { client, type Task, unwrap } from "../api/client.ts";
+import { StatusBadge } from "../components/status.tsx";
+import { excerpt } from "../format.ts";
+import { isNewer } from "../live/hooks.ts";
+import { live } from "../live/socket.ts";
+import { Link } from "../router.tsx";
+
+/** Parent → this task → its children, each with its live status. */
+export function TaskTree({ task }: { task: Task }) {
+  const queryClient = useQueryClient();
+  const parent = useQuery({
+    queryKey: ["task", task.parentId],
+    queryFn: () => unwrap(client.GET("/tasks/{id}", { params: { path: { id: task.parentId ?? "" } } })),
+    enabled: task.parentId !== null,
+  });
+  const children = useQuery({
+    queryKey: ["children", task.id],
+    queryFn: () => unwrap(client.GET("/tasks", { params: { query: { parentId: task.id, limit: 100 } } })),
+    refetchOnMount: "always", // a child may have been chained from anywhere since
+  });
+  const childIds = children.data?.tasks.map((t) => t.id) ?? [];
+  const followed = [...(task.parentId ? [task.parentId] : []), ...childIds].join(",");
+  useEffect(() => {
+    if (followed === "") return;
+    return live.follow({
+      taskIds: followed.split(","),
+      onTask(t) {
+        if (t.id === task.parentId) queryClient.setQueryData<Task>(["task", t.id], (h) => (isNewer(t, h) ? t : h));
+        queryClient.setQueryData<{ tasks: Task[]; nextCursor: string | null }>(["children", task.id], (page) =>
+          page ? { ...page, tasks: page.tasks.map((c) => (c.id === t.id && isNewer(t, c) ? t : c)) } : page,
+        );
+      },
+    });
+  }, [followed, task.id, task.parentId, queryClient]);
+  const kids = children.data?.tasks ?? [];
+  return (
+    <ul className="tree" aria-label="Parent and children">
+      {parent.data ? (
+        <li>
+          <Node task={parent.data} relation="parent" />
+        </li>
+      ) : task.parentId ? (
+        <li className="muted">parent {task.parentId}</li>
+      ) : null}
+      <li className={task.parentId ? "indent" : undefined}>
+        <span className="tree-self">
+          <StatusBadge status={task.status} /> this task
+        </span>
+        {kids.length > 0 ? (
+          <ul>
+            {kids.map((c) => (
+              <li key={c.id}>
+                <Node task={c} relation="child" />
+              </li>
+            ))}
+            {children.data?.nextCursor && (
+              <li>
+                <Link to={`/tasks?parentId=${task.id}`}>all children…</Link>
+              </li>
+            )}
+          </ul>
+        ) : (
+          <p className="muted small">No chained tasks.</p>
+        )}
+      </li>
+    </ul>
+  );
+}
+
+function Node({ task, relation }: { task: Task; relation: "parent" | "child" }) {
+  return (
+    <span className="tree-node">
+      <StatusBadge status={task.status} />{" "}
+      <Link to={`/tasks/${task.id}`} aria-label={`${relation}: ${excerpt(task.prompt, 60)}`}>
+        {excerpt(task.prompt, 60)}
+      </Link>
+    </span>
+  );
+}

@@ -1,0 +1,124 @@
+// A task's history (GET /tasks/:id/events) as lanes: what happened before any attempt, then one lane per
+// try — queued → started → failed / completed — each failure with its class, message and retryAt.
+import type { TaskEvent } from "../api/client.ts";
+
+export type Step = { label: string; time: string; detail?: string; tone?: "ok" | "bad" | "warn" | "info" };
+export type Failure = { code: string; message: string; retryAt: string | null; retryable: boolean; counted: boolean };
+export type Lane = {
+  title: string;
+  steps: Step[];
+  failure?: Failure;
+  outcome: "waiting" | "running" | "completed" | "failed" | "cancelled" | "retried" | "done";
+};
+
+const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
+
+export function lanesOf(events: readonly TaskEvent[]): Lane[] {
+  const created: Lane = { title: "Accepted", steps: [], outcome: "done" };
+  const lanes: Lane[] = [created];
+  let open: Lane | null = null; // the attempt lane that has started and not ended
+  let queuedAt: string | null = null; // since when the next attempt has been waiting
+  for (const e of events) {
+    const p = e.payload;
+    switch (e.type) {
+      case "TaskSubmitted":
+        created.steps.push({ label: "submitted", time: e.time, tone: "info" });
+        break;
+      case "TaskChained":
+        created.steps.push({ label: "chained", time: e.time, tone: "info", detail: `on ${str(p.parentId) ?? "?"}` });
+        break;
+      case "TaskScheduled":
+        created.steps.push({ label: "scheduled", time: e.time, detail: `runs at ${str(p.runAt) ?? "?"}` });
+        break;
+      case "TaskAwaitingParent":
+        created.steps.push({ label: "awaiting parent", time: e.time });
+        break;
+      case "TaskRetryRequested":
+        lanes.push({ title: "Retry requested", steps: [{ label: "retry requested", time: e.time }], outcome: "done" });
+        break;
+      case "TaskQueued":
+        queuedAt = e.time;
+        break;
+      case "TaskStarted": {
+        const attempt = num(p.attempt) ?? lanes.length;
+        const lane: Lane = { title: `Attempt ${attempt}`, steps: [], outcome: "running" };
+        if (queuedAt) lane.steps.push({ label: "queued", time: queuedAt });
+        lane.steps.push({ label: "started", time: e.time, detail: str(p.executorId) ?? undefined, tone: "info" });
+        lanes.push(lane);
+        open = lane;
+        queuedAt = null;
+        break;
+      }
+      case "TaskAttemptFailed": {
+        const lane = open ?? pushLane(lanes, `Attempt ${num(p.attempt) ?? "?"}`);
+        const err = (p.error ?? {}) as { code?: unknown; message?: unknown };
+        const failure: Failure = {
+          code: str(err.code) ?? "error",
+          message: str(err.message) ?? "",
+          retryAt: str(p.retryAt),
+          retryable: p.retryable === true,
+          counted: p.countsAsAttempt !== false,
+        };
+        lane.failure = failure;
+        lane.outcome = failure.retryable ? "retried" : "failed";
+        lane.steps.push({ label: "attempt failed", time: e.time, detail: failure.code, tone: "bad" });
+        queuedAt = e.time; // redelivered from here
+        open = null;
+        break;
+      }
+      case "TaskCompleted": {
+        const lane = open ?? pushLane(lanes, `Attempt ${num(p.attempt) ?? "?"}`);
+        lane.steps.push({ label: "completed", time: e.time, detail: str(p.stopReason) ?? undefined, tone: "ok" });
+        lane.outcome = "completed";
+        open = null;
+        break;
+      }
+      case "TaskFailed": {
+        const lane = open ?? lanes.at(-1) ?? created;
+        const attempts = num(p.attempts);
+        lane.steps.push({
+          label: "failed",
+          time: e.time,
+          detail: attempts === null ? undefined : `after ${attempts} attempt${attempts === 1 ? "" : "s"}`,
+          tone: "bad",
+        });
+        lane.outcome = "failed";
+        open = null;
+        queuedAt = null;
+        break;
+      }
+      case "TaskCancelled": {
+        const lane = open ?? lanes.at(-1) ?? created;
+        lane.steps.push({ label: "cancelled", time: e.time, detail: str(p.reason) ?? undefined, tone: "warn" });
+        lane.outcome = "cancelled";
+        open = null;
+        queuedAt = null;
+        break;
+      }
+      default:
+        created.steps.push({ label: e.type, time: e.time });
+    }
+  }
+  if (queuedAt && !open) {
+    const waiting = lanes.at(-1);
+    if (waiting?.outcome === "retried" || waiting === created || waiting?.title === "Retry requested") {
+      lanes.push({ title: "Next attempt", steps: [{ label: "queued", time: queuedAt }], outcome: "waiting" });
+    }
+  }
+  return lanes;
+}
+
+function pushLane(lanes: Lane[], title: string): Lane {
+  const lane: Lane = { title, steps: [], outcome: "running" };
+  lanes.push(lane);
+  return lane;
+}
+
+/** Where the lanes' times fall: first event to last (or now, while the task is live). */
+export function span(lanes: readonly Lane[], now: number, live: boolean): { start: number; end: number } {
+  const times = lanes.flatMap((l) => l.steps.map((s) => Date.parse(s.time)));
+  const start = Math.min(...times);
+  const end = Math.max(...times, live ? now : 0);
+  return { start, end: Math.max(end, start + 1) };
+}
