@@ -453,6 +453,7 @@ describe("docs and operations", () => {
         "GET /status/{id}",
         "DELETE /cancel/{id}",
         "GET /tasks/recent",
+        "GET /stats",
         "GET /admin/quarantine",
       ].sort(),
     );

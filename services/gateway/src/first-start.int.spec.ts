@@ -26,7 +26,9 @@ describe("a gateway on a fresh schema, no projector", () => {
     try {
       const before = await app.inject({ url: "/ready" });
       expect(before.statusCode).toBe(503);
-      expect(before.json().checks.postgres).toBe("not migrated: 2026-11-22-001-tasks, 2026-11-26-002-quarantine");
+      expect(before.json().checks.postgres).toBe(
+        "not migrated: 2026-11-22-001-tasks, 2026-11-26-002-quarantine, 2026-11-26-003-stats",
+      );
 
       await migrate(ctx.db, ctx.names, ctx.log);
       expect((await app.inject({ url: "/ready" })).statusCode).toBe(200);

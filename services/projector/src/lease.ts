@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { KV } from "@nats-io/kv";
 import { decodeMessage, encodeMessage, ProjectorLease } from "@taskjet/events";
 import { isCasConflict, type Logger } from "@taskjet/runtime";
@@ -60,19 +61,6 @@ export function projectorLease(kv: KV, holder: string, opts: { ttlMs: number; lo
     }
   }
 
-  const sleep = (ms: number, signal: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      signal.addEventListener(
-        "abort",
-        () => {
-          clearTimeout(t);
-          resolve();
-        },
-        { once: true },
-      );
-    });
-
   return {
     /** Resolves true once this process holds the lease (false when aborted first); meanwhile it is the standby. */
     async acquire(signal: AbortSignal, pollMs: number): Promise<boolean> {
@@ -89,7 +77,7 @@ export function projectorLease(kv: KV, holder: string, opts: { ttlMs: number; lo
           if (!failing) opts.log.warn({ err: { message: (err as Error).message } }, "cannot read the lease; retrying");
           failing = true;
         }
-        await sleep(pollMs, signal);
+        await sleep(pollMs, undefined, { signal }).catch(() => undefined); // woken early by a stop
       }
       return false;
     },

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type GenerateRequest, type GenerateResult, type LlmProvider, ProviderError } from "./provider.ts";
 
 /**
@@ -26,7 +27,7 @@ export function fakeProvider(opts: { latencyMs: number; replyChars?: number }): 
       const pause = markers.slowMs ?? opts.latencyMs / pieces.length;
       let sent = "";
       for (const piece of pieces) {
-        if (pause > 0) await sleep(pause, req.signal);
+        if (pause > 0) await sleep(pause, undefined, { signal: req.signal }).catch(() => undefined); // an abort ends it
         if (req.signal.aborted) {
           const err = new ProviderError("aborted", { kind: "aborted", cause: req.signal.reason });
           err.partialOutput = sent;
@@ -120,17 +121,3 @@ export function fakeOutput(prompt: string, minLength = 0): string {
 }
 
 const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}
