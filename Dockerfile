@@ -1,19 +1,32 @@
 # One image for every service; the command picks which one runs:
 #   docker run taskjet services/gateway/src/main.ts
-# Node 24 runs the TypeScript sources directly (type stripping), so there is no build stage to keep in step.
-FROM node:24-bookworm-slim AS deps
+# Node 24 runs the TypeScript sources directly (type stripping), so only the console has a build stage.
+
+# Every workspace's manifest: npm ci checks them all against the lock file.
+FROM node:24-bookworm-slim AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/events/package.json libs/events/
 COPY libs/runtime/package.json libs/runtime/
+COPY libs/read-model/package.json libs/read-model/
 COPY libs/testkit/package.json libs/testkit/
 COPY services/gateway/package.json services/gateway/
 COPY services/scheduler/package.json services/scheduler/
 COPY services/executor/package.json services/executor/
 COPY services/projector/package.json services/projector/
-# The benchmark is a workspace too; its packages are dev-only, so the image installs none of them.
 COPY bench/package.json bench/
+COPY tools/package.json tools/
+COPY web/package.json web/
+
+# The services' runtime dependencies only (no dev tools, no benchmark peers, no browser driver).
+FROM manifests AS deps
 RUN npm ci --omit=dev --workspaces --include-workspace-root=false --ignore-scripts --no-audit --no-fund
+
+# The console's static files, built with Vite: the gateway serves them at /.
+FROM manifests AS console
+RUN npm ci --workspace web --include-workspace-root=false --ignore-scripts --no-audit --no-fund
+COPY web ./web
+RUN npm run build --workspace web
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
@@ -22,6 +35,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY libs ./libs
 COPY services ./services
+COPY --from=console /app/web/dist ./web/dist
 USER node
 EXPOSE 8000
 ENTRYPOINT ["node"]
