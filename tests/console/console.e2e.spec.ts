@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TaskEvent } from "@taskjet/events";
 import { type ConsoleSystem, launchChromium, startConsoleSystem, waitFor } from "@taskjet/testkit";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -25,7 +27,15 @@ beforeEach(async () => {
   context.setDefaultTimeout(20_000);
   page = await context.newPage();
 });
-afterEach(async () => {
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail") {
+    // What the page showed when the test failed, for the one reading the report.
+    for (const [i, p] of context.pages().entries()) {
+      const path = join(tmpdir(), `taskjet-console-${task.name.replace(/\W+/g, "-").slice(0, 60)}-${i}.png`);
+      await p.screenshot({ path, fullPage: true }).catch(() => undefined);
+      console.error(`screenshot of the failed page: ${path} (${p.url()})`);
+    }
+  }
   await context.close();
 });
 
@@ -119,7 +129,10 @@ describe("the console in a browser", { timeout: 60_000 }, () => {
     });
     await page.goto(`${system.baseUrl}/tasks/${task.id}`);
     await pageStatus(page, "failed");
-    await page.getByRole("listitem", { name: "Attempt 1" }).locator("code", { hasText: /^overloaded$/ }).waitFor();
+    await page
+      .getByRole("listitem", { name: "Attempt 1" })
+      .locator("code", { hasText: /^overloaded$/ })
+      .waitFor();
     expect(await page.getByRole("button", { name: "Cancel task…" }).count()).toBe(0);
     await page.getByRole("button", { name: "Retry" }).click();
     await pageStatus(page, "completed");

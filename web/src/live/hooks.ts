@@ -14,6 +14,9 @@ export const useConnectionState = () =>
 export const isNewer = (incoming: Task, held: Task | undefined) =>
   held === undefined || Date.parse(incoming.updatedAt) >= Date.parse(held.updatedAt);
 
+export const keepNewer = (incoming: Task, held: Task | undefined): Task =>
+  held === undefined || isNewer(incoming, held) ? incoming : held;
+
 /**
  * Every task of the caller as the WebSocket pushes it (subscribe `all`), in a map that changes in place;
  * the returned version bumps at most once per animation frame, so 10,000 pushes cost a few renders.
@@ -58,7 +61,7 @@ export function useFollowTask(taskId: string) {
     return live.follow({
       taskIds: [taskId],
       onTask(task) {
-        queryClient.setQueryData<Task>(["task", task.id], (held) => (isNewer(task, held) ? task : held));
+        queryClient.setQueryData<Task>(["task", task.id], (held) => keepNewer(task, held));
         live.sawChange(task.updatedAt);
       },
       onDelta(d: Delta) {

@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from "react";
 import { type Stats, useStats } from "../api/stats.ts";
 import { Problem } from "../components/problem.tsx";
 import { count } from "../format.ts";
@@ -75,12 +76,26 @@ function Tile(props: { label: string; value: number; unit?: string; detail?: str
   );
 }
 
-const W = 720;
-const H = 180;
-const PAD = { left: 36, right: 8, top: 8, bottom: 22 };
+const H = 200;
+const PAD = { left: 36, right: 12, top: 10, bottom: 24 };
+
+/** The element's width in CSS pixels, kept up to date: the chart is drawn at it, so its text stays 11 px. */
+function useWidth<T extends Element>(fallback: number) {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => entry && setWidth(Math.max(240, entry.contentRect.width)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width] as const;
+}
 
 /** Stacked bars, completed under failed, one per minute; an inline SVG with a text summary for screen readers. */
 export function ThroughputChart({ perMinute }: { perMinute: Stats["perMinute"] }) {
+  const [box, W] = useWidth<HTMLElement>(720);
   const max = Math.max(1, ...perMinute.map((m) => m.completed + m.failed));
   const top = niceCeil(max);
   const innerW = W - PAD.left - PAD.right;
@@ -100,7 +115,7 @@ export function ThroughputChart({ perMinute }: { perMinute: Stats["perMinute"] }
     );
   }
   return (
-    <figure className="chart">
+    <figure className="chart" ref={box}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${total} tasks finished in the last hour`}>
         {[0, top / 2, top].map((v) => (
           <g key={v}>
@@ -123,12 +138,16 @@ export function ThroughputChart({ perMinute }: { perMinute: Stats["perMinute"] }
         })}
         {perMinute
           .map((m, i) => ({ m, i }))
-          .filter(({ i }) => i % 15 === 0 || i === perMinute.length - 1)
-          .map(({ m, i }) => (
-            <text key={m.minute} x={PAD.left + (i + 0.5) * slot} y={H - 6} textAnchor="middle" className="axis">
-              {label(m.minute)}
-            </text>
-          ))}
+          .filter(({ i }) => i % (W < 500 ? 30 : 15) === 0 || i === perMinute.length - 1)
+          .map(({ m, i }) => {
+            const edge = i === 0 ? "start" : i === perMinute.length - 1 ? "end" : "middle";
+            const x = edge === "start" ? PAD.left : edge === "end" ? W - PAD.right : PAD.left + (i + 0.5) * slot;
+            return (
+              <text key={m.minute} x={x} y={H - 6} textAnchor={edge} className="axis">
+                {label(m.minute)}
+              </text>
+            );
+          })}
       </svg>
       <figcaption>
         <span className="legend legend-completed">completed</span> <span className="legend legend-failed">failed</span>

@@ -6,7 +6,7 @@ import { StatusBadge, TERMINAL } from "../components/status.tsx";
 import { Timeline } from "../components/timeline.tsx";
 import { useNow } from "../components/use-now.ts";
 import { count, dateTime, duration, excerpt, runTime } from "../format.ts";
-import { useFollowTask } from "../live/hooks.ts";
+import { isNewer, keepNewer, useFollowTask } from "../live/hooks.ts";
 import { Link } from "../router.tsx";
 import { CurlPanel } from "./curl-panel.tsx";
 import { TaskTree } from "./task-tree.tsx";
@@ -16,6 +16,8 @@ export function TaskPage({ id }: { id: string }) {
     queryKey: ["task", id],
     queryFn: () => unwrap(client.GET("/tasks/{id}", { params: { path: { id } } })),
     staleTime: Number.POSITIVE_INFINITY, // the WebSocket pushes every change
+    // A fetch answered after the WebSocket pushed a later version does not take the page back in time.
+    structuralSharing: (held, fetched) => keepNewer(fetched as Task, held as Task | undefined),
   });
   const { streamed } = useFollowTask(id);
   if (task.isPending) return <section className="page">Loading task…</section>;
@@ -140,7 +142,8 @@ function Actions({ task }: { task: Task }) {
   const queryClient = useQueryClient();
   const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState("");
-  const update = (t: Task) => queryClient.setQueryData(["task", t.id], t);
+  // The answer may arrive after the WebSocket has already pushed what followed: the newer version stays.
+  const update = (t: Task) => queryClient.setQueryData<Task>(["task", t.id], (held) => (isNewer(t, held) ? t : held));
   const cancel = useMutation({
     mutationFn: (why: string) =>
       unwrap(
