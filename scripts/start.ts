@@ -79,6 +79,12 @@ function stop(signal: NodeJS.Signals) {
 }
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+// `npm start` killed (not Ctrl-C, which reaches the whole group): npm exits without passing it on, and this
+// script would live on, orphaned, with the services. Whoever started it is gone: stop as on SIGTERM.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop("SIGTERM");
+}, 500).unref();
 
 // Once, here: services starting together would race to create it.
 const config = loadConfig();
