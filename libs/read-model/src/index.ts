@@ -1,5 +1,6 @@
 export { type Checkpoint, readCheckpoint } from "./checkpoint.ts";
 export * from "./create-db.ts";
+export { countInFlight } from "./in-flight.ts";
 export * from "./migrate.ts";
 export { projectBatch, projectIsolating } from "./projection-write.ts";
 export { countQuarantined, listQuarantine } from "./quarantine.ts";

@@ -5,6 +5,11 @@ const seconds = z.coerce.number().nonnegative();
 /** The whole environment contract in one schema: every service parses it once at start. */
 const Env = z.object({
   NATS_URL: z.string().default("nats://127.0.0.1:4222"),
+  // NATS credentials: a user and password, a token, or a creds file (a JWT with its nkey seed). None by default.
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
+  NATS_TOKEN: z.string().min(1).optional(),
+  NATS_CREDS: z.string().min(1).optional(),
   DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/taskjet"),
   TASKJET_NAMESPACE: z.string().default(""),
   HOST: z.string().default("0.0.0.0"),
@@ -51,6 +56,17 @@ const Env = z.object({
   HISTORY_MAX_EVENTS: z.coerce.number().int().positive().max(10_000).default(1000),
   // A request (headers and body) must arrive within this, so a body trickled byte by byte cannot hold a connection.
   HTTP_REQUEST_TIMEOUT_SECONDS: seconds.positive().default(30),
+  // Requests per second one API key (or, without keys, one tenant) may make, shared by every gateway; bursts
+  // of RATE_LIMIT_BURST (0: one second's worth) pass at once. A key's own `limits` override it. 0 = unlimited.
+  RATE_LIMIT_RPS: z.coerce.number().nonnegative().default(0),
+  RATE_LIMIT_BURST: z.coerce.number().int().nonnegative().default(0),
+  // Tasks one tenant may have in flight (submitted, not yet finished); a key's own `limits` override it. 0 = unlimited.
+  TASKS_IN_FLIGHT_LIMIT: z.coerce.number().int().nonnegative().default(0),
+  // How long a gateway reuses a tenant's in-flight count from the read model before it asks again.
+  TASKS_IN_FLIGHT_CACHE_MS: z.coerce.number().int().nonnegative().default(250),
+  // Requests one gateway works on at once (health, readiness, metrics and long-lived streams aside); beyond,
+  // 503 overloaded with Retry-After at once rather than a queue that grows without bound. 0 = unbounded.
+  MAX_REQUESTS_IN_PROGRESS: z.coerce.number().int().nonnegative().default(1000),
   // The built console the gateway serves at `/`; empty means the repo's `web/dist`, a relative path is from the repo.
   CONSOLE_DIR: z.string().default(""),
 });

@@ -6,8 +6,10 @@ import { registerConsole } from "./console.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { registerErrorHandling } from "./errors.ts";
 import { idempotencyKeys } from "./idempotency.ts";
+import { registerLimits } from "./limits/register.ts";
 import { createMetrics } from "./metrics.ts";
 import { registerOpenApi } from "./openapi.ts";
+import { registerOverloadGuard } from "./overload.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { compatRoutes } from "./routes/compat.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -47,7 +49,9 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   const metrics = createMetrics(deps);
   const keys = idempotencyKeys(await openBucket(deps.js, deps.names, "idempotency", deps.config));
   registerErrorHandling(app, metrics.countError);
+  registerOverloadGuard(app, deps.config.MAX_REQUESTS_IN_PROGRESS, metrics.countError); // first: refusing is cheap
   await registerConsole(app, deps.config.CONSOLE_DIR); // first: it learns the API's paths as they are added
+  await registerLimits(app, deps, metrics.countError); // after auth: limits are the key's and the tenant's
   metrics.register(app);
   await registerOpenApi(app);
   await app.register(healthRoutes(deps));

@@ -8,7 +8,7 @@ import {
   TimeoutError,
 } from "@nats-io/transport-node";
 import { IllegalTransitionError, TaskNotFoundError } from "@taskjet/events";
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 
 export class ApiError extends Error {
@@ -137,4 +137,28 @@ export function registerErrorHandling(app: FastifyInstance, countError: (code: s
     countError("route_not_found");
     return reply.status(404).send({ error: { code: "route_not_found", message: `no route ${req.method} ${req.url}` } });
   });
+}
+
+/** Codes of the requests a limit refused: the caller may come back after `Retry-After`. */
+export const LIMIT_CODES = {
+  rateLimited: "rate_limited",
+  quotaExceeded: "quota_exceeded",
+  overloaded: "overloaded",
+} as const;
+
+/**
+ * Answers a request a limit refused, from the hook that refused it: the error body, `Retry-After`, and the
+ * error counted, without a log line each (under overload those lines would be the load).
+ */
+export function sendRefusal(
+  reply: FastifyReply,
+  countError: (code: string) => void,
+  refusal: { status: 429 | 503; code: string; message: string; retryAfterSeconds: number; details?: unknown },
+) {
+  countError(refusal.code);
+  const details = refusal.details === undefined ? {} : { details: refusal.details };
+  return reply
+    .status(refusal.status)
+    .header("retry-after", String(refusal.retryAfterSeconds))
+    .send({ error: { code: refusal.code, message: refusal.message, ...details } });
 }

@@ -1,0 +1,125 @@
+import { migrate, projectBatch } from "@taskjet/read-model";
+import { readHistory } from "@taskjet/runtime";
+import { createTestContext, type TestContext } from "@taskjet/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "./app.ts";
+
+type App = Awaited<ReturnType<typeof buildApp>>;
+
+let ctx: TestContext;
+const apps: App[] = [];
+/** Both gateways' clock: the rate-limit buckets refill only when a test moves it. */
+let nowMs = Date.parse("2026-11-26T13:00:00.000Z");
+
+/** A gateway on the test's namespace with these limits; several share their state through NATS and Postgres. */
+async function gateway(limits: Partial<TestContext["config"]>) {
+  const app = await buildApp({ ...ctx, config: { ...ctx.config, ...limits }, now: () => new Date(nowMs) });
+  apps.push(app);
+  return app;
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext("limits");
+  await migrate(ctx.db, ctx.names, ctx.log);
+});
+afterAll(async () => {
+  for (const app of apps) await app.close();
+  await ctx.cleanup();
+});
+
+const list = (app: App, tenant: string) =>
+  app.inject({ method: "GET", url: "/tasks", headers: { "x-tenant-id": tenant } });
+const submit = (app: App, tenant: string, headers: Record<string, string> = {}) =>
+  app.inject({
+    method: "POST",
+    url: "/tasks",
+    headers: { "x-tenant-id": tenant, ...headers },
+    payload: { prompt: "hi" },
+  });
+
+/** Writes a task's events to the read model, as the projector would. */
+async function project(taskId: string) {
+  await projectBatch(ctx.db, await readHistory(ctx.js, ctx.jsm, ctx.names, ctx.subjects, taskId), ctx.log);
+}
+
+describe("requests per second, shared by two gateways", () => {
+  it("given a burst of 3 at 2/s, when a 4th request comes to either gateway, then 429 rate_limited with the draft headers", async () => {
+    const a = await gateway({ RATE_LIMIT_RPS: 2, RATE_LIMIT_BURST: 3 });
+    const b = await gateway({ RATE_LIMIT_RPS: 2, RATE_LIMIT_BURST: 3 });
+    const passed = [await list(a, "rl-one"), await list(b, "rl-one"), await list(a, "rl-one")];
+    expect(passed.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    expect(passed.map((r) => r.headers.ratelimit)).toEqual(['"rps";r=2;t=1', '"rps";r=1;t=1', '"rps";r=0;t=2']);
+    expect(passed[0]?.headers["ratelimit-policy"]).toBe('"rps";q=3;w=2');
+
+    for (const app of [b, a]) {
+      const refused = await list(app, "rl-one");
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error.code).toBe("rate_limited");
+      expect(refused.headers["retry-after"]).toBe("1");
+      expect(refused.headers["ratelimit-policy"]).toBe('"rps";q=3;w=2');
+      expect(refused.headers.ratelimit).toBe('"rps";r=0;t=2');
+    }
+    // Another tenant has a bucket of its own; probes are never limited.
+    expect((await list(b, "rl-two")).statusCode).toBe(200);
+    expect((await a.inject({ method: "GET", url: "/health", headers: { "x-tenant-id": "rl-one" } })).statusCode).toBe(
+      200,
+    );
+
+    nowMs += 500; // one request's worth refills
+    expect((await list(b, "rl-one")).statusCode).toBe(200);
+    expect((await list(a, "rl-one")).statusCode).toBe(429);
+  });
+
+  it("with no limit configured (the default), sends no RateLimit headers", async () => {
+    const app = await gateway({});
+    const res = await list(app, "rl-none");
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.ratelimit).toBeUndefined();
+  });
+});
+
+describe("tasks in flight per tenant, across two gateways", () => {
+  it("refuses the 3rd submit while 2 are unfinished, claiming no idempotency key, and accepts again once one finishes", async () => {
+    const limits = { TASKS_IN_FLIGHT_LIMIT: 2, TASKS_IN_FLIGHT_CACHE_MS: 0 };
+    const a = await gateway(limits);
+    const b = await gateway(limits);
+    const tenant = "quota-one";
+    const first = await submit(a, tenant);
+    const second = await submit(a, tenant);
+    expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+    expect(second.headers["ratelimit-policy"]).toBe('"tasks-in-flight";q=2');
+    expect(second.headers.ratelimit).toBe('"tasks-in-flight";r=0;t=0');
+
+    // Gateway a knows what it accepted even before the projector has written it.
+    const local = await submit(a, tenant, { "idempotency-key": "third" });
+    expect(local.statusCode).toBe(429);
+    expect(local.json().error.code).toBe("quota_exceeded");
+    expect(local.headers["retry-after"]).toBe("1");
+    expect(local.headers.ratelimit).toBe('"tasks-in-flight";r=0;t=1');
+
+    // Gateway b sees them once projected.
+    await project(first.json().id);
+    await project(second.json().id);
+    const remote = await submit(b, tenant);
+    expect(remote.statusCode).toBe(429);
+    expect(remote.json().error.code).toBe("quota_exceeded");
+    expect((await submit(b, "quota-other")).statusCode).toBe(202); // another tenant's quota is its own
+
+    const cancel = await b.inject({
+      method: "POST",
+      url: `/tasks/${first.json().id}/cancel`,
+      headers: { "x-tenant-id": tenant },
+      payload: {},
+    });
+    expect(cancel.statusCode).toBe(202);
+    await project(first.json().id);
+
+    // The refused request claimed no key: the same key now makes a new task, not a replay of a refusal.
+    const again = await submit(b, tenant, { "idempotency-key": "third" });
+    expect(again.statusCode).toBe(202);
+    expect(again.headers["idempotent-replayed"]).toBeUndefined();
+    // Gateway a counts b's task once the projector has written it (the quota's documented error bound).
+    await project(again.json().id);
+    expect((await submit(a, tenant)).statusCode).toBe(429);
+  });
+});

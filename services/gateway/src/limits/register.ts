@@ -1,0 +1,128 @@
+import { openBucket } from "@taskjet/runtime";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { GatewayDeps } from "../deps.ts";
+import { LIMIT_CODES, sendRefusal } from "../errors.ts";
+import { tenantOf } from "../tenant.ts";
+import { policyWindowSeconds, ratePolicy } from "./gcra.ts";
+import { addRateLimitHeaders } from "./headers.ts";
+import { inFlightQuota } from "./in-flight-quota.ts";
+import { bucketKey, rateLimiter } from "./rate-limiter.ts";
+
+/** Not rate limited: probes, metrics, the docs and the console's files, and the compatibility routes (the API
+ * route they forward to is). */
+const UNLIMITED = new Set([
+  "/health",
+  "/ready",
+  "/metrics",
+  "/openapi.json",
+  "/*",
+  "/submit",
+  "/status/:id",
+  "/cancel/:id",
+  "/tasks/recent",
+]);
+const isRateLimited = (url: string | undefined) => url !== undefined && !UNLIMITED.has(url) && !url.startsWith("/docs");
+
+/** The routes that put a task in flight: a new task, a chained one, a failed one run again. */
+const PUTS_IN_FLIGHT = new Set(["POST /tasks", "POST /tasks/:id/chain", "POST /tasks/:id/retry"]);
+
+/** Seconds a caller over its in-flight quota is asked to wait: tasks finish on their own time, so a guess. */
+const QUOTA_RETRY_AFTER_SECONDS = 1;
+
+/** What the limits need of the caller (a `Principal`). */
+type Caller = {
+  tenant: string;
+  keyId: string | null;
+  limits: { requestsPerSecond: number | null; tasksInFlight: number | null };
+};
+const isCaller = (p: unknown): p is Caller =>
+  typeof p === "object" && p !== null && "tenant" in p && typeof p.tenant === "string" && "limits" in p;
+
+/**
+ * The caller as the auth hook settled it, or (before that hook runs) the tenant as routes read it today,
+ * with no key and the tenant's defaults. A malformed tenant header is left for the route to refuse.
+ */
+function callerOf(req: FastifyRequest): Caller | null {
+  const principal: unknown = Reflect.get(req, "principal");
+  if (isCaller(principal)) return principal;
+  try {
+    return { tenant: tenantOf(req), keyId: null, limits: { requestsPerSecond: null, tasksInFlight: null } };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Per-caller limits as hooks, after the caller is known: requests per second per key (per tenant without
+ * keys), shared by every gateway through NATS KV; tasks in flight per tenant, from the read model. Over a
+ * limit, 429 `rate_limited` or `quota_exceeded` with `Retry-After` and the draft `RateLimit` headers, before
+ * any idempotency key is claimed or anything published.
+ */
+export async function registerLimits(app: FastifyInstance, deps: GatewayDeps, countError: (code: string) => void) {
+  const { config } = deps;
+  const limiter = rateLimiter(await openBucket(deps.js, deps.names, "ratelimit", config), deps.now);
+  const quota = inFlightQuota(deps.db, config.TASKS_IN_FLIGHT_CACHE_MS);
+
+  app.addHook("onRequest", async (req, reply) => {
+    if (!isRateLimited(req.routeOptions.url)) return;
+    const caller = callerOf(req);
+    const rate = caller && (caller.limits.requestsPerSecond ?? config.RATE_LIMIT_RPS);
+    if (!caller || !rate) return;
+    const policy = ratePolicy(rate, config.RATE_LIMIT_BURST);
+    const bucket = caller.keyId === null ? bucketKey("tenant", caller.tenant) : bucketKey("key", caller.keyId);
+    let decision: Awaited<ReturnType<typeof limiter.take>>;
+    try {
+      decision = await limiter.take(bucket, policy);
+    } catch (err) {
+      // A limit is protection, not a dependency: with NATS KV out of reach the request goes on unlimited.
+      req.log.warn({ err }, "rate limit not checked: its bucket is out of reach");
+      return;
+    }
+    addRateLimitHeaders(
+      reply,
+      { name: "rps", quota: policy.burst, windowSeconds: policyWindowSeconds(policy) },
+      decision,
+    );
+    if (decision.allowed) return;
+    return sendRefusal(reply, countError, {
+      status: 429,
+      code: LIMIT_CODES.rateLimited,
+      message: `more than ${rate} requests per second (bursts of ${policy.burst}); try again after Retry-After`,
+      retryAfterSeconds: decision.retryAfterSeconds,
+      details: { limit: "requestsPerSecond", requestsPerSecond: rate, burst: policy.burst },
+    });
+  });
+
+  app.addHook("preHandler", async (req, reply) => {
+    if (!PUTS_IN_FLIGHT.has(`${req.method} ${req.routeOptions.url}`)) return;
+    const caller = callerOf(req);
+    const limit = caller && (caller.limits.tasksInFlight ?? config.TASKS_IN_FLIGHT_LIMIT);
+    if (!caller || !limit) return;
+    const r = await quota.reserve(caller.tenant, limit);
+    const policy = { name: "tasks-in-flight", quota: limit };
+    if (!r.ok) {
+      addRateLimitHeaders(reply, policy, { remaining: 0, resetSeconds: QUOTA_RETRY_AFTER_SECONDS });
+      return sendRefusal(reply, countError, {
+        status: 429,
+        code: LIMIT_CODES.quotaExceeded,
+        message: `${r.inFlight} tasks in flight, the tenant's limit is ${limit}; submit again once some finish`,
+        retryAfterSeconds: QUOTA_RETRY_AFTER_SECONDS,
+        details: { limit: "tasksInFlight", tasksInFlight: limit },
+      });
+    }
+    addRateLimitHeaders(reply, policy, { remaining: Math.max(0, limit - r.inFlight), resetSeconds: 0 });
+    // Released however the request ends: with the task it put in flight, or with none.
+    reply.raw.once("close", () => r.reservation.release(acceptedTaskId(req, reply)));
+  });
+}
+
+/** The task a 202 put in flight: a new one's id from its Location, a retried one's from the path. */
+function acceptedTaskId(req: FastifyRequest, reply: FastifyReply): string | null {
+  if (reply.statusCode !== 202 || reply.getHeader("idempotent-replayed") === "true") return null;
+  const location = reply.getHeader("location");
+  if (typeof location === "string") return location.slice(location.lastIndexOf("/") + 1);
+  const params = req.params;
+  return typeof params === "object" && params !== null && "id" in params && typeof params.id === "string"
+    ? params.id
+    : null;
+}
