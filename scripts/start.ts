@@ -39,7 +39,9 @@ function run(name: Service) {
   const child = spawn(process.execPath, [`services/${name}/src/main.ts`], {
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,
-    env: { ...process.env, TASKJET_SUPERVISED: "1" },
+    // The quick start listens on this machine only, with auth off (the gateway says so loudly); a deployment
+    // sets HOST=0.0.0.0 and gets auth.
+    env: { ...process.env, HOST: process.env.HOST || "127.0.0.1", TASKJET_SUPERVISED: "1" },
   });
   children.set(name, child);
   child.stdin?.on("error", () => undefined); // the child may be gone before the pipe is

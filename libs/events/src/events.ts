@@ -40,20 +40,29 @@ const TaskSpec = ModelInput.extend({
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
-export const TaskSubmitted = Base.extend({ type: z.literal("TaskSubmitted"), ...TaskSpec.shape });
+/**
+ * Who issued a command: the id of the API key it came with. Absent with auth off, for a cascade the scheduler
+ * decided, and in events written before keys existed (so older streams still decode).
+ */
+const issuedBy = z.string().min(1).optional();
+
+export const TaskSubmitted = Base.extend({ type: z.literal("TaskSubmitted"), ...TaskSpec.shape, issuedBy });
 export const TaskChained = Base.extend({
   type: z.literal("TaskChained"),
   ...TaskSpec.shape,
   parentId: z.uuid(),
+  issuedBy,
 });
 export const TaskCancelled = Base.extend({
   type: z.literal("TaskCancelled"),
   reason: z.string(),
+  issuedBy,
 });
 export const TaskRetryRequested = Base.extend({
   type: z.literal("TaskRetryRequested"),
   /** The queue generation the retry opens; attempts are counted on from the last one. */
   gen: z.number().int().positive(),
+  issuedBy,
 });
 export const TaskScheduled = Base.extend({
   type: z.literal("TaskScheduled"),

@@ -69,11 +69,29 @@ const Env = z.object({
   MAX_REQUESTS_IN_PROGRESS: z.coerce.number().int().nonnegative().default(1000),
   // The built console the gateway serves at `/`; empty means the repo's `web/dist`, a relative path is from the repo.
   CONSOLE_DIR: z.string().default(""),
+  // `required`: every API call needs `Authorization: Bearer <key>`; `off`: the tenant comes from X-Tenant-Id.
+  // Unset: off when HOST is loopback only (127.0.0.1, ::1, localhost), else required.
+  AUTH_MODE: z.enum(["required", "off"]).optional(),
+  // An admin key (`tj_<id>_<secret>`, e.g. tj_admin_$(openssl rand -hex 24)) the gateway stores at start.
+  BOOTSTRAP_ADMIN_KEY: z
+    .string()
+    .regex(/^tj_[a-z0-9]{4,32}_[A-Za-z0-9_-]{32,200}$/, "must look like tj_<id>_<secret of 32+ characters>")
+    .optional(),
+  // The tenant of the bootstrap admin key.
+  BOOTSTRAP_ADMIN_TENANT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+    .default("default"),
 });
 
-export type Config = Omit<z.infer<typeof Env>, "LLM_PROVIDER"> & {
+export type Config = Omit<z.infer<typeof Env>, "LLM_PROVIDER" | "AUTH_MODE"> & {
   LLM_PROVIDER: "anthropic" | "openai" | "fake";
+  AUTH_MODE: "required" | "off";
 };
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+/** Whether a listen address reaches only this machine. */
+export const isLoopback = (host: string) => LOOPBACK.has(host) || /^127\./.test(host);
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -85,7 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(present);
   if (!parsed.success) throw new ConfigError(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
   const c = parsed.data;
-  return { ...c, LLM_PROVIDER: c.LLM_PROVIDER ?? (c.ANTHROPIC_API_KEY ? "anthropic" : "fake") };
+  return {
+    ...c,
+    LLM_PROVIDER: c.LLM_PROVIDER ?? (c.ANTHROPIC_API_KEY ? "anthropic" : "fake"),
+    AUTH_MODE: c.AUTH_MODE ?? (isLoopback(c.HOST) ? "off" : "required"),
+  };
 }
 
 /**

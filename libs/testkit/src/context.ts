@@ -47,6 +47,8 @@ export async function createTestContext(label: string, env: Record<string, strin
     LOG_LEVEL: "silent",
     FAKE_LLM_LATENCY_MS: "5",
     ...process.env,
+    // Tests build the gateway with auth off unless they say otherwise (the auth tests do).
+    AUTH_MODE: "off",
     ...env,
     TASKJET_NAMESPACE: namespace,
   });
@@ -71,6 +73,7 @@ export async function createTestContext(label: string, env: Record<string, strin
       NATS_URL: config.NATS_URL,
       DATABASE_URL: config.DATABASE_URL,
       FAKE_LLM_LATENCY_MS: String(config.FAKE_LLM_LATENCY_MS),
+      AUTH_MODE: config.AUTH_MODE,
     },
     async publish(event) {
       await publishEvent(nats.js, subjects, event);

@@ -455,6 +455,10 @@ describe("docs and operations", () => {
         "GET /tasks/recent",
         "GET /stats",
         "GET /admin/quarantine",
+        "POST /admin/keys",
+        "GET /admin/keys",
+        "DELETE /admin/keys/{id}",
+        "POST /ws-tickets",
       ].sort(),
     );
     expect(doc.paths["/tasks"].post.responses).toHaveProperty("400");

@@ -1,11 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { openBucket } from "@taskjet/runtime";
-import Fastify, { type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { registerAuth } from "./auth.ts";
 import { registerConsole } from "./console.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { registerErrorHandling } from "./errors.ts";
 import { idempotencyKeys } from "./idempotency.ts";
+import { createAuthenticator } from "./keys/authenticator.ts";
+import { keyIdOf } from "./keys/record.ts";
+import { keyRoutes } from "./keys/routes.ts";
+import { type KeyStore, openKeyStore } from "./keys/store.ts";
+import { openTicketStore } from "./keys/tickets.ts";
 import { registerLimits } from "./limits/register.ts";
 import { createMetrics } from "./metrics.ts";
 import { registerOpenApi } from "./openapi.ts";
@@ -50,7 +56,14 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   const keys = idempotencyKeys(await openBucket(deps.js, deps.names, "idempotency", deps.config));
   registerErrorHandling(app, metrics.countError);
   registerOverloadGuard(app, deps.config.MAX_REQUESTS_IN_PROGRESS, metrics.countError); // first: refusing is cheap
+  const apiKeys = await openKeyStore(deps.js, deps.names, deps.config);
+  await seedBootstrapKey(app.log, apiKeys, deps);
+  const tickets = await openTicketStore(deps.js, deps.names, deps.config, deps.now);
+  const auth = await createAuthenticator(apiKeys, { log: app.log, now: deps.now });
+  app.addHook("onClose", async () => auth.close());
+  logAuthMode(app.log, deps.config);
   await registerConsole(app, deps.config.CONSOLE_DIR); // first: it learns the API's paths as they are added
+  registerAuth(app, deps.config, auth); // before every route: each reads req.principal
   await registerLimits(app, deps, metrics.countError); // after auth: limits are the key's and the tenant's
   metrics.register(app);
   await registerOpenApi(app);
@@ -59,6 +72,28 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   await app.register(compatRoutes);
   await app.register(adminRoutes(deps));
   await app.register(statsRoutes(deps));
-  await registerWebSocket(app, deps, { maxBufferedBytes: deps.config.WS_MAX_BUFFERED_BYTES });
+  await app.register(keyRoutes({ keys: apiKeys, tickets, now: deps.now }));
+  await registerWebSocket(app, deps, { maxBufferedBytes: deps.config.WS_MAX_BUFFERED_BYTES, auth, tickets });
   return app;
+}
+
+function logAuthMode(log: FastifyBaseLogger, config: GatewayDeps["config"]) {
+  if (config.AUTH_MODE === "off") {
+    log.warn(
+      { host: config.HOST },
+      "AUTH IS OFF: anyone who reaches this gateway can read and write every tenant's tasks (X-Tenant-Id picks " +
+        "the tenant). Fine on 127.0.0.1; set HOST=0.0.0.0 or AUTH_MODE=required to need API keys.",
+    );
+  } else {
+    log.info({ host: config.HOST }, "auth is required: every API call needs Authorization: Bearer <key>");
+  }
+}
+
+async function seedBootstrapKey(log: FastifyBaseLogger, keys: KeyStore, deps: GatewayDeps) {
+  const key = deps.config.BOOTSTRAP_ADMIN_KEY;
+  if (key === undefined) return;
+  const outcome = await keys.seed(key, deps.config.BOOTSTRAP_ADMIN_TENANT, deps.now());
+  const id = keyIdOf(key);
+  if (outcome === "revoked") log.warn({ keyId: id }, "the bootstrap admin key was revoked; it stays revoked");
+  else log.info({ keyId: id, outcome }, "bootstrap admin key");
 }

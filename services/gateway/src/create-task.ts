@@ -20,6 +20,8 @@ export type CreateTask = {
   idempotencyKey: string | null;
   /** Set for POST /tasks/:id/chain: the new task runs on this task's output. */
   parentId?: string;
+  /** The API key that asked, recorded in the event; null with auth off. */
+  issuedBy?: string | null;
 };
 
 /**
@@ -102,5 +104,6 @@ function commandOf(
     runAt: body.runAt,
     delaySeconds: body.delaySeconds,
     parent,
+    issuedBy: cmd.issuedBy ?? null,
   };
 }

@@ -11,9 +11,14 @@ export type CreateTask = {
   runAt?: string;
   delaySeconds?: number;
   parent?: { id: string; state: TaskState | null };
+  /** The API key the command came with, recorded in the event; absent with auth off. */
+  issuedBy?: string | null;
 };
-export type CancelTask = { type: "CancelTask"; taskId: string; reason: string };
-export type RetryTask = { type: "RetryTask"; taskId: string };
+export type CancelTask = { type: "CancelTask"; taskId: string; reason: string; issuedBy?: string | null };
+export type RetryTask = { type: "RetryTask"; taskId: string; issuedBy?: string | null };
+
+/** `issuedBy` as the event carries it: present only when a key issued the command. */
+const issuer = (command: { issuedBy?: string | null }) => (command.issuedBy ? { issuedBy: command.issuedBy } : {});
 
 export function existingTask(state: TaskState | null, taskId: string): TaskState {
   if (state === null) throw new TaskNotFoundError(taskId);
@@ -27,7 +32,14 @@ export function existingTask(state: TaskState | null, taskId: string): TaskState
 export function decideCreate(command: CreateTask, state: TaskState | null, now: Date): [CreatingEvent] {
   if (state !== null) throw new IllegalTransitionError("create", state.id, state.status);
   const { taskId, spec, parent } = command;
-  const base = { v: 1 as const, taskId, at: now.toISOString(), ...spec, runAt: runAtOf(command, now) };
+  const base = {
+    v: 1 as const,
+    taskId,
+    at: now.toISOString(),
+    ...spec,
+    runAt: runAtOf(command, now),
+    ...issuer(command),
+  };
   if (parent === undefined) return [{ type: "TaskSubmitted", ...base }];
   if (parent.state?.tenant !== spec.tenant) throw new TaskNotFoundError(parent.id);
   assertChainable(parent.state, parent.id);
@@ -60,7 +72,7 @@ export function decideCancel(
   if (state.status === "completed" || state.status === "failed") {
     throw new IllegalTransitionError("cancel", state.id, state.status);
   }
-  return [cancelled(state.id, command.reason, now)];
+  return [{ ...cancelled(state.id, command.reason, now), ...issuer(command) }];
 }
 
 export function cancelled(taskId: string, reason: string, now: Date): EventOf<"TaskCancelled"> {
@@ -70,5 +82,14 @@ export function cancelled(taskId: string, reason: string, now: Date): EventOf<"T
 export function decideRetry(command: RetryTask, current: TaskState | null, now: Date): [EventOf<"TaskRetryRequested">] {
   const state = existingTask(current, command.taskId);
   if (state.status !== "failed") throw new IllegalTransitionError("retry", state.id, state.status);
-  return [{ type: "TaskRetryRequested", v: 1, taskId: state.id, at: now.toISOString(), gen: state.gen + 1 }];
+  return [
+    {
+      type: "TaskRetryRequested",
+      v: 1,
+      taskId: state.id,
+      at: now.toISOString(),
+      gen: state.gen + 1,
+      ...issuer(command),
+    },
+  ];
 }

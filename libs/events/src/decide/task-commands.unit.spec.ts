@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { IllegalTransitionError, TaskNotFoundError } from "../errors.ts";
-import type { TaskEvent } from "../events.ts";
+import { TaskEvent } from "../events.ts";
 import { ev, PARENT_ID, TASK_ID } from "../fixtures.ts";
 import { foldEvents } from "../state.ts";
 import { type Command, decide } from "./decide.ts";
@@ -98,5 +98,30 @@ describe("RetryTask", () => {
   it("given a task that has not failed, then illegal; given none, then not found", () => {
     expect(() => when(retry, given(ev.submitted(), ev.queued()))).toThrow(/cannot retry .* it is queued/);
     expect(() => when(retry)).toThrow(TaskNotFoundError);
+  });
+});
+
+describe("issuedBy: the API key a command came with", () => {
+  const live = () => given(ev.submitted(), ev.queued());
+
+  it("is recorded in TaskSubmitted, TaskChained, TaskCancelled and TaskRetryRequested", () => {
+    const issuedBy = "k1a2b3c4";
+    expect(when(create({ issuedBy }))).toMatchObject([{ type: "TaskSubmitted", issuedBy }]);
+    expect(when(create({ issuedBy, parent: parent(ev.submitted()) }))).toMatchObject([
+      { type: "TaskChained", issuedBy },
+    ]);
+    expect(when({ type: "CancelTask", taskId: TASK_ID, reason: "user", issuedBy }, live())).toMatchObject([
+      { type: "TaskCancelled", issuedBy },
+    ]);
+    expect(
+      when({ type: "RetryTask", taskId: TASK_ID, issuedBy }, given(ev.submitted(), ev.queued(), ev.failed())),
+    ).toMatchObject([{ type: "TaskRetryRequested", issuedBy }]);
+  });
+
+  it("is absent without a key (auth off), and events without it still decode", () => {
+    const [event] = when(create({ issuedBy: null }));
+    expect(event).not.toHaveProperty("issuedBy");
+    expect(TaskEvent.parse(ev.submitted())).not.toHaveProperty("issuedBy");
+    expect(TaskEvent.parse({ ...ev.cancelled(), issuedBy: "k1a2b3c4" })).toMatchObject({ issuedBy: "k1a2b3c4" });
   });
 });

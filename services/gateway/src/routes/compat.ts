@@ -65,7 +65,7 @@ export const compatRoutes: FastifyPluginAsyncZod = async (app) => {
   /** Passed on as given, arrays too: the real route refuses what is malformed, never a forwarder that drops it. */
   const forward = (req: { headers: Record<string, string | string[] | undefined> }) => {
     const h: Record<string, string | string[]> = {};
-    for (const k of ["x-tenant-id", "idempotency-key", "x-request-id"]) {
+    for (const k of ["authorization", "x-tenant-id", "idempotency-key", "x-request-id"]) {
       const v = req.headers[k];
       if (v !== undefined) h[k] = v;
     }

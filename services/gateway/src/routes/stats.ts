@@ -4,7 +4,6 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorBody } from "../api-schemas.ts";
 import type { GatewayDeps } from "../deps.ts";
-import { tenantOf } from "../tenant.ts";
 
 const count = z.number().int().nonnegative();
 
@@ -44,7 +43,7 @@ export const statsRoutes =
         },
       },
       async (req): Promise<Stats> => {
-        const tenant = tenantOf(req);
+        const { tenant } = req.principal;
         const [stats, info, checkpoint] = await Promise.all([
           readTaskStats(deps.db, tenant, deps.now()),
           deps.jsm.streams.info(deps.names.stream),

@@ -23,9 +23,9 @@ import type { GatewayDeps } from "../deps.ts";
 import { IDEMPOTENCY_HEADER, type IdempotencyKeys } from "../idempotency.ts";
 import { listTasks } from "../list-tasks.ts";
 import type { GatewayMetrics } from "../metrics.ts";
+import type { Principal } from "../principal.ts";
 import { readHistoryPage, readTask, readTaskFromStream } from "../task-reader.ts";
 import { toResource } from "../task-view.ts";
-import { tenantOf } from "../tenant.ts";
 import { TaskEventsPage, TaskEventsQuery } from "./task-events-schemas.ts";
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
@@ -40,9 +40,9 @@ export const taskRoutes =
     }
 
     /** Decides a command against the task as the stream has it now, then publishes what was decided. */
-    async function command(reply: FastifyReply, tenant: string, cmd: CancelTask | RetryTask) {
+    async function command(reply: FastifyReply, principal: Principal, cmd: CancelTask | RetryTask) {
       const current = await readTaskFromStream(deps, cmd.taskId);
-      if (current && current.tenant !== tenant) throw new TaskNotFoundError(cmd.taskId);
+      if (current && current.tenant !== principal.tenant) throw new TaskNotFoundError(cmd.taskId);
       const events = decide(cmd, current, deps.now());
       await publishEvents(deps.js, deps.subjects, events);
       const after = foldEvents(events, current);
@@ -64,9 +64,14 @@ export const taskRoutes =
         },
       },
       async (req, reply) => {
-        const tenant = tenantOf(req);
+        const { tenant, keyId } = req.principal;
         const idempotencyKey = keys.parseHeader(req.headers[IDEMPOTENCY_HEADER]);
-        const { task, replay } = await createTask(deps, keys, { body: req.body, tenant, idempotencyKey });
+        const { task, replay } = await createTask(deps, keys, {
+          body: req.body,
+          tenant,
+          idempotencyKey,
+          issuedBy: keyId,
+        });
         return accepted(reply, task, replay);
       },
     );
@@ -83,7 +88,7 @@ export const taskRoutes =
         },
       },
       async (req) => {
-        const page = await listTasks(deps, tenantOf(req), req.query);
+        const page = await listTasks(deps, req.principal.tenant, req.query);
         return { tasks: page.tasks.map(toResource), nextCursor: page.nextCursor };
       },
     );
@@ -99,7 +104,7 @@ export const taskRoutes =
         },
       },
       async (req) => {
-        const { state, quarantinedSeq } = await readTask(deps, req.params.id, tenantOf(req));
+        const { state, quarantinedSeq } = await readTask(deps, req.params.id, req.principal.tenant);
         return toResource(state, quarantinedSeq);
       },
     );
@@ -121,7 +126,7 @@ export const taskRoutes =
         },
       },
       async (req) => {
-        const tenant = tenantOf(req);
+        const { tenant } = req.principal;
         const { created, events, truncated } = await readHistoryPage(deps, req.params.id, req.query.afterSeq);
         const first = created?.event;
         if (!first || !("tenant" in first) || first.tenant !== tenant) throw new TaskNotFoundError(req.params.id);
@@ -147,13 +152,14 @@ export const taskRoutes =
         },
       },
       async (req, reply) => {
-        const tenant = tenantOf(req);
+        const { tenant, keyId } = req.principal;
         const idempotencyKey = keys.parseHeader(req.headers[IDEMPOTENCY_HEADER]);
         const { task, replay } = await createTask(deps, keys, {
           body: req.body,
           tenant,
           idempotencyKey,
           parentId: req.params.id,
+          issuedBy: keyId,
         });
         return accepted(reply, task, replay);
       },
@@ -175,7 +181,8 @@ export const taskRoutes =
       },
       async (req, reply) => {
         const reason = req.body?.reason ?? "cancelled by request";
-        return command(reply, tenantOf(req), { type: "CancelTask", taskId: req.params.id, reason });
+        const issuedBy = req.principal.keyId;
+        return command(reply, req.principal, { type: "CancelTask", taskId: req.params.id, reason, issuedBy });
       },
     );
 
@@ -191,7 +198,11 @@ export const taskRoutes =
         },
       },
       async (req, reply) => {
-        return command(reply, tenantOf(req), { type: "RetryTask", taskId: req.params.id });
+        return command(reply, req.principal, {
+          type: "RetryTask",
+          taskId: req.params.id,
+          issuedBy: req.principal.keyId,
+        });
       },
     );
   };

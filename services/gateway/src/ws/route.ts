@@ -1,8 +1,13 @@
 import websocket from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
+import type { WebSocket } from "ws";
 import { z } from "zod";
+import { forbidden, unauthorized } from "../auth.ts";
 import type { GatewayDeps } from "../deps.ts";
-import { tenantOf } from "../tenant.ts";
+import type { ApiError } from "../errors.ts";
+import type { Authenticator } from "../keys/authenticator.ts";
+import type { TicketStore } from "../keys/tickets.ts";
+import type { Principal } from "../principal.ts";
 import { createHub } from "./hub.ts";
 import { followOutput } from "./output-follower.ts";
 import { ClientMessage } from "./protocol.ts";
@@ -10,23 +15,41 @@ import { createSession, type Session } from "./session.ts";
 import { snapshotAll, snapshotById } from "./snapshot.ts";
 
 const PING_MS = 20_000;
+/** A socket that has not authenticated by then is closed. */
+const AUTH_WITHIN_MS = 10_000;
+/** Close codes the console knows: authenticate (again), or this key may not do that. */
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+
+/** Sends the error and closes: nothing more is read from a socket refused its credentials. */
+function refuse(socket: WebSocket, err: ApiError) {
+  socket.send(JSON.stringify({ type: "error", error: { code: err.code, message: err.message } }));
+  socket.close(err.status === 403 ? CLOSE_FORBIDDEN : CLOSE_UNAUTHORIZED, err.code);
+}
 
 /**
  * GET /ws: live tasks. A subscription sends a snapshot of each task first, then every change as the read
  * model gets it, then (for tasks named by id) the output as it is generated — the output so far first.
  * `/ws?taskId=<id>` subscribes at connect. A subscribe message names at most 1,000 ids, and a connection
  * follows at most WS_MAX_TASK_IDS (10,000 by default): beyond, the message is refused with `too_many_task_ids`.
+ * With auth on, the socket is opened with a ticket (`/ws?ticket=…`, from POST /ws-tickets) or its first
+ * message is `{"type":"auth","key":…}` — a key never travels in a URL; anything else first closes it (4401).
  * When the socket closes, the work queued for it stops.
  */
-export async function registerWebSocket(app: FastifyInstance, deps: GatewayDeps, opts: { maxBufferedBytes: number }) {
+export async function registerWebSocket(
+  app: FastifyInstance,
+  deps: GatewayDeps,
+  opts: { maxBufferedBytes: number; auth: Authenticator; tickets: TicketStore },
+) {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const hub = createHub(deps, app.log);
   app.addHook("onClose", async () => hub.close());
 
   // Each connection's queue of messages, until it has drained: closing the app stops them and waits for them.
-  const queues = new Map<Session, Promise<void>>();
+  const queues = new Map<WebSocket, Promise<void>>();
+  const sessions = new Set<Session>();
   app.addHook("onClose", async () => {
-    for (const session of queues.keys()) await session.close();
+    for (const session of sessions) await session.close();
     await Promise.allSettled([...queues.values()]);
   });
 
@@ -37,31 +60,42 @@ export async function registerWebSocket(app: FastifyInstance, deps: GatewayDeps,
       schema: {
         summary: "Live tasks and output over WebSocket",
         tags: ["tasks"],
-        querystring: z.object({ taskId: z.uuid().optional() }),
+        querystring: z.object({ taskId: z.uuid().optional(), ticket: z.string().max(100).optional() }),
       },
     },
     (socket, req) => {
-      let tenant: string;
-      try {
-        tenant = tenantOf(req);
-      } catch (err) {
-        socket.send(
-          JSON.stringify({ type: "error", error: { code: "invalid_tenant", message: (err as Error).message } }),
-        );
-        socket.close(1008, "invalid tenant");
-        return;
-      }
-      const session = createSession({
-        socket,
-        tenant,
-        maxBufferedBytes: opts.maxBufferedBytes,
-        log: req.log,
-        follow: (taskId, onDelta) => followOutput(deps.js, deps.names, deps.subjects, taskId, onDelta),
-      });
-      hub.add(session);
+      // Set by the auth hook with auth off or a bearer header; else the ticket or the first message settles it.
+      const query = req.query as { taskId?: string; ticket?: string };
+      let session: Session | null = null;
+      let refused = false;
+      const start = (principal: Principal) => {
+        if (!principal.scopes.includes("tasks:read")) {
+          refused = true;
+          return refuse(socket, forbidden("tasks:read"));
+        }
+        session = createSession({
+          socket,
+          tenant: principal.tenant,
+          keyId: principal.keyId,
+          maxBufferedBytes: opts.maxBufferedBytes,
+          log: req.log,
+          follow: (taskId, onDelta) => followOutput(deps.js, deps.names, deps.subjects, taskId, onDelta),
+        });
+        sessions.add(session);
+        hub.add(session);
+      };
+      const settled = req.principal as Principal | undefined;
+      if (settled) start(settled);
+      const authTimer = setTimeout(() => {
+        if (session === null && !refused) refuse(socket, unauthorized("missing"));
+      }, AUTH_WITHIN_MS);
+
       let alive = true;
       const ping = setInterval(() => {
         if (!alive) return socket.terminate();
+        // A key revoked or expired since the socket authenticated stops it here.
+        const keyId = session?.keyId;
+        if (keyId && !opts.auth.stillValid(keyId)) return refuse(socket, unauthorized("revoked"));
         alive = false;
         socket.ping();
       }, PING_MS);
@@ -72,45 +106,86 @@ export async function registerWebSocket(app: FastifyInstance, deps: GatewayDeps,
       let queue = Promise.resolve();
       const enqueue = (work: () => Promise<void>) => {
         queue = queue.then(work).catch((err: unknown) => req.log.warn({ err }, "ws message failed"));
-        queues.set(session, queue);
+        queues.set(socket, queue);
       };
       socket.on("close", () => {
         clearInterval(ping);
-        hub.remove(session);
-        void session.close();
-        void queue.then(() => queues.delete(session));
+        clearTimeout(authTimer);
+        if (session) {
+          hub.remove(session);
+          sessions.delete(session);
+          void session.close();
+        }
+        void queue.then(() => queues.delete(socket));
       });
+      const sendError = (code: string, message: string, details?: unknown) =>
+        socket.send(JSON.stringify({ type: "error", error: { code, message, ...(details ? { details } : {}) } }));
+
+      const authenticate = async (result: Awaited<ReturnType<Authenticator["authenticate"]>>) => {
+        if ("refused" in result) {
+          refused = true;
+          return refuse(socket, unauthorized(result.refused));
+        }
+        start(result.principal);
+        if (session === null) return;
+        session.send({ type: "authenticated", tenant: result.principal.tenant, keyId: result.principal.keyId });
+        if (query.taskId) await handle(JSON.stringify({ type: "subscribe", taskIds: [query.taskId] }));
+      };
+
       const handle = async (raw: string) => {
-        if (session.closed) return;
+        if (refused || session?.closed) return;
         let parsed: ClientMessage;
         try {
           parsed = ClientMessage.parse(JSON.parse(raw));
         } catch (err) {
           const message = err instanceof z.ZodError ? z.prettifyError(err) : "not JSON";
+          if (session === null) {
+            refused = true;
+            return refuse(socket, unauthorized("missing"));
+          }
           session.send({ type: "error", error: { code: "invalid_message", message } });
           return;
         }
+        if (parsed.type === "auth") {
+          if (session !== null) return sendError("invalid_message", "this socket is already authenticated");
+          return authenticate(await opts.auth.authenticate(parsed.key));
+        }
+        if (session === null) {
+          refused = true;
+          return refuse(socket, unauthorized("missing"));
+        }
+        const s: Session = session;
         const ids = parsed.taskIds ?? [];
         const everything = parsed.all === true;
-        if (parsed.type === "unsubscribe") return session.unsubscribe(ids, everything);
+        if (parsed.type === "unsubscribe") return s.unsubscribe(ids, everything);
         if (ids.length === 0 && !everything) {
-          session.send({ type: "error", error: { code: "invalid_message", message: "subscribe to taskIds or all" } });
+          s.send({ type: "error", error: { code: "invalid_message", message: "subscribe to taskIds or all" } });
           return;
         }
         const max = deps.config.WS_MAX_TASK_IDS;
-        if (session.followedIds + session.newIds(ids) > max) {
-          const message = `a connection follows at most ${max} task ids (it follows ${session.followedIds}); unsubscribe some first`;
-          session.send({ type: "error", error: { code: "too_many_task_ids", message, details: { max } } });
+        if (s.followedIds + s.newIds(ids) > max) {
+          const message = `a connection follows at most ${max} task ids (it follows ${s.followedIds}); unsubscribe some first`;
+          s.send({ type: "error", error: { code: "too_many_task_ids", message, details: { max } } });
           return;
         }
-        session.subscribe(ids, everything);
-        session.send({ type: "subscribed", taskIds: ids, all: everything });
-        await snapshotById(deps, session, ids);
-        if (everything) await snapshotAll(deps, session, parsed.since);
+        s.subscribe(ids, everything);
+        s.send({ type: "subscribed", taskIds: ids, all: everything });
+        await snapshotById(deps, s, ids);
+        if (everything) await snapshotAll(deps, s, parsed.since);
       };
       socket.on("message", (data: Buffer) => enqueue(() => handle(data.toString())));
-      const first = (req.query as { taskId?: string }).taskId;
-      if (first) enqueue(() => handle(JSON.stringify({ type: "subscribe", taskIds: [first] })));
+      if (session === null && query.ticket !== undefined) {
+        const ticket = query.ticket;
+        enqueue(async () => {
+          const keyId = await opts.tickets.spend(ticket);
+          await authenticate(keyId === null ? { refused: "unknown" } : await opts.auth.byId(keyId));
+        });
+      }
+      // Subscribed at once when the socket is already authenticated, else once it is.
+      if (session !== null && query.taskId) {
+        const first = query.taskId;
+        enqueue(() => handle(JSON.stringify({ type: "subscribe", taskIds: [first] })));
+      }
     },
   );
 }

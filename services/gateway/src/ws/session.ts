@@ -18,6 +18,8 @@ type Follower = { stop(): Promise<void> };
 export function createSession(opts: {
   socket: WebSocket;
   tenant: string;
+  /** The API key it authenticated with; null with auth off. */
+  keyId: string | null;
   maxBufferedBytes: number;
   log: FastifyBaseLogger;
   follow: (taskId: string, onDelta: (d: DecodedMessage<OutputDelta>) => void) => Promise<Follower>;
@@ -55,6 +57,7 @@ export function createSession(opts: {
 
   return {
     tenant,
+    keyId: opts.keyId,
     get all() {
       return all;
     },

@@ -1,0 +1,112 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Principal } from "../principal.ts";
+import { hashKey, type KeyRecord, keyIdOf, sameHash } from "./record.ts";
+import { decodeEntry, type KeyStore } from "./store.ts";
+
+/** Why a key was refused; all of them are a 401 `unauthorized`. */
+export type Refusal = "missing" | "malformed" | "unknown" | "revoked" | "expired";
+export const REFUSALS: Record<Refusal, string> = {
+  missing: "send an API key: Authorization: Bearer <key>",
+  malformed: "the API key is malformed (a key looks like tj_<id>_<secret>)",
+  unknown: "unknown API key",
+  revoked: "the API key was revoked",
+  expired: "the API key has expired",
+};
+
+/** Last-used time is written back at most this often per key, per gateway. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Checks keys against an in-memory copy of the keys bucket, kept current by a KV watch: a request costs no
+ * round trip, and a revocation reaches every gateway as fast as NATS delivers the change (milliseconds). A key
+ * created a moment ago that the watch has not brought yet is read from the bucket once.
+ */
+export async function createAuthenticator(store: KeyStore, opts: { log: FastifyBaseLogger; now: () => Date }) {
+  const known = new Map<string, { record: KeyRecord; revision: number }>();
+  const forget = new Map<string, number>();
+  const touched = new Map<string, number>();
+
+  const apply = (id: string, revision: number, record: KeyRecord | null) => {
+    const last = known.get(id)?.revision ?? forget.get(id) ?? 0;
+    if (revision <= last) return;
+    if (record === null) {
+      known.delete(id);
+      forget.set(id, revision);
+    } else {
+      known.set(id, { record, revision });
+    }
+  };
+
+  // The watch starts first, then the bucket is read whole: nothing changed in between can be missed, and
+  // revisions keep an older value from replacing a newer one.
+  const watch = await store.kv.watch({ include: "updates" });
+  const following = (async () => {
+    for await (const e of watch) apply(e.key, e.revision, decodeEntry(e));
+  })().catch((err: unknown) => opts.log.error({ err }, "the keys watch stopped"));
+  for await (const id of await store.kv.keys()) {
+    const e = await store.kv.get(id);
+    if (e) apply(id, e.revision, decodeEntry(e));
+  }
+
+  async function lookup(id: string): Promise<KeyRecord | null> {
+    const cached = known.get(id);
+    if (cached) return cached.record;
+    const e = await store.kv.get(id);
+    if (e === null) return null;
+    apply(id, e.revision, decodeEntry(e));
+    return known.get(id)?.record ?? null;
+  }
+
+  function touch(record: KeyRecord, now: Date) {
+    const last = touched.get(record.id) ?? (record.lastUsedAt ? Date.parse(record.lastUsedAt) : 0);
+    if (now.getTime() - last < TOUCH_EVERY_MS) return;
+    touched.set(record.id, now.getTime());
+    store
+      .touch(record.id, now)
+      .catch((err: unknown) => opts.log.warn({ err, keyId: record.id }, "last-used not saved"));
+  }
+
+  return {
+    /** The caller a bearer key names, or why it is refused. */
+    async authenticate(key: string | undefined): Promise<{ principal: Principal } | { refused: Refusal }> {
+      if (key === undefined || key === "") return { refused: "missing" };
+      const id = keyIdOf(key);
+      if (id === null) return { refused: "malformed" };
+      const record = await lookup(id);
+      if (record === null || !sameHash(record.hash, hashKey(key))) return { refused: "unknown" };
+      if (record.revokedAt !== null) return { refused: "revoked" };
+      const now = opts.now();
+      if (record.expiresAt !== null && Date.parse(record.expiresAt) <= now.getTime()) return { refused: "expired" };
+      touch(record, now);
+      return { principal: principalOf(record) };
+    },
+    /** The caller a key id names, if that key is still good (a WebSocket ticket carries the id). */
+    async byId(keyId: string): Promise<{ principal: Principal } | { refused: Refusal }> {
+      const record = await lookup(keyId);
+      if (record === null) return { refused: "unknown" };
+      if (record.revokedAt !== null) return { refused: "revoked" };
+      if (record.expiresAt !== null && Date.parse(record.expiresAt) <= opts.now().getTime()) {
+        return { refused: "expired" };
+      }
+      return { principal: principalOf(record) };
+    },
+    /** Whether a key is still good (a WebSocket authenticated by it is closed once it is not). */
+    stillValid(keyId: string): boolean {
+      const record = known.get(keyId)?.record;
+      if (!record || record.revokedAt !== null) return false;
+      return record.expiresAt === null || Date.parse(record.expiresAt) > opts.now().getTime();
+    },
+    async close() {
+      watch.stop();
+      await following;
+    },
+  };
+}
+export type Authenticator = Awaited<ReturnType<typeof createAuthenticator>>;
+
+export const principalOf = (r: KeyRecord): Principal => ({
+  tenant: r.tenant,
+  keyId: r.id,
+  scopes: r.scopes,
+  limits: r.limits,
+});
