@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { type ConnectionOptions, connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import { type InputLimits, LIMITS } from "@taskjet/events";
 import type { Config } from "./config.ts";
-import type { Logger } from "./logger.ts";
+import { type Logger, redactUrl } from "./logger.ts";
 
 export type Nats = { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager };
 
@@ -10,14 +11,36 @@ export class DependencyUnavailableError extends Error {
   override name = "DependencyUnavailableError";
 }
 
+type NatsAuthConfig = Partial<Pick<Config, "NATS_USER" | "NATS_PASSWORD" | "NATS_TOKEN" | "NATS_CREDS">>;
+
+/**
+ * The connect options that carry the configured credentials: a creds file (a user JWT and its nkey seed, read
+ * at each connect so a rotated file is picked up), a token, or a user and password; none when none is set.
+ */
+export function natsAuthOptions(config: NatsAuthConfig): Partial<ConnectionOptions> {
+  if (config.NATS_CREDS !== undefined) {
+    const path = config.NATS_CREDS;
+    return { authenticator: credsAuthenticator(() => readFileSync(path)) };
+  }
+  if (config.NATS_TOKEN !== undefined) return { token: config.NATS_TOKEN };
+  if (config.NATS_USER !== undefined) return { user: config.NATS_USER, pass: config.NATS_PASSWORD ?? "" };
+  return {};
+}
+
 /**
  * Connects, says which server it reached, and refuses to go on without JetStream. The first connection
  * fails fast with the command that starts a server; once up, the client reconnects for ever.
  */
-export async function connectNats(config: Pick<Config, "NATS_URL">, log: Logger, name: string): Promise<Nats> {
+export async function connectNats(
+  config: Pick<Config, "NATS_URL"> & NatsAuthConfig,
+  log: Logger,
+  name: string,
+): Promise<Nats> {
   let nc: NatsConnection;
+  const url = redactUrl(config.NATS_URL);
   try {
     nc = await connect({
+      ...natsAuthOptions(config),
       servers: config.NATS_URL.split(","),
       name,
       timeout: 3000,
@@ -28,7 +51,7 @@ export async function connectNats(config: Pick<Config, "NATS_URL">, log: Logger,
     });
   } catch (err) {
     throw new DependencyUnavailableError(
-      `cannot reach NATS at ${config.NATS_URL} (${(err as Error).message}); start one with JetStream: ` +
+      `cannot reach NATS at ${url} (${(err as Error).message}); start one with JetStream: ` +
         "nats-server -js -sd /tmp/nats  (or set NATS_URL)",
       { cause: err },
     );
@@ -39,10 +62,9 @@ export async function connectNats(config: Pick<Config, "NATS_URL">, log: Logger,
     jsm = await jetstreamManager(nc);
   } catch (err) {
     await nc.close();
-    throw new DependencyUnavailableError(
-      `NATS ${version} at ${config.NATS_URL} has no JetStream; start the server with -js`,
-      { cause: err },
-    );
+    throw new DependencyUnavailableError(`NATS ${version} at ${url} has no JetStream; start the server with -js`, {
+      cause: err,
+    });
   }
   log.info({ server: nc.getServer(), version }, "connected to NATS");
   return { nc, js: jetstream(nc), jsm };

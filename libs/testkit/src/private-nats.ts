@@ -17,15 +17,18 @@ export function natsServerBinary(): string | null {
 
 /**
  * A NATS server with JetStream of the test's own, on a free port with its own store, for tests that stop and
- * restart the server — which the shared one, serving every other test file, must never be.
+ * restart the server — which the shared one, serving every other test file, must never be. `extraArgs` go to
+ * nats-server as given (e.g. `--user`/`--pass` for a server that needs credentials).
  */
-export async function startPrivateNats(bin: string) {
+export async function startPrivateNats(bin: string, extraArgs: readonly string[] = []) {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), "taskjet-nats-"));
   let child: ChildProcess | null = null;
 
   async function start() {
-    const c = spawn(bin, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], { stdio: "pipe" });
+    const c = spawn(bin, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir, ...extraArgs], {
+      stdio: "pipe",
+    });
     child = c;
     await new Promise<void>((resolve, reject) => {
       const onLine = (chunk: Buffer) => {

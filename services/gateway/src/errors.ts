@@ -8,6 +8,7 @@ import {
   TimeoutError,
 } from "@nats-io/transport-node";
 import { IllegalTransitionError, TaskNotFoundError } from "@taskjet/events";
+import { redactUrl } from "@taskjet/runtime";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 
@@ -135,7 +136,9 @@ export function registerErrorHandling(app: FastifyInstance, countError: (code: s
   });
   app.setNotFoundHandler((req, reply) => {
     countError("route_not_found");
-    return reply.status(404).send({ error: { code: "route_not_found", message: `no route ${req.method} ${req.url}` } });
+    // The query redacted: a key or ticket some client put in the URL is not repeated back.
+    const message = `no route ${req.method} ${redactUrl(req.url)}`;
+    return reply.status(404).send({ error: { code: "route_not_found", message } });
   });
 }
 
