@@ -59,6 +59,50 @@ describe("deploy/k8s", () => {
   });
 });
 
+describe("NATS needs credentials", () => {
+  it("the k8s NATS config names a user whose password comes from the Secret the services read it from", () => {
+    const config = manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name === "nats-config") as {
+      data: Record<string, string>;
+    };
+    expect(config.data["nats.conf"]).toMatch(/authorization\s*{[^}]*user: taskjet, password: \$NATS_PASSWORD/s);
+    const nats = manifests.find((m) => m.kind === "StatefulSet" && m.metadata.name === "nats") as {
+      spec: { template: { spec: { containers: { env: { name: string; valueFrom?: unknown }[] }[] } } };
+    };
+    const env = nats.spec.template.spec.containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === "NATS_PASSWORD")?.valueFrom).toEqual({
+      secretKeyRef: { name: "taskjet-secrets", key: "NATS_PASSWORD" },
+    });
+    const data = (kind: string) =>
+      manifests.find((m) => m.kind === kind) as { data?: Record<string, string>; stringData?: Record<string, string> };
+    const services = loadConfig({ ...data("ConfigMap").data, ...data("Secret").stringData });
+    expect(services.NATS_USER).toBe("taskjet");
+    expect(services.NATS_PASSWORD).toBeDefined();
+    // The client port stays inside the cluster.
+    for (const svc of manifests.filter((m) => m.kind === "Service")) {
+      const spec = svc.spec as { type?: string; ports: { port: number }[] };
+      if (spec.ports.some((p) => p.port === 4222)) expect(spec.type ?? "ClusterIP").toBe("ClusterIP");
+    }
+  });
+
+  it("docker-compose runs NATS with a user and password and publishes no NATS port", () => {
+    const compose = parseYaml(readFileSync(join(root, "docker-compose.yml"), "utf8"), { merge: true }) as {
+      services: Record<
+        string,
+        { command?: string[]; ports?: string[]; volumes?: string[]; environment?: Record<string, string> }
+      >;
+    };
+    const nats = compose.services.nats;
+    expect(nats?.ports ?? []).toEqual([]);
+    expect(nats?.command).toContain("--config");
+    const mounted = nats?.volumes?.find((v) => v.endsWith(":/etc/nats/nats.conf:ro"))?.split(":")[0] ?? "";
+    expect(readFileSync(join(root, mounted), "utf8")).toMatch(/user: taskjet, password: \$NATS_PASSWORD/);
+    for (const name of ["gateway", "scheduler", "executor", "projector"]) {
+      expect(compose.services[name]?.environment).toMatchObject({ NATS_USER: "taskjet" });
+      expect(compose.services[name]?.environment?.NATS_PASSWORD).toBe(nats?.environment?.NATS_PASSWORD);
+    }
+  });
+});
+
 describe("docker-compose.yml", () => {
   const compose = parseYaml(readFileSync(join(root, "docker-compose.yml"), "utf8"), { merge: true }) as {
     services: Record<string, { command?: string[]; environment?: Record<string, string> }>;
