@@ -121,5 +121,16 @@ describe("tasks in flight per tenant, across two gateways", () => {
     // Gateway a counts b's task once the projector has written it (the quota's documented error bound).
     await project(again.json().id);
     expect((await submit(a, tenant)).statusCode).toBe(429);
+
+    // Gateway a holds nothing back for the requests it answered: one more finishes, and it accepts again.
+    const cancelSecond = await a.inject({
+      method: "POST",
+      url: `/tasks/${second.json().id}/cancel`,
+      headers: { "x-tenant-id": tenant },
+      payload: {},
+    });
+    expect(cancelSecond.statusCode).toBe(202);
+    await project(second.json().id);
+    expect((await submit(a, tenant)).statusCode).toBe(202);
   });
 });
