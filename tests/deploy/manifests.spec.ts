@@ -62,13 +62,13 @@ describe("deploy/k8s", () => {
 describe("NATS needs credentials", () => {
   it("the k8s NATS config names a user whose password comes from the Secret the services read it from", () => {
     const config = manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name === "nats-config") as {
-      data: Record<string, string>;
+      data?: Record<string, string>;
     };
-    expect(config.data["nats.conf"]).toMatch(/authorization\s*{[^}]*user: taskjet, password: \$NATS_PASSWORD/s);
+    expect(config.data?.["nats.conf"]).toMatch(/authorization\s*{[^}]*user: taskjet, password: \$NATS_PASSWORD/s);
     const nats = manifests.find((m) => m.kind === "StatefulSet" && m.metadata.name === "nats") as {
-      spec: { template: { spec: { containers: { env: { name: string; valueFrom?: unknown }[] }[] } } };
+      spec?: { template: { spec: { containers: { env: { name: string; valueFrom?: unknown }[] }[] } } };
     };
-    const env = nats.spec.template.spec.containers[0]?.env ?? [];
+    const env = nats.spec?.template.spec.containers[0]?.env ?? [];
     expect(env.find((e) => e.name === "NATS_PASSWORD")?.valueFrom).toEqual({
       secretKeyRef: { name: "taskjet-secrets", key: "NATS_PASSWORD" },
     });

@@ -2,7 +2,7 @@ import { openBucket } from "@taskjet/runtime";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayDeps } from "../deps.ts";
 import { LIMIT_CODES, sendRefusal } from "../errors.ts";
-import { tenantOf } from "../tenant.ts";
+import type { Principal } from "../principal.ts";
 import { policyWindowSeconds, ratePolicy } from "./gcra.ts";
 import { addRateLimitHeaders } from "./headers.ts";
 import { inFlightQuota } from "./in-flight-quota.ts";
@@ -29,27 +29,13 @@ const PUTS_IN_FLIGHT = new Set(["POST /tasks", "POST /tasks/:id/chain", "POST /t
 /** Seconds a caller over its in-flight quota is asked to wait: tasks finish on their own time, so a guess. */
 const QUOTA_RETRY_AFTER_SECONDS = 1;
 
-/** What the limits need of the caller (a `Principal`). */
-type Caller = {
-  tenant: string;
-  keyId: string | null;
-  limits: { requestsPerSecond: number | null; tasksInFlight: number | null };
-};
-const isCaller = (p: unknown): p is Caller =>
-  typeof p === "object" && p !== null && "tenant" in p && typeof p.tenant === "string" && "limits" in p;
-
 /**
- * The caller as the auth hook settled it, or (before that hook runs) the tenant as routes read it today,
- * with no key and the tenant's defaults. A malformed tenant header is left for the route to refuse.
+ * The caller as the auth hook settled it; none on a route that needs no key, and on a WebSocket that
+ * authenticates on the socket (its messages are not HTTP requests).
  */
-function callerOf(req: FastifyRequest): Caller | null {
-  const principal: unknown = Reflect.get(req, "principal");
-  if (isCaller(principal)) return principal;
-  try {
-    return { tenant: tenantOf(req), keyId: null, limits: { requestsPerSecond: null, tasksInFlight: null } };
-  } catch {
-    return null;
-  }
+function callerOf(req: FastifyRequest): Principal | null {
+  const principal: Principal | undefined = req.principal;
+  return principal ?? null;
 }
 
 /**
