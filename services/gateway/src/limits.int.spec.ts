@@ -3,6 +3,7 @@ import { readHistory } from "@taskjet/runtime";
 import { createTestContext, type TestContext } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
+import { openKeyStore } from "./keys/store.ts";
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -132,5 +133,38 @@ describe("tasks in flight per tenant, across two gateways", () => {
     expect(cancelSecond.statusCode).toBe(202);
     await project(second.json().id);
     expect((await submit(a, tenant)).statusCode).toBe(202);
+  });
+});
+
+describe("a key's own limits, with auth on", () => {
+  it("a key's requestsPerSecond and tasksInFlight override the tenant's defaults, on both gateways", async () => {
+    const store = await openKeyStore(ctx.js, ctx.names, ctx.config);
+    const scopes = ["tasks:read", "tasks:write"] as const;
+    const make = async (limits?: { requestsPerSecond?: number; tasksInFlight?: number }) =>
+      (await store.create({ tenant: "keyed", scopes: [...scopes], limits }, new Date(nowMs))).key;
+    const tight = await make({ requestsPerSecond: 1, tasksInFlight: 1 });
+    const plain = await make();
+    // Tenant defaults far above the key's: the key's own limits are what bite.
+    const config = { AUTH_MODE: "required" as const, RATE_LIMIT_RPS: 100, TASKS_IN_FLIGHT_LIMIT: 100 };
+    const a = await gateway({ ...config, TASKS_IN_FLIGHT_CACHE_MS: 0 });
+    const b = await gateway({ ...config, TASKS_IN_FLIGHT_CACHE_MS: 0 });
+    const as = (key: string) => ({ authorization: `Bearer ${key}` });
+
+    const first = await a.inject({ method: "POST", url: "/tasks", headers: as(tight), payload: { prompt: "hi" } });
+    expect(first.statusCode).toBe(202);
+    expect(first.headers["ratelimit-policy"]).toBe('"rps";q=1;w=1, "tasks-in-flight";q=1');
+    const limited = await b.inject({ method: "GET", url: "/tasks", headers: as(tight) });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toMatchObject({ code: "rate_limited", details: { requestsPerSecond: 1 } });
+    // Another key of the same tenant has a bucket of its own, at the tenant's default rate.
+    const other = await b.inject({ method: "GET", url: "/tasks", headers: as(plain) });
+    expect(other.statusCode).toBe(200);
+    expect(other.headers["ratelimit-policy"]).toBe('"rps";q=100;w=1');
+
+    nowMs += 1000;
+    await project(first.json().id);
+    const second = await b.inject({ method: "POST", url: "/tasks", headers: as(tight), payload: { prompt: "hi" } });
+    expect(second.statusCode).toBe(429);
+    expect(second.json().error).toMatchObject({ code: "quota_exceeded", details: { tasksInFlight: 1 } });
   });
 });
