@@ -60,6 +60,11 @@ export function registerAuth(app: FastifyInstance, config: Pick<Config, "AUTH_MO
     const result = await auth.authenticate(key);
     if ("refused" in result) {
       reply.header("www-authenticate", 'Bearer realm="taskjet"');
+      // A refused WebSocket upgrade gets its answer and the connection closes: it never becomes a socket.
+      if (req.headers.upgrade !== undefined) {
+        reply.header("connection", "close");
+        reply.raw.once("finish", () => req.raw.socket.destroy());
+      }
       throw unauthorized(result.refused);
     }
     if (req.headers[TENANT_HEADER] !== undefined) {
