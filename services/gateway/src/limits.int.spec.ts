@@ -1,4 +1,4 @@
-import { migrate, projectBatch } from "@taskjet/read-model";
+import { createDb, migrate, projectBatch } from "@taskjet/read-model";
 import { readHistory } from "@taskjet/runtime";
 import { createTestContext, type TestContext } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -133,6 +133,20 @@ describe("tasks in flight per tenant, across two gateways", () => {
     expect(cancelSecond.statusCode).toBe(202);
     await project(second.json().id);
     expect((await submit(a, tenant)).statusCode).toBe(202);
+  });
+});
+
+describe("when a limit's state is out of reach", () => {
+  it("with the read model down, submits go on: a task needs NATS, not Postgres, and the quota fails open", async () => {
+    const config = { ...ctx.config, TASKS_IN_FLIGHT_LIMIT: 1, DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" };
+    const db = createDb(config, ctx.names, { name: "test-limits-down", log: ctx.log, max: 1 });
+    const app = await buildApp({ ...ctx, db, config, now: () => new Date(nowMs) });
+    try {
+      for (let i = 0; i < 2; i++) expect((await submit(app, "quota-down")).statusCode).toBe(202);
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
   });
 });
 

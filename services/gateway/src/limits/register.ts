@@ -84,7 +84,14 @@ export async function registerLimits(app: FastifyInstance, deps: GatewayDeps, co
     const caller = callerOf(req);
     const limit = caller && (caller.limits.tasksInFlight ?? config.TASKS_IN_FLIGHT_LIMIT);
     if (!caller || !limit) return;
-    const r = await quota.reserve(caller.tenant, limit);
+    let r: Awaited<ReturnType<typeof quota.reserve>>;
+    try {
+      r = await quota.reserve(caller.tenant, limit);
+    } catch (err) {
+      // As for the rate: a submit needs NATS, not the read model, so a Postgres outage does not stop it.
+      req.log.warn({ err }, "tasks in flight not counted: the read model is out of reach");
+      return;
+    }
     const policy = { name: "tasks-in-flight", quota: limit };
     if (!r.ok) {
       addRateLimitHeaders(reply, policy, { remaining: 0, resetSeconds: QUOTA_RETRY_AFTER_SECONDS });
