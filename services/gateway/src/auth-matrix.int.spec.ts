@@ -373,6 +373,34 @@ describe("the auth matrix over the WebSocket", () => {
     c.socket.close();
   });
 
+  it("an open socket on another gateway is closed (4401) once its key is revoked", async () => {
+    const second = await buildApp({ ...ctx, now: () => new Date() });
+    try {
+      const secondUrl = `${(await second.listen({ port: 0, host: "127.0.0.1" })).replace(/^http/, "ws")}/ws`;
+      const res = await app.inject({
+        method: "POST",
+        url: "/admin/keys",
+        headers: bearer(keys.admin),
+        payload: { tenant: "acme", scopes: ["tasks:read"] },
+      });
+      const { id, key } = res.json() as { id: string; key: string };
+      const c = open(secondUrl);
+      await c.opened;
+      c.send({ type: "auth", key });
+      await waitFor(() => c.messages.some((m) => m.type === "authenticated"), { what: "authenticated" });
+      let code: number | undefined;
+      void c.closed.then((x) => {
+        code = x;
+      });
+      await app.inject({ method: "DELETE", url: `/admin/keys/${id}`, headers: bearer(keys.admin) });
+      // within a second, not at the next ping
+      await waitFor(() => code === 4401, { timeoutMs: 1000, intervalMs: 5, what: "the socket closed 4401" });
+      expect(c.messages.at(-1)?.error?.code).toBe("unauthorized");
+    } finally {
+      await second.close();
+    }
+  });
+
   it("a ticket from POST /ws-tickets opens one socket, on any gateway, once", async () => {
     const second = await buildApp({ ...ctx, now: () => new Date() });
     try {

@@ -25,6 +25,7 @@ export async function createAuthenticator(store: KeyStore, opts: { log: FastifyB
   const known = new Map<string, { record: KeyRecord; revision: number }>();
   const forget = new Map<string, number>();
   const touched = new Map<string, number>();
+  const listeners = new Set<(keyId: string) => void>();
 
   const apply = (id: string, revision: number, record: KeyRecord | null) => {
     const last = known.get(id)?.revision ?? forget.get(id) ?? 0;
@@ -35,6 +36,7 @@ export async function createAuthenticator(store: KeyStore, opts: { log: FastifyB
     } else {
       known.set(id, { record, revision });
     }
+    for (const listener of listeners) listener(id);
   };
 
   // The watch starts first, then the bucket is read whole: nothing changed in between can be missed, and
@@ -95,6 +97,11 @@ export async function createAuthenticator(store: KeyStore, opts: { log: FastifyB
       const record = known.get(keyId)?.record;
       if (!record || record.revokedAt !== null) return false;
       return record.expiresAt === null || Date.parse(record.expiresAt) > opts.now().getTime();
+    },
+    /** Calls `listener` with a key's id whenever its record changes (a revocation, a use written back). */
+    onChange(listener: (keyId: string) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     async close() {
       watch.stop();

@@ -47,9 +47,16 @@ export async function registerWebSocket(
 
   // Each connection's queue of messages, until it has drained: closing the app stops them and waits for them.
   const queues = new Map<WebSocket, Promise<void>>();
-  const sessions = new Set<Session>();
+  const sessions = new Map<Session, WebSocket>();
+  // A socket whose key is revoked is closed as soon as this gateway hears of it.
+  const stopListening = opts.auth.onChange((keyId) => {
+    for (const [session, socket] of sessions) {
+      if (session.keyId === keyId && !opts.auth.stillValid(keyId)) refuse(socket, unauthorized("revoked"));
+    }
+  });
+  app.addHook("onClose", async () => stopListening());
   app.addHook("onClose", async () => {
-    for (const session of sessions) await session.close();
+    for (const session of sessions.keys()) await session.close();
     await Promise.allSettled([...queues.values()]);
   });
 
@@ -81,7 +88,7 @@ export async function registerWebSocket(
           log: req.log,
           follow: (taskId, onDelta) => followOutput(deps.js, deps.names, deps.subjects, taskId, onDelta),
         });
-        sessions.add(session);
+        sessions.set(session, socket);
         hub.add(session);
       };
       const settled = req.principal as Principal | undefined;
