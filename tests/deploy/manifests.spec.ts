@@ -56,6 +56,7 @@ describe("deploy/k8s", () => {
     const env = { ...data("ConfigMap").data, ...data("Secret").stringData };
     expect(() => loadConfig(env)).not.toThrow();
     expect(loadConfig(env).STREAM_REPLICAS).toBe(3);
+    expect(loadConfig(env).AUTH_MODE).toBe("required");
   });
 });
 
@@ -119,6 +120,7 @@ describe("docker-compose.yml", () => {
         ]),
       );
       expect(() => loadConfig(env)).not.toThrow();
+      expect(loadConfig(env).AUTH_MODE, name).toBe("required");
     }
   });
 
