@@ -50,6 +50,13 @@ export function bearerOf(req: Pick<FastifyRequest, "headers">): string | undefin
 export function registerAuth(app: FastifyInstance, config: Pick<Config, "AUTH_MODE">, auth: Authenticator) {
   app.addHook("onRequest", async (req, reply) => {
     const url = req.routeOptions.url;
+    // A refused WebSocket upgrade (401, 403, 400, 429…) gets its answer and its connection closes: it never
+    // becomes a socket, and nothing else would ever end it.
+    if (req.headers.upgrade !== undefined) {
+      reply.raw.once("finish", () => {
+        if (reply.statusCode >= 400) req.raw.socket.destroy();
+      });
+    }
     if (url === undefined || isOpen(url)) return;
     if (config.AUTH_MODE === "off") {
       req.principal = openPrincipal(req);
@@ -60,11 +67,6 @@ export function registerAuth(app: FastifyInstance, config: Pick<Config, "AUTH_MO
     const result = await auth.authenticate(key);
     if ("refused" in result) {
       reply.header("www-authenticate", 'Bearer realm="taskjet"');
-      // A refused WebSocket upgrade gets its answer and the connection closes: it never becomes a socket.
-      if (req.headers.upgrade !== undefined) {
-        reply.header("connection", "close");
-        reply.raw.once("finish", () => req.raw.socket.destroy());
-      }
       throw unauthorized(result.refused);
     }
     if (req.headers[TENANT_HEADER] !== undefined) {
