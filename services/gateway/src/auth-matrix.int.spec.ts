@@ -110,6 +110,26 @@ describe("the auth matrix over HTTP", () => {
     expect(documented.sort()).toEqual([...ROUTES.map(label), ...OPEN].sort());
   });
 
+  it("documents the bearer scheme, Idempotency-Key and 401/403/429/503 on every route that takes a key", async () => {
+    type Op = { security?: object[]; responses: Record<string, unknown>; parameters?: { in: string; name: string }[] };
+    const doc = (await app.inject({ method: "GET", url: "/openapi.json" })).json() as {
+      paths: Record<string, Record<string, Op>>;
+      components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+    };
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    for (const r of ROUTES) {
+      const op = doc.paths[r.path.replace(/:(\w+)/g, "{$1}")]?.[r.method.toLowerCase()];
+      expect(op?.security, label(r)).toEqual([{ bearerAuth: [] }]);
+      expect(Object.keys(op?.responses ?? {}), label(r)).toEqual(expect.arrayContaining(["401", "403", "429", "503"]));
+    }
+    for (const path of ["/tasks", "/tasks/{id}/chain"]) {
+      expect(doc.paths[path]?.post?.parameters).toContainEqual(
+        expect.objectContaining({ in: "header", name: "Idempotency-Key" }),
+      );
+    }
+    expect(doc.paths["/health"]?.get?.security).toEqual([]);
+  });
+
   const CREDENTIALS: [string, () => Record<string, string>][] = [
     ["no key", () => ({})],
     ["a malformed key", () => bearer("not-a-key")],
