@@ -197,6 +197,13 @@ describe("the auth matrix over HTTP", () => {
     for (const url of ["/health", "/ready", "/metrics", "/openapi.json", "/docs/"]) {
       expect((await app.inject({ method: "GET", url })).statusCode, url).toBe(200);
     }
+    // the console's pages open without a key (it asks for one when the API answers 401)
+    for (const url of ["/", "/tasks", `/tasks/${acmeTask}`]) {
+      const page = await app.inject({ method: "GET", url, headers: { accept: "text/html" } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.headers["content-type"], url).toMatch(/^text\/html/);
+      expect(page.body).not.toContain(BETA_SECRET);
+    }
   });
 
   it("records the key that issued each command in its event", async () => {
@@ -243,6 +250,15 @@ describe("keys", () => {
     // and the key works
     const use = await app.inject({ method: "GET", url: "/tasks", headers: bearer(created.key) });
     expect(use.statusCode).toBe(200);
+  });
+
+  it("record when they were last used", async () => {
+    const { record, key } = await store.create({ tenant: "acme", scopes: ["tasks:read"] }, new Date());
+    const id = record.id;
+    expect(record.lastUsedAt).toBeNull();
+    await app.inject({ method: "GET", url: "/tasks", headers: bearer(key) });
+    const used = await waitFor(async () => (await store.get(id))?.lastUsedAt ?? undefined, { what: "lastUsedAt" });
+    expect(Date.parse(used)).toBeGreaterThan(0);
   });
 
   it("a key revoked on one gateway is refused by a second one within a second", async () => {
