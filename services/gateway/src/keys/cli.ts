@@ -31,9 +31,8 @@ function parseScopes(raw: string | undefined): Scope[] {
   return scopes as Scope[];
 }
 
-/** `npm run keys -- …`: what to print (JSON), given the arguments; a UsageError for arguments that make no sense. */
-export async function runKeysCommand(argv: string[], store: KeyStore, now: Date): Promise<unknown> {
-  const { values, positionals } = parseArgs({
+function parseKeysArgs(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -45,6 +44,17 @@ export async function runKeysCommand(argv: string[], store: KeyStore, now: Date)
       "tasks-in-flight": { type: "string" },
     },
   });
+}
+
+/** `npm run keys -- …`: what to print (JSON), given the arguments; a UsageError for arguments that make no sense. */
+export async function runKeysCommand(argv: string[], store: KeyStore, now: Date): Promise<unknown> {
+  let parsed: ReturnType<typeof parseKeysArgs>;
+  try {
+    parsed = parseKeysArgs(argv);
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   switch (command) {
     case "create": {
