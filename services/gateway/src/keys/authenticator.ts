@@ -13,6 +13,10 @@ export const REFUSALS: Record<Refusal, string> = {
   expired: "the API key has expired",
 };
 
+/** How long an id the bucket lacked is answered "unknown" without asking again (the watch still brings it). */
+const MISS_TTL_MS = 1000;
+const MAX_MISSES = 10_000;
+
 /** Last-used time is written back at most this often per key, per gateway. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -26,10 +30,13 @@ export async function createAuthenticator(store: KeyStore, opts: { log: FastifyB
   const forget = new Map<string, number>();
   const touched = new Map<string, number>();
   const listeners = new Set<(keyId: string) => void>();
+  /** Ids the bucket did not have, until when: a flood of made-up keys costs one read per id a second. */
+  const misses = new Map<string, number>();
 
   const apply = (id: string, revision: number, record: KeyRecord | null) => {
     const last = known.get(id)?.revision ?? forget.get(id) ?? 0;
     if (revision <= last) return;
+    misses.delete(id);
     if (record === null) {
       known.delete(id);
       forget.set(id, revision);
@@ -53,8 +60,14 @@ export async function createAuthenticator(store: KeyStore, opts: { log: FastifyB
   async function lookup(id: string): Promise<KeyRecord | null> {
     const cached = known.get(id);
     if (cached) return cached.record;
+    const now = opts.now().getTime();
+    if ((misses.get(id) ?? 0) > now) return null;
     const e = await store.kv.get(id);
-    if (e === null) return null;
+    if (e === null) {
+      if (misses.size >= MAX_MISSES) misses.clear();
+      misses.set(id, now + MISS_TTL_MS);
+      return null;
+    }
     apply(id, e.revision, decodeEntry(e));
     return known.get(id)?.record ?? null;
   }
