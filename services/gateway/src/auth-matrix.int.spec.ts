@@ -437,6 +437,30 @@ describe("the auth matrix over the WebSocket", () => {
     }
   });
 
+  it("with auth off, the tenant is X-Tenant-Id's and a key sent anyway is not needed", async () => {
+    const open_ = await buildApp({ ...ctx, config: { ...ctx.config, AUTH_MODE: "off" }, now: () => new Date() });
+    try {
+      const res = await open_.inject({ method: "GET", url: `/tasks/${acmeTask}`, headers: { "x-tenant-id": "acme" } });
+      expect(res.statusCode).toBe(200);
+      const other = await open_.inject({
+        method: "GET",
+        url: `/tasks/${betaTask}`,
+        headers: { "x-tenant-id": "acme" },
+      });
+      expect(other.statusCode).toBe(404);
+      const url = `${(await open_.listen({ port: 0, host: "127.0.0.1" })).replace(/^http/, "ws")}/ws`;
+      const c = open(url, { "x-tenant-id": "acme" });
+      await c.opened;
+      c.send({ type: "auth", key: "whatever the console kept" });
+      c.send({ type: "subscribe", taskIds: [acmeTask] });
+      await waitFor(() => c.messages.some((m) => m.task?.id === acmeTask), { what: "acme's task" });
+      expect(c.messages[0]).toMatchObject({ type: "authenticated", tenant: "acme", keyId: null });
+      c.socket.close();
+    } finally {
+      await open_.close();
+    }
+  });
+
   it("a ticket from POST /ws-tickets opens one socket, on any gateway, once", async () => {
     const second = await buildApp({ ...ctx, now: () => new Date() });
     try {

@@ -154,6 +154,9 @@ export async function registerWebSocket(
           return;
         }
         if (parsed.type === "auth") {
+          // With auth off a client that sends its key anyway (the console keeps one) is simply told who it is.
+          if (session?.keyId === null)
+            return session.send({ type: "authenticated", tenant: session.tenant, keyId: null });
           if (session !== null) return sendError("invalid_message", "this socket is already authenticated");
           return authenticate(await opts.auth.authenticate(parsed.key));
         }
