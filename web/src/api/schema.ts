@@ -1,5 +1,280 @@
 // Generated from the gateway's /openapi.json by `npm run -w web gen:api`: do not edit by hand.
 export interface paths {
+  "/admin/keys": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List API keys
+     * @description Every key, revoked and expired ones too, oldest first; never the key or its hash.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              keys: components["schemas"]["ApiKey"][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create an API key
+     * @description The answer carries `key`, the only time it is shown: the gateway keeps only its hash.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: date-time */
+            expiresAt?: string;
+            limits?: {
+              requestsPerSecond?: number;
+              tasksInFlight?: number;
+            };
+            name?: string;
+            scopes: ("tasks:read" | "tasks:write" | "admin")[];
+            tenant: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["CreatedApiKey"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/keys/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API key
+     * @description Every gateway refuses it within a second. Revoking a revoked key changes nothing.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ApiKey"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/admin/quarantine": {
     parameters: {
       query?: never;
@@ -38,6 +313,46 @@ export interface paths {
         /** @description Default Response */
         400: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -99,6 +414,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Default Response */
         404: {
           headers: {
@@ -111,6 +444,28 @@ export interface paths {
         /** @description Default Response */
         409: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -154,6 +509,17 @@ export interface paths {
               /** @enum {string} */
               status: "ok" | "unavailable";
             };
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
           };
         };
       };
@@ -261,6 +627,35 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Default Response */
         503: {
           headers: {
@@ -331,9 +726,49 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Default Response */
         404: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -363,7 +798,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          "Idempotency-Key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -392,6 +830,46 @@ export interface paths {
         /** @description Default Response */
         400: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -466,6 +944,46 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     put?: never;
@@ -476,7 +994,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          "Idempotency-Key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -512,6 +1033,24 @@ export interface paths {
         };
         /** @description Default Response */
         400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -558,6 +1097,17 @@ export interface paths {
         /** @description Default Response */
         422: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -618,9 +1168,49 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Default Response */
         404: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -694,6 +1284,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Default Response */
         404: {
           headers: {
@@ -706,6 +1314,17 @@ export interface paths {
         /** @description Default Response */
         409: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -745,7 +1364,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          "Idempotency-Key"?: string;
+        };
         path: {
           id: string;
         };
@@ -783,6 +1405,24 @@ export interface paths {
         };
         /** @description Default Response */
         400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -829,6 +1469,17 @@ export interface paths {
         /** @description Default Response */
         422: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -906,9 +1557,38 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Default Response */
         404: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -976,6 +1656,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Default Response */
         404: {
           headers: {
@@ -988,6 +1686,17 @@ export interface paths {
         /** @description Default Response */
         409: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -1065,6 +1774,46 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     put?: never;
@@ -1075,10 +1824,165 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/ws-tickets": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A ticket to open /ws with
+     * @description For a WebSocket client that would rather not send its key on the socket: open `/ws?ticket=…` within 60 seconds, on any gateway. A ticket works once and acts as the key that asked for it.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              expiresAt: string;
+              ticket: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    ApiKey: {
+      createdAt: string;
+      expiresAt: string | null;
+      id: string;
+      /** @description written back at most once a minute */
+      lastUsedAt: string | null;
+      limits: {
+        requestsPerSecond: number | null;
+        tasksInFlight: number | null;
+      };
+      name: string | null;
+      revokedAt: string | null;
+      scopes: ("tasks:read" | "tasks:write" | "admin")[];
+      tenant: string;
+    };
+    ApiKeyInput: {
+      createdAt: string;
+      expiresAt: string | null;
+      id: string;
+      /** @description written back at most once a minute */
+      lastUsedAt: string | null;
+      limits: {
+        requestsPerSecond: number | null;
+        tasksInFlight: number | null;
+      };
+      name: string | null;
+      revokedAt: string | null;
+      scopes: ("tasks:read" | "tasks:write" | "admin")[];
+      tenant: string;
+    };
+    CreatedApiKey: {
+      createdAt: string;
+      expiresAt: string | null;
+      id: string;
+      /** @description the key itself: shown this once, stored only as a hash */
+      key: string;
+      /** @description written back at most once a minute */
+      lastUsedAt: string | null;
+      limits: {
+        requestsPerSecond: number | null;
+        tasksInFlight: number | null;
+      };
+      name: string | null;
+      revokedAt: string | null;
+      scopes: ("tasks:read" | "tasks:write" | "admin")[];
+      tenant: string;
+    };
+    CreatedApiKeyInput: {
+      createdAt: string;
+      expiresAt: string | null;
+      id: string;
+      /** @description the key itself: shown this once, stored only as a hash */
+      key: string;
+      /** @description written back at most once a minute */
+      lastUsedAt: string | null;
+      limits: {
+        requestsPerSecond: number | null;
+        tasksInFlight: number | null;
+      };
+      name: string | null;
+      revokedAt: string | null;
+      scopes: ("tasks:read" | "tasks:write" | "admin")[];
+      tenant: string;
+    };
     /**
      * @example {
      *       "error": {
