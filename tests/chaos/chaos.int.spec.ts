@@ -14,7 +14,8 @@ describe("chaos", () => {
       llmLatencyMs: 20,
       serviceEnv: { ACK_WAIT_SECONDS: "5", PROJECTOR_LEASE_SECONDS: "3" },
       requestBudgetMs: 30_000,
-      settleTimeoutMs: 30_000,
+      // Generous: the suite runs many files at once on two cores; a passing run settles in a few seconds.
+      settleTimeoutMs: 60_000,
       handleSignals: false,
       say: () => undefined,
     });
