@@ -2,6 +2,7 @@ export { type Checkpoint, readCheckpoint } from "./checkpoint.ts";
 export * from "./create-db.ts";
 export { countInFlight } from "./in-flight.ts";
 export * from "./migrate.ts";
+export * from "./open-read-model.ts";
 export { projectBatch, projectIsolating } from "./projection-write.ts";
 export { countQuarantined, listQuarantine } from "./quarantine.ts";
 export * from "./rebuild-swap.ts";

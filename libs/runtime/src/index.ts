@@ -1,4 +1,5 @@
 export * from "./config.ts";
+export * from "./connect-service.ts";
 export * from "./consume.ts";
 export * from "./ensure-database.ts";
 export * from "./events-io.ts";

@@ -1,15 +1,12 @@
 import { hostname } from "node:os";
-import { namesFor, subjectsFor } from "@taskjet/events";
 import {
-  connectNats,
+  connectService,
   createLogger,
   ensureStream,
   loadConfig,
   onShutdown,
   outputStreamConfig,
   runMain,
-  tasksStreamConfig,
-  whenAvailable,
 } from "@taskjet/runtime";
 import { listenForCancellations } from "./cancellations.ts";
 import { startExecutor } from "./executor.ts";
@@ -19,13 +16,10 @@ const config = loadConfig();
 const log = createLogger("executor", config);
 
 runMain(log, async () => {
-  const names = namesFor(config.TASKJET_NAMESPACE);
-  const subjects = subjectsFor(names);
   const llm = providerFromConfig(config);
   if (llm.name === "fake") log.warn("LLM_PROVIDER=fake: tasks get a fake reply (set ANTHROPIC_API_KEY for Claude)");
   else log.info({ provider: llm.name }, "LLM provider");
-  const { nc, js, jsm } = await whenAvailable(config, log, () => connectNats(config, log, "taskjet-executor"));
-  await ensureStream(jsm, tasksStreamConfig(names, config), log);
+  const { names, subjects, nc, js, jsm } = await connectService(config, log, "executor");
   await ensureStream(jsm, outputStreamConfig(names, config), log);
   const cancellations = listenForCancellations(nc, subjects);
   const executorId = config.EXECUTOR_ID ?? `${hostname()}-${process.pid}`;

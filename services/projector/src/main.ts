@@ -1,18 +1,6 @@
 import { hostname } from "node:os";
-import { namesFor } from "@taskjet/events";
-import { createDb, migrate } from "@taskjet/read-model";
-import {
-  connectNats,
-  createLogger,
-  ensureDatabase,
-  ensureStream,
-  loadConfig,
-  onShutdown,
-  openBucket,
-  runMain,
-  tasksStreamConfig,
-  whenAvailable,
-} from "@taskjet/runtime";
+import { openReadModel } from "@taskjet/read-model";
+import { connectService, createLogger, loadConfig, onShutdown, openBucket, runMain } from "@taskjet/runtime";
 import { projectorLease, whileHoldingLease } from "./lease.ts";
 import { startProjector } from "./projector.ts";
 
@@ -20,12 +8,8 @@ const config = loadConfig();
 const log = createLogger("projector", config);
 
 runMain(log, async () => {
-  const names = namesFor(config.TASKJET_NAMESPACE);
-  await whenAvailable(config, log, () => ensureDatabase(config));
-  const db = createDb(config, names, { name: "taskjet-projector", log });
-  await migrate(db, names, log);
-  const { nc, js, jsm } = await whenAvailable(config, log, () => connectNats(config, log, "taskjet-projector"));
-  await ensureStream(jsm, tasksStreamConfig(names, config), log);
+  const { names, nc, js, jsm } = await connectService(config, log, "projector");
+  const db = await openReadModel(config, names, log, "projector");
 
   const ttlMs = config.PROJECTOR_LEASE_SECONDS * 1000;
   const lease = projectorLease(await openBucket(js, names, "leases", config), `${hostname()}-${process.pid}`, {

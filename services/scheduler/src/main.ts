@@ -1,25 +1,11 @@
-import { namesFor, subjectsFor } from "@taskjet/events";
-import {
-  connectNats,
-  createLogger,
-  ensureStream,
-  inputLimits,
-  loadConfig,
-  onShutdown,
-  runMain,
-  tasksStreamConfig,
-  whenAvailable,
-} from "@taskjet/runtime";
+import { connectService, createLogger, inputLimits, loadConfig, onShutdown, runMain } from "@taskjet/runtime";
 import { startScheduler } from "./scheduler.ts";
 
 const config = loadConfig();
 const log = createLogger("scheduler", config);
 
 runMain(log, async () => {
-  const names = namesFor(config.TASKJET_NAMESPACE);
-  const subjects = subjectsFor(names);
-  const { nc, js, jsm } = await whenAvailable(config, log, () => connectNats(config, log, "taskjet-scheduler"));
-  await ensureStream(jsm, tasksStreamConfig(names, config), log);
+  const { names, subjects, nc, js, jsm } = await connectService(config, log, "scheduler");
   const running = await startScheduler(
     { js, jsm, names, subjects, log, now: () => new Date(), limits: inputLimits(config, nc) },
     { ackWaitMs: config.SCHEDULER_ACK_WAIT_SECONDS * 1000, config },
