@@ -4,10 +4,9 @@ import {
   foldEvents,
   type RetryTask,
   TaskNotFoundError,
-  type TaskState,
 } from "@taskjet/events";
 import { publishEvents } from "@taskjet/runtime";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import {
   CancelBody,
@@ -33,7 +32,17 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody 
 export const taskRoutes =
   (deps: GatewayDeps, keys: IdempotencyKeys, metrics: GatewayMetrics): FastifyPluginAsyncZod =>
   async (app) => {
-    function accepted(reply: FastifyReply, task: TaskState, replay: boolean) {
+    /** Creates a task (under `parentId`, a chained one) for the caller and answers 202, or the replayed one. */
+    async function create(req: FastifyRequest, reply: FastifyReply, body: CreateTaskBody, parentId?: string) {
+      const { tenant, keyId } = req.principal;
+      const idempotencyKey = keys.parseHeader(req.headers[IDEMPOTENCY_HEADER]);
+      const { task, replay } = await createTask(deps, keys, {
+        body,
+        tenant,
+        idempotencyKey,
+        issuedBy: keyId,
+        ...(parentId === undefined ? {} : { parentId }),
+      });
       if (!replay) metrics.tasksSubmitted.inc();
       if (replay) reply.header("idempotent-replayed", "true");
       return reply.status(202).header("location", `/tasks/${task.id}`).send(toResource(task));
@@ -63,17 +72,7 @@ export const taskRoutes =
           response: { 202: TaskResource, ...errors, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
         },
       },
-      async (req, reply) => {
-        const { tenant, keyId } = req.principal;
-        const idempotencyKey = keys.parseHeader(req.headers[IDEMPOTENCY_HEADER]);
-        const { task, replay } = await createTask(deps, keys, {
-          body: req.body,
-          tenant,
-          idempotencyKey,
-          issuedBy: keyId,
-        });
-        return accepted(reply, task, replay);
-      },
+      async (req, reply) => create(req, reply, req.body),
     );
 
     app.get(
@@ -151,18 +150,7 @@ export const taskRoutes =
           response: { 202: TaskResource, ...errors, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
         },
       },
-      async (req, reply) => {
-        const { tenant, keyId } = req.principal;
-        const idempotencyKey = keys.parseHeader(req.headers[IDEMPOTENCY_HEADER]);
-        const { task, replay } = await createTask(deps, keys, {
-          body: req.body,
-          tenant,
-          idempotencyKey,
-          parentId: req.params.id,
-          issuedBy: keyId,
-        });
-        return accepted(reply, task, replay);
-      },
+      async (req, reply) => create(req, reply, req.body, req.params.id),
     );
 
     app.post(
