@@ -1,10 +1,4 @@
-import {
-  type CancelTask,
-  decide,
-  foldEvents,
-  type RetryTask,
-  TaskNotFoundError,
-} from "@taskjet/events";
+import { type CancelTask, decide, foldEvents, type RetryTask, TaskNotFoundError } from "@taskjet/events";
 import { publishEvents } from "@taskjet/runtime";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
