@@ -17,6 +17,14 @@ export type ProjectorDeps = {
 
 /** After a failed batch the projector waits this long, doubling up to the maximum, before reading again. */
 const RETRY_MS = { first: 250, max: 10_000 };
+/**
+ * A read of the stream that stalls — the ordered consumer stuck in a reset (seen under heavy load), its
+ * close never answering — must not stall the read model or a shutdown: behind the stream with nothing
+ * received for STALL_MS, the read is dropped and started again from the checkpoint; a close or a stop waits
+ * at most CLOSE_MS for it.
+ */
+const STALL_MS = 15_000;
+const CLOSE_MS = 3_000;
 
 /**
  * Folds every event into Postgres in strict stream order, then tells the gateways which tasks changed.
@@ -32,11 +40,25 @@ export function startProjector(deps: ProjectorDeps) {
   const stopping = new AbortController();
   let messages: ConsumerMessages | null = null;
   let retryMs = 0;
+  let receivedAt = performance.now();
 
   async function closeMessages() {
-    await messages?.close().catch(() => undefined);
+    const closing = messages?.close().catch(() => undefined);
     messages = null;
+    await Promise.race([closing, sleep(CLOSE_MS, undefined, { ref: false })]);
   }
+
+  const watchdog = setInterval(async () => {
+    if (messages === null || performance.now() - receivedAt < STALL_MS) return;
+    const [end, checkpoint] = await Promise.all([
+      deps.jsm.streams.info(names.stream).then((i) => i.state.last_seq),
+      readCheckpoint(db).then((c) => c.seq),
+    ]).catch(() => [0, 0]);
+    if (end <= checkpoint || performance.now() - receivedAt < STALL_MS) return;
+    log.warn({ checkpoint, streamEnd: end }, "stream read stalled; reading again from the checkpoint");
+    receivedAt = performance.now();
+    void closeMessages();
+  }, STALL_MS / 3).unref();
 
   async function projectFromCheckpoint() {
     const from = (await readCheckpoint(db)).seq + 1;
@@ -45,7 +67,9 @@ export function startProjector(deps: ProjectorDeps) {
     // Stopped meanwhile: closing ends the loop below (awaiting it here would wait for that loop for ever).
     if (stopping.signal.aborted) void messages.close();
     let batch: StoredEntry[] = [];
+    receivedAt = performance.now();
     for await (const m of messages) {
+      receivedAt = performance.now();
       batch.push(decodeStored(m));
       // Group commit: take what arrived while the last batch was written; flush once the server has no more.
       if (batch.length < maxBatch && m.info.pending > 0) continue;
@@ -77,8 +101,10 @@ export function startProjector(deps: ProjectorDeps) {
   return {
     async stop() {
       stopping.abort();
+      clearInterval(watchdog);
       await closeMessages();
-      await done;
+      const stopped = await Promise.race([done.then(() => true), sleep(CLOSE_MS, false, { ref: false })]);
+      if (!stopped) log.warn("the stream read did not end on close; stopping without it");
     },
   };
 }
