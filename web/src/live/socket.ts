@@ -28,7 +28,7 @@ const BACKOFF_MAX_MS = 15_000;
 type ServerMessage =
   | { type: "task"; task: Task }
   | ({ type: "delta" } & Delta)
-  | { type: "subscribed" }
+  | { type: "subscribed"; all?: boolean }
   | { type: "error"; error: { code: string; message: string } };
 
 export function createLiveSocket(url: () => string) {
@@ -77,7 +77,8 @@ export function createLiveSocket(url: () => string) {
       openedAt = Date.now();
       attempt = 0;
       setState({ kind: "live" });
-      if (resumed) for (const f of followers) f.onResume?.();
+      // Followers of everything read again once the server confirms the subscription (below).
+      if (resumed) for (const f of followers) if (!f.all) f.onResume?.();
     };
     ws.onmessage = (e) => receive(String(e.data));
     ws.onclose = (e) => {
@@ -105,6 +106,10 @@ export function createLiveSocket(url: () => string) {
       for (const f of followers) if (f.all || f.taskIds?.includes(task.id)) f.onTask?.(task);
     } else if (message.type === "delta") {
       for (const f of followers) if (f.taskIds?.includes(message.taskId)) f.onDelta?.(message);
+    } else if (message.type === "subscribed" && message.all) {
+      // From now on every change is pushed; a list read before this moment may have missed one (a task that
+      // finished in between is in no snapshot of live tasks): read it again.
+      for (const f of followers) if (f.all) f.onResume?.();
     } else if (message.type === "error" && message.error.code === "unauthorized") {
       auth.required();
     }
