@@ -18,10 +18,11 @@ export type ProjectorDeps = {
 /** After a failed batch the projector waits this long, doubling up to the maximum, before reading again. */
 const RETRY_MS = { first: 250, max: 10_000 };
 /**
- * A read of the stream that stalls — the ordered consumer stuck in a reset (seen under heavy load), its
- * close never answering — must not stall the read model or a shutdown: behind the stream with nothing
- * received for STALL_MS, the read is dropped and started again from the checkpoint; a close or a stop waits
- * at most CLOSE_MS for it.
+ * A read that stops making progress while the read model is behind the stream — the ordered consumer stuck in
+ * a reset, a statement or a pool checkout that never answers (each seen under heavy load) — must not stall
+ * the read model or a shutdown: with no event received and no batch written for STALL_MS, whatever step it is
+ * in is abandoned and the read starts again from the checkpoint. An abandoned write that lands late changes
+ * nothing (rows and checkpoint only move forward). A close or a stop waits at most CLOSE_MS.
  */
 const STALL_MS = 15_000;
 const CLOSE_MS = 3_000;
@@ -38,73 +39,103 @@ export function startProjector(deps: ProjectorDeps) {
   const { nc, js, db, names, log, maxBatch } = deps;
   const subjects = subjectsFor(names);
   const stopping = new AbortController();
-  let messages: ConsumerMessages | null = null;
+  let read: AbortController | null = null;
   let retryMs = 0;
-  let receivedAt = performance.now();
-
-  async function closeMessages() {
-    const closing = messages?.close().catch(() => undefined);
-    messages = null;
-    await Promise.race([closing, sleep(CLOSE_MS, undefined, { ref: false })]);
-  }
+  /** What the current read is doing, for the stall warning; and the last sequence it knows is written. */
+  let phase = "starting";
+  let position = 0;
+  let progressAt = performance.now();
+  const progressed = (step: string) => {
+    phase = step;
+    progressAt = performance.now();
+  };
 
   const watchdog = setInterval(async () => {
-    if (messages === null || performance.now() - receivedAt < STALL_MS) return;
-    const [end, checkpoint] = await Promise.all([
-      deps.jsm.streams.info(names.stream).then((i) => i.state.last_seq),
-      readCheckpoint(db).then((c) => c.seq),
-    ]).catch(() => [0, 0]);
-    if (end <= checkpoint || performance.now() - receivedAt < STALL_MS) return;
-    log.warn({ checkpoint, streamEnd: end }, "stream read stalled; reading again from the checkpoint");
-    receivedAt = performance.now();
-    void closeMessages();
+    if (read === null || performance.now() - progressAt < STALL_MS) return;
+    const streamEnd = await deps.jsm.streams
+      .info(names.stream)
+      .then((i) => i.state.last_seq)
+      .catch(() => 0);
+    if (read === null || streamEnd <= position || performance.now() - progressAt < STALL_MS) return;
+    log.warn({ phase, position, streamEnd }, "projection stalled; reading again from the checkpoint");
+    progressAt = performance.now();
+    read.abort(new Error(`stalled while ${phase}`));
   }, STALL_MS / 3).unref();
 
-  async function projectFromCheckpoint() {
-    const from = (await readCheckpoint(db)).seq + 1;
-    const consumer = await js.consumers.get(names.stream, { filter_subjects: subjects.all, opt_start_seq: from });
-    messages = await consumer.consume({ max_messages: maxBatch * 2 });
-    // Stopped meanwhile: closing ends the loop below (awaiting it here would wait for that loop for ever).
-    if (stopping.signal.aborted) void messages.close();
-    let batch: StoredEntry[] = [];
-    receivedAt = performance.now();
-    for await (const m of messages) {
-      receivedAt = performance.now();
-      batch.push(decodeStored(m));
-      // Group commit: take what arrived while the last batch was written; flush once the server has no more.
-      if (batch.length < maxBatch && m.info.pending > 0) continue;
-      const projected = await projectIsolating(db, batch, log);
-      for (const p of projected) nc.publish(subjects.projected(p.taskId), encodeMessage(ProjectedNotice, p));
-      log.debug({ events: batch.length, versions: projected.length }, "projected");
-      batch = [];
-      retryMs = 0;
+  async function projectFromCheckpoint(signal: AbortSignal) {
+    /** Settles with `p`, or rejects once the read is abandoned, whatever `p` is still waiting for. */
+    const step = <T>(what: string, p: Promise<T>): Promise<T> => {
+      phase = what;
+      signal.throwIfAborted();
+      return new Promise<T>((resolve, reject) => {
+        const abandon = () => reject(signal.reason);
+        signal.addEventListener("abort", abandon, { once: true });
+        p.then(resolve, reject).finally(() => signal.removeEventListener("abort", abandon));
+      });
+    };
+    position = (await step("reading the checkpoint", readCheckpoint(db))).seq;
+    const consumer = await step(
+      "opening the stream read",
+      js.consumers.get(names.stream, { filter_subjects: subjects.all, opt_start_seq: position + 1 }),
+    );
+    const messages: ConsumerMessages = await step(
+      "opening the stream read",
+      consumer.consume({ max_messages: maxBatch * 2 }),
+    );
+    const closing = () =>
+      Promise.race([messages.close().catch(() => undefined), sleep(CLOSE_MS, undefined, { ref: false })]);
+    signal.addEventListener("abort", () => void closing(), { once: true });
+    try {
+      const events = messages[Symbol.asyncIterator]();
+      let batch: StoredEntry[] = [];
+      progressed("waiting for events");
+      for (;;) {
+        const next = await step("waiting for events", events.next());
+        if (next.done) break;
+        const m = next.value;
+        progressed("waiting for events");
+        batch.push(decodeStored(m));
+        // Group commit: take what arrived while the last batch was written; flush once the server has no more.
+        if (batch.length < maxBatch && m.info.pending > 0) continue;
+        const projected = await step("writing a batch", projectIsolating(db, batch, log));
+        position = (batch[batch.length - 1] as StoredEntry).seq;
+        progressed("waiting for events");
+        for (const p of projected) nc.publish(subjects.projected(p.taskId), encodeMessage(ProjectedNotice, p));
+        log.debug({ events: batch.length, versions: projected.length }, "projected");
+        batch = [];
+        retryMs = 0;
+      }
+    } finally {
+      await closing();
     }
-    if (!stopping.signal.aborted) throw new Error("the stream read ended");
+    signal.throwIfAborted();
+    throw new Error("the stream read ended");
   }
 
   const done = (async () => {
     await retireDurableConsumer(deps);
     while (!stopping.signal.aborted) {
+      read = new AbortController();
+      progressed("starting");
       try {
-        await projectFromCheckpoint();
+        await projectFromCheckpoint(AbortSignal.any([read.signal, stopping.signal]));
       } catch (err) {
         if (stopping.signal.aborted) break;
         retryMs = Math.min(RETRY_MS.max, retryMs === 0 ? RETRY_MS.first : retryMs * 2);
         log.error({ err, retryInMs: retryMs }, "projection failed; resuming from the checkpoint");
         await sleep(retryMs, undefined, { signal: stopping.signal }).catch(() => undefined);
       } finally {
-        await closeMessages();
+        read = null;
       }
     }
   })();
 
   return {
     async stop() {
-      stopping.abort();
+      stopping.abort(new Error("stopping"));
       clearInterval(watchdog);
-      await closeMessages();
       const stopped = await Promise.race([done.then(() => true), sleep(CLOSE_MS, false, { ref: false })]);
-      if (!stopped) log.warn("the stream read did not end on close; stopping without it");
+      if (!stopped) log.warn({ phase }, "the stream read did not end on stop; stopping without it");
     },
   };
 }
