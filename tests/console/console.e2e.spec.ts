@@ -229,6 +229,7 @@ describe("the console in a browser", { timeout: 60_000 }, () => {
         tenant: "default",
         idempotencyKey: null,
         metadata: {},
+        priority: "normal",
       });
       for (const id of [running.id, meanwhileId]) {
         await waitFor(async () => (await system.ctx.history(id)).some((e) => e.type === "TaskCompleted"), {

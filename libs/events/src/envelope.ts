@@ -30,6 +30,10 @@ export function msgIdOf(event: TaskEvent): string {
       return `${id}:retry-requested:${event.gen}`;
     case "TaskQueued":
       return `${id}:queued:${event.gen}`;
+    case "TaskWaiting":
+      // A task may wait for the same reason more than once: its time tells the waits apart, and a retried
+      // publish of one wait carries the same time.
+      return `${id}:waiting:${event.gen}:${event.reason}:${event.at}`;
     case "TaskFailed":
       return `${id}:failed:${event.gen}`;
     case "TaskStarted":

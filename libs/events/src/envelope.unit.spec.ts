@@ -66,6 +66,7 @@ describe("subjects and names", () => {
       "scheduled",
       "awaiting-parent",
       "queued",
+      "waiting",
       "started",
       "attempt-failed",
       "completed",

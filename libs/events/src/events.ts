@@ -29,6 +29,14 @@ export const ModelInput = z.object({
 });
 export type ModelInput = z.infer<typeof ModelInput>;
 
+/**
+ * Which work a model lane admits first: higher first, with aging, so `low` is never starved for ever. Events
+ * written before priorities existed decode as `normal`.
+ */
+export const PRIORITIES = ["low", "normal", "high"] as const;
+export const Priority = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof Priority>;
+
 /** Everything a client decided when it created a task, shared by TaskSubmitted and TaskChained. */
 const TaskSpec = ModelInput.extend({
   runAt: z.iso.datetime({ offset: true }).nullable(),
@@ -37,6 +45,7 @@ const TaskSpec = ModelInput.extend({
   tenant: z.string().min(1),
   idempotencyKey: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
+  priority: Priority.default("normal"),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
@@ -80,6 +89,35 @@ export const TaskQueued = Base.extend({
   timeoutMs: z.number().int().positive(),
   /** Attempts used by earlier generations, so numbering continues after a manual retry. */
   attemptsBefore: z.number().int().nonnegative(),
+  /** Whose work it is and how urgent: what the executors' admission orders by (older events: defaults). */
+  tenant: z.string().min(1).default("default"),
+  priority: Priority.default("normal"),
+});
+/**
+ * Why a queued task is not running yet although an executor holds it: its model lane is paused after a 429
+ * (`rate_limited`, until the provider's reset), out of requests or tokens for now (`lane_budget`), at its
+ * concurrent-call limit (`lane_concurrency`), its tenant at its own cap (`tenant_concurrency`), or the tenant
+ * over its spend limit (`spend_limit`, held until the limit is raised or the period turns).
+ */
+export const WAIT_REASONS = [
+  "rate_limited",
+  "lane_budget",
+  "lane_concurrency",
+  "tenant_concurrency",
+  "spend_limit",
+] as const;
+export const WaitReason = z.enum(WAIT_REASONS);
+export type WaitReason = z.infer<typeof WaitReason>;
+
+/** A queued task waits for its lane: it burns no attempt, and the reason shows in its resource. */
+export const TaskWaiting = Base.extend({
+  type: z.literal("TaskWaiting"),
+  gen: z.number().int().positive(),
+  reason: WaitReason,
+  /** The lane it waits in: `<provider>/<model>`. */
+  lane: z.string().min(1),
+  /** When the wait is expected to end, when known (a 429's reset). */
+  until: z.iso.datetime({ offset: true }).nullable(),
 });
 /**
  * Which delivery of the TaskQueued message this try was (the work consumer's delivery sequence): every try,
@@ -133,6 +171,7 @@ export const TaskEvent = z.discriminatedUnion("type", [
   TaskScheduled,
   TaskAwaitingParent,
   TaskQueued,
+  TaskWaiting,
   TaskStarted,
   TaskAttemptFailed,
   TaskCompleted,

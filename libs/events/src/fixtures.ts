@@ -19,6 +19,7 @@ const spec = {
   tenant: "default",
   idempotencyKey: null,
   metadata: {},
+  priority: "normal" as const,
 };
 
 export const ev = {
@@ -82,6 +83,19 @@ export const ev = {
     maxAttempts: 3,
     timeoutMs: 60_000,
     attemptsBefore: 0,
+    tenant: "default",
+    priority: "normal",
+    ...o,
+  }),
+  waiting: (o: Overrides<"TaskWaiting"> = {}): EventOf<"TaskWaiting"> => ({
+    type: "TaskWaiting",
+    v: 1,
+    taskId: TASK_ID,
+    at: AT,
+    gen: 1,
+    reason: "lane_budget",
+    lane: "anthropic/claude-sonnet-4-5",
+    until: null,
     ...o,
   }),
   started: (o: Overrides<"TaskStarted"> = {}): EventOf<"TaskStarted"> => ({

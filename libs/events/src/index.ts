@@ -2,6 +2,7 @@ export * from "./decide/index.ts";
 export * from "./envelope.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
+export * from "./flow.ts";
 export * from "./limits.ts";
 export * from "./messages.ts";
 export * from "./names.ts";

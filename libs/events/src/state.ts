@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { assertNever } from "./envelope.ts";
-import { type EventOf, TaskError, type TaskEvent, Usage } from "./events.ts";
+import { type EventOf, Priority, TaskError, type TaskEvent, Usage, WaitReason } from "./events.ts";
 import { ACTIVE_STATUSES, isTerminal, TASK_STATUSES, type TaskStatus } from "./status.ts";
 
 /**
@@ -20,6 +20,11 @@ export const TaskState = z.object({
   temperature: z.number().nullable(),
   runAt: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
+  priority: Priority,
+  /** Why a queued task is not running yet (its lane's limits, its tenant's), or null. */
+  waiting: z
+    .object({ reason: WaitReason, lane: z.string(), since: z.string(), until: z.string().nullable() })
+    .nullable(),
   maxAttempts: z.number(),
   timeoutMs: z.number(),
   /** The queue generation: 1 from creation, +1 for every manual retry; older generations' events are stale. */
@@ -44,6 +49,7 @@ const ACCEPTS: { [T in TaskEvent["type"]]: ReadonlySet<TaskStatus> } = {
   TaskScheduled: new Set(["submitted"]),
   TaskAwaitingParent: new Set(["submitted", "scheduled"]),
   TaskQueued: new Set(["submitted", "scheduled", "awaiting_parent"]),
+  TaskWaiting: new Set(["queued", "retrying"]),
   TaskStarted: new Set(["queued", "running", "retrying"]),
   TaskAttemptFailed: new Set(["queued", "running", "retrying", "cancelled"]),
   TaskCompleted: new Set(["queued", "running", "retrying"]),
@@ -74,10 +80,17 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
       return { ...state, status: "awaiting_parent", updatedAt: at };
     case "TaskQueued":
       return { ...state, status: "queued", prompt: event.input.prompt, updatedAt: at };
+    case "TaskWaiting":
+      return {
+        ...state,
+        waiting: { reason: event.reason, lane: event.lane, since: state.waiting?.since ?? at, until: event.until },
+        updatedAt: at,
+      };
     case "TaskStarted":
       return {
         ...state,
         status: "running",
+        waiting: null,
         attempts: Math.max(state.attempts, event.attempt),
         startedAt: state.startedAt ?? at,
         updatedAt: at,
@@ -100,6 +113,7 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
       return {
         ...state,
         status: "completed",
+        waiting: null,
         attempts: Math.max(state.attempts, event.attempt),
         output: event.output,
         model: event.model,
@@ -113,13 +127,21 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
       return {
         ...state,
         status: "failed",
+        waiting: null,
         attempts: Math.max(state.attempts, event.attempts),
         error: event.error,
         updatedAt: at,
         finishedAt: at,
       };
     case "TaskCancelled":
-      return { ...state, status: "cancelled", cancelReason: event.reason, updatedAt: at, finishedAt: at };
+      return {
+        ...state,
+        status: "cancelled",
+        waiting: null,
+        cancelReason: event.reason,
+        updatedAt: at,
+        finishedAt: at,
+      };
     case "TaskRetryRequested":
       return { ...state, status: "submitted", gen: event.gen, finishedAt: null, updatedAt: at };
     default:
@@ -150,6 +172,8 @@ export function created(event: CreatingEvent): TaskState {
     temperature: event.temperature,
     runAt: event.runAt,
     metadata: event.metadata,
+    priority: event.priority,
+    waiting: null,
     maxAttempts: event.maxAttempts,
     timeoutMs: event.timeoutMs,
     gen: 1,

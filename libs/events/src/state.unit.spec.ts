@@ -25,6 +25,7 @@ const WHEN: Record<TaskEventType, TaskEvent> = {
   TaskScheduled: ev.scheduled(),
   TaskAwaitingParent: ev.awaitingParent(),
   TaskQueued: ev.queued(),
+  TaskWaiting: ev.waiting(),
   TaskStarted: ev.started({ attempt: 2 }),
   TaskAttemptFailed: ev.attemptFailed({ attempt: 2 }),
   TaskCompleted: ev.completed({ attempt: 2 }),
@@ -42,6 +43,7 @@ const THEN: Record<TaskStatus, Partial<Record<TaskEventType, TaskStatus>>> = {
   scheduled: { TaskAwaitingParent: "awaiting_parent", TaskQueued: "queued", TaskCancelled: "cancelled" },
   awaiting_parent: { TaskQueued: "queued", TaskCancelled: "cancelled" },
   queued: {
+    TaskWaiting: "queued",
     TaskStarted: "running",
     TaskAttemptFailed: "retrying",
     TaskCompleted: "completed",
@@ -56,6 +58,7 @@ const THEN: Record<TaskStatus, Partial<Record<TaskEventType, TaskStatus>>> = {
     TaskCancelled: "cancelled",
   },
   retrying: {
+    TaskWaiting: "retrying",
     TaskStarted: "running",
     TaskAttemptFailed: "retrying",
     TaskCompleted: "completed",
@@ -90,6 +93,21 @@ describe("evolve: every status × every event", () => {
 });
 
 describe("evolve: rules", () => {
+  it("a wait for the lane shows on a queued task, keeps when it began, and ends when the task starts", () => {
+    const first = evolve(given("queued"), ev.waiting({ at: "2026-11-22T10:00:05.000Z" })) as TaskState;
+    expect(first.waiting).toEqual({
+      reason: "lane_budget",
+      lane: "anthropic/claude-sonnet-4-5",
+      since: "2026-11-22T10:00:05.000Z",
+      until: null,
+    });
+    const until = "2026-11-22T10:01:00.000Z";
+    const paused = evolve(first, ev.waiting({ at: "2026-11-22T10:00:09.000Z", reason: "rate_limited", until }));
+    expect(paused?.waiting).toEqual({ ...first.waiting, reason: "rate_limited", until });
+    expect(paused?.status).toBe("queued");
+    expect(evolve(paused, ev.started())?.waiting).toBeNull();
+  });
+
   it("first terminal event wins: a completion after a cancel changes nothing", () => {
     const cancelled = given("running");
     const after = foldEvents([ev.cancelled(), ev.completed()], cancelled) as TaskState;

@@ -1,4 +1,4 @@
-import type { TaskError, TaskStatus, Usage } from "@taskjet/events";
+import type { Priority, TaskError, TaskState, TaskStatus, Usage } from "@taskjet/events";
 import type { ColumnType, Kysely } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -20,6 +20,8 @@ export type TasksTable = {
   temperature: number | null;
   runAt: Timestamp | null;
   metadata: Json<Record<string, unknown>>;
+  priority: ColumnType<Priority, Priority | undefined, Priority>;
+  waiting: Json<TaskState["waiting"]>;
   maxAttempts: number;
   timeoutMs: number;
   gen: number;

@@ -20,6 +20,8 @@ export function rowToState(row: TaskRow): TaskState {
     temperature: row.temperature,
     runAt: iso(row.runAt),
     metadata: row.metadata,
+    priority: row.priority,
+    waiting: row.waiting,
     maxAttempts: row.maxAttempts,
     timeoutMs: row.timeoutMs,
     gen: row.gen,
@@ -42,6 +44,7 @@ export function stateToRow(state: TaskState, seq: number) {
     metadata: JSON.stringify(state.metadata),
     error: JSON.stringify(state.error),
     usage: JSON.stringify(state.usage),
+    waiting: JSON.stringify(state.waiting),
     seq,
   };
 }

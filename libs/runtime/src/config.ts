@@ -1,6 +1,21 @@
+import { LaneLimits } from "@taskjet/events";
 import { z } from "zod";
 
 const seconds = z.coerce.number().nonnegative();
+
+/** JSON in an environment variable, checked against `schema`; a parse error names the variable's problem. */
+const json = <S extends z.ZodType>(schema: S) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: `must be JSON: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 /** The whole environment contract in one schema: every service parses it once at start. */
 const Env = z.object({
@@ -34,6 +49,18 @@ const Env = z.object({
   // How long a starting service waits for NATS or Postgres to answer before it gives up.
   STARTUP_WAIT_SECONDS: seconds.default(60),
   RATE_LIMIT_MAX_WAIT_SECONDS: seconds.default(900),
+  // Flow control. Limits per model lane (`<provider>/<model>`, or `*` for every lane) per window, as JSON:
+  // {"anthropic/claude-sonnet-4-5":{"requests":50,"inputTokens":30000,"outputTokens":8000,"concurrency":20}}.
+  // What the provider's anthropic-ratelimit-* headers say lowers them at run time; absent, a lane learns them.
+  LANE_LIMITS: json(z.record(z.string(), LaneLimits.partial())).default({}),
+  // The window those limits are counted over: a minute at Anthropic.
+  LANE_WINDOW_SECONDS: seconds.positive().default(60),
+  // A task waiting this long in its lane moves up one priority, so low priority is never starved for ever.
+  PRIORITY_AGING_SECONDS: seconds.positive().default(60),
+  // Queued tasks one executor holds for admission (beyond those running): what priorities and fairness choose from.
+  EXECUTOR_MAX_HELD: z.coerce.number().int().positive().default(5000),
+  // Where a service serves Prometheus /metrics of its own (the executor; the gateway has /metrics on PORT). 0 = off.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   FAKE_LLM_LATENCY_MS: z.coerce.number().int().nonnegative().default(50),
   FAKE_LLM_REPLY_CHARS: z.coerce.number().int().nonnegative().default(0),
   STREAM_MAX_AGE_SECONDS: seconds.default(0),

@@ -3,8 +3,10 @@ import {
   isStorableText,
   LIMITS,
   metadataProblem,
+  Priority,
   TASK_STATUSES,
   TaskError,
+  TaskState,
   Usage,
 } from "@taskjet/events";
 import { z } from "zod";
@@ -48,6 +50,10 @@ export const CreateTaskBody = z
       .min(1)
       .max(24 * 3600)
       .optional(),
+    priority: Priority.optional().meta({
+      description:
+        "which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved",
+    }),
     metadata: Metadata.optional().meta({
       description:
         `Your own JSON, kept with the task: at most ${LIMITS.metadataDepth} levels deep, ` +
@@ -80,6 +86,12 @@ export const TaskResource = z
     usage: Usage.nullable(),
     cancelReason: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
+    priority: Priority,
+    waiting: TaskState.shape.waiting.meta({
+      description:
+        "why a queued task is not running yet: its model lane paused after a 429 or out of budget, a concurrency " +
+        "cap, or its tenant over its spend limit; null otherwise. Waiting burns no attempt.",
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     startedAt: z.string().nullable(),

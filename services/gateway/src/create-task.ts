@@ -98,6 +98,7 @@ function commandOf(
       maxAttempts: body.maxAttempts ?? config.DEFAULT_MAX_ATTEMPTS,
       timeoutMs: (body.timeoutSeconds ?? config.DEFAULT_TIMEOUT_SECONDS) * 1000,
       tenant: cmd.tenant,
+      priority: body.priority ?? "normal",
       idempotencyKey: cmd.idempotencyKey,
       metadata: body.metadata ?? {},
     },

@@ -24,6 +24,8 @@ export function toResource(s: TaskState, quarantinedSeq: number | null = null): 
     usage: s.usage,
     cancelReason: s.cancelReason,
     metadata: s.metadata,
+    priority: s.priority,
+    waiting: s.waiting,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
     startedAt: s.startedAt,

@@ -1012,6 +1012,11 @@ export interface paths {
               [key: string]: unknown;
             };
             model?: string;
+            /**
+             * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high";
             prompt: string;
             /** Format: date-time */
             runAt?: string;
@@ -1384,6 +1389,11 @@ export interface paths {
               [key: string]: unknown;
             };
             model?: string;
+            /**
+             * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high";
             prompt: string;
             /** Format: date-time */
             runAt?: string;
@@ -2095,6 +2105,8 @@ export interface components {
       output: string | null;
       /** Format: uuid */
       parentId: string | null;
+      /** @enum {string} */
+      priority: "low" | "normal" | "high";
       prompt: string;
       /** @description set when the read model could not apply an event of this task (that event's stream sequence; see GET /admin/quarantine): this answer was folded from the stream instead */
       quarantinedSeq: number | null;
@@ -2118,6 +2130,14 @@ export interface components {
       usage: {
         inputTokens: number;
         outputTokens: number;
+      } | null;
+      /** @description why a queued task is not running yet: its model lane paused after a 429 or out of budget, a concurrency cap, or its tenant over its spend limit; null otherwise. Waiting burns no attempt. */
+      waiting: {
+        lane: string;
+        /** @enum {string} */
+        reason: "rate_limited" | "lane_budget" | "lane_concurrency" | "tenant_concurrency" | "spend_limit";
+        since: string;
+        until: string | null;
       } | null;
     };
     TaskInput: {
@@ -2140,6 +2160,8 @@ export interface components {
       output: string | null;
       /** Format: uuid */
       parentId: string | null;
+      /** @enum {string} */
+      priority: "low" | "normal" | "high";
       prompt: string;
       /** @description set when the read model could not apply an event of this task (that event's stream sequence; see GET /admin/quarantine): this answer was folded from the stream instead */
       quarantinedSeq: number | null;
@@ -2163,6 +2185,14 @@ export interface components {
       usage: {
         inputTokens: number;
         outputTokens: number;
+      } | null;
+      /** @description why a queued task is not running yet: its model lane paused after a 429 or out of budget, a concurrency cap, or its tenant over its spend limit; null otherwise. Waiting burns no attempt. */
+      waiting: {
+        lane: string;
+        /** @enum {string} */
+        reason: "rate_limited" | "lane_budget" | "lane_concurrency" | "tenant_concurrency" | "spend_limit";
+        since: string;
+        until: string | null;
       } | null;
     };
   };

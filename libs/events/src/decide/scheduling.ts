@@ -64,6 +64,8 @@ function queued(state: TaskState, now: Date, prompt: string = state.prompt): Eve
     maxAttempts: state.maxAttempts,
     timeoutMs: state.timeoutMs,
     attemptsBefore: state.attempts,
+    tenant: state.tenant,
+    priority: state.priority,
   };
 }
 

@@ -24,6 +24,7 @@ const spec = {
   tenant,
   idempotencyKey,
   metadata,
+  priority: "normal" as const,
 };
 const create = (o: Partial<CreateTask> = {}): CreateTask => ({ type: "CreateTask", taskId: TASK_ID, spec, ...o });
 const parent = (...events: TaskEvent[]) => ({

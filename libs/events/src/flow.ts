@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { PRIORITIES, WAIT_REASONS } from "./events.ts";
+
+/**
+ * Flow control's shared state, kept in the NATS KV bucket `<kvPrefix>_flow` so that every executor and gateway
+ * sees one budget per model lane and one setting per tenant. Keys: `lane.<lane>`, `tenant.<tenant>`,
+ * `usage.<tenant>.<period>` (a day `2026-11-26` or a month `2026-11`) and `queue.<executorId>`; each part
+ * through `flowKeyPart` since a model name may hold characters a KV key may not.
+ */
+
+/** A lane: one provider's model, `anthropic/claude-sonnet-4-5`; every call to it shares its limits. */
+export function laneOf(provider: string, model: string): string {
+  return `${provider}/${model}`;
+}
+
+/** A KV key part from any text: a character outside `[-\w]` becomes its code point in hex between `=`s. */
+export function flowKeyPart(text: string): string {
+  return text.replace(/[^-\w]/gu, (c) => `=${c.codePointAt(0)?.toString(16)}=`);
+}
+
+export const flowKeys = {
+  lane: (lane: string) => `lane.${flowKeyPart(lane)}`,
+  tenant: (tenant: string) => `tenant.${flowKeyPart(tenant)}`,
+  usage: (tenant: string, period: string) => `usage.${flowKeyPart(tenant)}.${period}`,
+  queue: (executorId: string) => `queue.${flowKeyPart(executorId)}`,
+};
+
+const count = z.number().int().positive().nullable();
+
+/** A lane's limits per window (a minute at Anthropic); null is "no limit known". */
+export const LaneLimits = z.object({
+  requests: count,
+  inputTokens: count,
+  outputTokens: count,
+  /** Calls in flight at once, across every executor. */
+  concurrency: count,
+});
+export type LaneLimits = z.infer<typeof LaneLimits>;
+export const NO_LIMITS: LaneLimits = { requests: null, inputTokens: null, outputTokens: null, concurrency: null };
+
+/** A token bucket: `level` units were available at `at` (ms since the epoch); it refills at limit per window. */
+export const Bucket = z.object({ level: z.number(), at: z.number() });
+export type Bucket = z.infer<typeof Bucket>;
+
+/** What one executor has in flight on a lane, by tenant; dropped by any writer once `until` has passed. */
+export const LaneCalls = z.object({
+  n: z.number().int().nonnegative(),
+  tenants: z.record(z.string(), z.number().int().nonnegative()),
+  until: z.number(),
+});
+
+/** A lane's shared budget (KV `lane.<lane>`), changed only by compare-and-set. */
+export const LaneState = z.object({
+  lane: z.string().min(1),
+  /** The limits in force: the configured ones, lowered to what the provider's headers said. */
+  limits: LaneLimits,
+  /** What the provider last said, from `anthropic-ratelimit-*` headers. */
+  learned: LaneLimits,
+  buckets: z.object({ requests: Bucket, inputTokens: Bucket, outputTokens: Bucket }),
+  /** After a 429, no call starts before this (ms since the epoch); the buckets refill from it. */
+  pausedUntil: z.number().nullable(),
+  calls: z.record(z.string(), LaneCalls),
+  /** Counted since the lane was first used: for /stats and /metrics. */
+  totals: z.object({
+    calls: z.number().int().nonnegative(),
+    inputTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    rateLimited: z.number().int().nonnegative(),
+  }),
+  updatedAt: z.number(),
+});
+export type LaneState = z.infer<typeof LaneState>;
+
+/** A tenant's flow settings (KV `tenant.<tenant>`), set at `PUT /admin/tenants/:tenant`. */
+export const TenantFlow = z.object({
+  /** Its share of a lane against other tenants of the same priority (deficit round-robin). */
+  weight: z.number().positive().max(1000).default(1),
+  /** Calls it may have in flight at once on a lane; null: only the lane's limit. */
+  maxConcurrent: z.number().int().positive().nullable().default(null),
+  /** Tokens (input + output) it may spend per UTC day / calendar month; null: no limit. */
+  spendLimit: z
+    .object({ dailyTokens: count.default(null), monthlyTokens: count.default(null) })
+    .default({ dailyTokens: null, monthlyTokens: null }),
+});
+export type TenantFlow = z.infer<typeof TenantFlow>;
+
+/** Tokens a tenant spent in a period (KV `usage.<tenant>.<period>`), added to after every finished call. */
+export const TenantUsage = z.object({ tokens: z.number().int().nonnegative() });
+export type TenantUsage = z.infer<typeof TenantUsage>;
+
+const counts = <K extends readonly [string, ...string[]]>(keys: K) =>
+  z.partialRecord(z.enum(keys), z.number().int().nonnegative());
+
+/** What one executor holds, per lane (KV `queue.<executorId>`, rewritten every few seconds while it runs). */
+export const ExecutorQueue = z.object({
+  executorId: z.string().min(1),
+  at: z.number(),
+  lanes: z.record(
+    z.string(),
+    z.object({
+      held: z.number().int().nonnegative(),
+      running: z.number().int().nonnegative(),
+      byPriority: counts(PRIORITIES),
+      byTenant: z.record(z.string(), z.number().int().nonnegative()),
+      byReason: counts(WAIT_REASONS),
+    }),
+  ),
+});
+export type ExecutorQueue = z.infer<typeof ExecutorQueue>;
