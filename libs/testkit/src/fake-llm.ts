@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { estimateTokens, type FakeLimits, type LimitDimension, tokenBuckets } from "./fake-limits.ts";
 
 /** What the fake LLM server does with one request, whichever API it came through. */
 export type Reply =
@@ -32,6 +33,31 @@ export type SeenRequest = {
   closedAt: number | null;
   /** Pieces of the reply's text written so far: how far a streamed reply got. */
   piecesSent: number;
+  /** When it arrived (ms since the epoch, the fake's clock). */
+  at: number;
+  /** The HTTP status it was answered with (200, 429, …); 0 while no answer has started. */
+  status: number;
+  /**
+   * Its input tokens: what the reply reported, else the fake's count of the request (a quarter of the characters
+   * of system and messages, rounded up) — what a limited fake charges its input bucket.
+   */
+  inputTokens: number;
+  /** Output tokens the reply reported; 0 when it reported none (an error, a 429, a dropped stream). */
+  outputTokens: number;
+  /** Why it was answered 429 by the fake's own limits: the bucket that ran short, or `forced`. */
+  limitedBy: LimitDimension | "forced" | null;
+};
+
+export type FakeLlmOptions = {
+  /**
+   * Anthropic's rate limits, enforced as it does (token buckets refilled continuously; output tokens reserved
+   * from `max_tokens` at the start and settled with the reply's count at the end): a call over a limit is
+   * answered 429 `rate_limit_error` with `retry-after` and the `anthropic-ratelimit-*` headers, and every
+   * answer carries those headers. Absent: no limits, no such headers.
+   */
+  limits?: FakeLimits;
+  /** The clock (ms since the epoch) the limits and `at` go by. */
+  now?: () => number;
 };
 
 const sse = (res: ServerResponse, event: string, data: unknown) =>
@@ -49,8 +75,32 @@ const split = (text: string, n: number) => {
  * errors with their JSON bodies and headers (`retry-after`, `anthropic-ratelimit-*`), slow streams, dropped
  * connections. `reply(request)` decides per request, so concurrent tests route by prompt.
  */
-export async function startFakeLlm(reply: (req: SeenRequest) => Reply) {
+export async function startFakeLlm(reply: (req: SeenRequest) => Reply, opts: FakeLlmOptions = {}) {
+  const now = opts.now ?? Date.now;
   const requests: SeenRequest[] = [];
+  const buckets = opts.limits ? tokenBuckets(opts.limits, now()) : null;
+  let forced: { retryAfterSeconds: number; calls: number } | null = null;
+  /** Whether the limits let this call through (taking its cost), and what to answer: the reply or a 429. */
+  const admit = (seen: SeenRequest, res: ServerResponse): { r: Reply; headers: Record<string, string> } => {
+    const at = seen.at;
+    if (forced && forced.calls > 0) {
+      forced.calls--;
+      seen.limitedBy = "forced";
+      const until = at + forced.retryAfterSeconds * 1000;
+      const headers = buckets?.headers(at, { dimension: "requests", until }) ?? {};
+      return { r: rateLimited(forced.retryAfterSeconds, headers), headers: {} };
+    }
+    if (!buckets) return { r: reply(seen), headers: {} };
+    const maxTokens = seen.body.max_tokens ?? 0;
+    const a = buckets.admit({ requests: 1, inputTokens: seen.inputTokens, outputTokens: maxTokens }, at);
+    if (!a.ok) {
+      seen.limitedBy = a.limitedBy;
+      return { r: rateLimited(a.retryAfterSeconds, a.headers), headers: {} };
+    }
+    // Output is reserved at max_tokens; what the reply did not use goes back once the answer ends.
+    res.on("close", () => buckets.giveBack("outputTokens", maxTokens - seen.outputTokens, now()));
+    return { r: reply(seen), headers: a.headers };
+  };
   const server = createServer((req, res) => {
     let raw = "";
     req.on("data", (c: Buffer) => {
@@ -72,6 +122,11 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply) {
         closedByClient: false,
         closedAt: null,
         piecesSent: 0,
+        at: now(),
+        status: 0,
+        inputTokens: countInputTokens(body),
+        outputTokens: 0,
+        limitedBy: null,
       };
       requests.push(seen);
       res.on("close", () => {
@@ -81,7 +136,8 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply) {
         }
       });
       const respond = api === "anthropic" ? respondAsAnthropic : respondAsOpenai;
-      void respond(seen, res, reply(seen)).catch(() => res.destroy());
+      const { r, headers } = admit(seen, res);
+      void respond(seen, res, r, headers, buckets !== null).catch(() => res.destroy());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -89,6 +145,10 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply) {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    /** The next `calls` calls (default 1) are answered 429 with `retry-after: retryAfterSeconds`, limits or not. */
+    forceRateLimit(o: { retryAfterSeconds: number; calls?: number }) {
+      forced = { retryAfterSeconds: o.retryAfterSeconds, calls: o.calls ?? 1 };
+    },
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
@@ -96,25 +156,58 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply) {
   };
 }
 
+/** A 429 as Anthropic answers it when a limit is reached. */
+function rateLimited(retryAfterSeconds: number, headers: Record<string, string>): Reply {
+  return {
+    kind: "error",
+    status: 429,
+    type: "rate_limit_error",
+    message: "This request would exceed your organization's rate limit. Please try again later.",
+    headers: { ...headers, "retry-after": String(retryAfterSeconds) },
+  };
+}
+
+/** Text of a `system` or message `content`: a string, or content blocks with `text`. */
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map((b: { text?: unknown }) => (typeof b?.text === "string" ? b.text : "")).join("");
+}
+
+/** The request's input tokens as the fake counts them: a quarter of the characters of system and messages. */
+function countInputTokens(body: SeenRequest["body"]): number {
+  return estimateTokens(textOf(body.system) + body.messages.map((m) => textOf(m.content)).join(""));
+}
+
 const routes: Record<string, SeenRequest["api"]> = {
   "/v1/messages": "anthropic",
   "/v1/chat/completions": "openai",
 };
 
-async function respondAsAnthropic(seen: SeenRequest, res: ServerResponse, r: Reply) {
+async function respondAsAnthropic(
+  seen: SeenRequest,
+  res: ServerResponse,
+  r: Reply,
+  limitHeaders: Record<string, string> = {},
+  counted = false,
+) {
   const requestId = `req_${randomUUID().replaceAll("-", "")}`;
   if (r.kind === "hang") return;
   if (r.kind === "error") {
+    seen.status = r.status;
     res.writeHead(r.status, { "content-type": "application/json", "request-id": requestId, ...r.headers });
     res.end(JSON.stringify({ type: "error", error: { type: r.type, message: r.message }, request_id: requestId }));
     return;
   }
   const model = seen.body.model;
   const text = r.text;
-  const { inputTokens, outputTokens } = tokens(seen, r);
+  const { inputTokens, outputTokens } = tokens(seen, r, counted);
   const id = `msg_${randomUUID().replaceAll("-", "").slice(0, 24)}`;
+  seen.status = 200;
+  seen.inputTokens = inputTokens;
   if (!seen.body.stream && r.kind === "message") {
-    res.writeHead(200, { "content-type": "application/json", "request-id": requestId });
+    seen.outputTokens = outputTokens;
+    res.writeHead(200, { "content-type": "application/json", "request-id": requestId, ...limitHeaders });
     res.end(
       JSON.stringify({
         id,
@@ -129,7 +222,12 @@ async function respondAsAnthropic(seen: SeenRequest, res: ServerResponse, r: Rep
     );
     return;
   }
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": requestId });
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    "request-id": requestId,
+    ...limitHeaders,
+  });
   sse(res, "message_start", {
     type: "message_start",
     message: {
@@ -159,6 +257,7 @@ async function respondAsAnthropic(seen: SeenRequest, res: ServerResponse, r: Rep
     return;
   }
   sse(res, "content_block_stop", { type: "content_block_stop", index: 0 });
+  seen.outputTokens = outputTokens;
   sse(res, "message_delta", {
     type: "message_delta",
     delta: { stop_reason: (r.kind === "message" && r.stopReason) || "end_turn", stop_sequence: null },
@@ -169,15 +268,24 @@ async function respondAsAnthropic(seen: SeenRequest, res: ServerResponse, r: Rep
 }
 
 /** OpenAI's chat-completions wire format: `data:` lines of `chat.completion.chunk`, a usage chunk, `[DONE]`. */
-async function respondAsOpenai(seen: SeenRequest, res: ServerResponse, r: Reply) {
+async function respondAsOpenai(
+  seen: SeenRequest,
+  res: ServerResponse,
+  r: Reply,
+  limitHeaders: Record<string, string> = {},
+  counted = false,
+) {
   if (r.kind === "hang") return;
   if (r.kind === "error") {
+    seen.status = r.status;
     res.writeHead(r.status, { "content-type": "application/json", "x-request-id": randomUUID(), ...r.headers });
     res.end(JSON.stringify({ error: { message: r.message, type: r.type, param: null, code: null } }));
     return;
   }
   const model = seen.body.model;
-  const { inputTokens, outputTokens } = tokens(seen, r);
+  const { inputTokens, outputTokens } = tokens(seen, r, counted);
+  seen.status = 200;
+  seen.inputTokens = inputTokens;
   const usage = {
     prompt_tokens: inputTokens,
     completion_tokens: outputTokens,
@@ -187,7 +295,8 @@ async function respondAsOpenai(seen: SeenRequest, res: ServerResponse, r: Reply)
   const created = Math.floor(Date.now() / 1000);
   const finishReason = r.kind === "message" ? (r.stopReason ?? "stop") : "stop";
   if (!seen.body.stream && r.kind === "message") {
-    res.writeHead(200, { "content-type": "application/json" });
+    seen.outputTokens = outputTokens;
+    res.writeHead(200, { "content-type": "application/json", ...limitHeaders });
     res.end(
       JSON.stringify({
         id,
@@ -204,7 +313,7 @@ async function respondAsOpenai(seen: SeenRequest, res: ServerResponse, r: Reply)
     res.write(
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices, ...extra })}\n\n`,
     );
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...limitHeaders });
   chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
   const finished = await streamPieces(seen, res, r, (piece) =>
     chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]),
@@ -216,15 +325,21 @@ async function respondAsOpenai(seen: SeenRequest, res: ServerResponse, r: Reply)
     return;
   }
   chunk([{ index: 0, delta: {}, finish_reason: finishReason }]);
+  seen.outputTokens = outputTokens;
   const wantsUsage = (seen.body as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage;
   if (wantsUsage) chunk([], { usage });
   res.write("data: [DONE]\n\n");
   res.end();
 }
 
-function tokens(seen: SeenRequest, r: Exclude<Reply, { kind: "error" | "hang" }>) {
+/**
+ * The usage a reply reports. Under limits (`counted`), input is what the limits charged (a reply's own
+ * `inputTokens` aside), so a client that reconciles with the reported usage agrees with the fake's buckets.
+ */
+function tokens(seen: SeenRequest, r: Exclude<Reply, { kind: "error" | "hang" }>, counted: boolean) {
+  const unscripted = counted ? seen.inputTokens : r.kind === "message" ? seen.prompt.split(/\s+/).length : 10;
   return {
-    inputTokens: r.kind === "message" ? (r.inputTokens ?? seen.prompt.split(/\s+/).length) : 10,
+    inputTokens: r.kind === "message" ? (r.inputTokens ?? unscripted) : unscripted,
     outputTokens: r.text.split(/\s+/).filter(Boolean).length,
   };
 }

@@ -1,5 +1,6 @@
 export * from "./browser.ts";
 export * from "./context.ts";
+export * from "./fake-limits.ts";
 export * from "./fake-llm.ts";
 export * from "./fixtures.ts";
 export * from "./nats-cluster.ts";
