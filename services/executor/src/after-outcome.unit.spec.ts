@@ -8,7 +8,6 @@ const queuedAt = new Date("2026-11-22T10:00:00.000Z");
 const now = new Date("2026-11-22T10:00:10.000Z");
 const queued = ev.queued({ at: queuedAt.toISOString(), maxAttempts: 3, timeoutMs: 60_000 });
 const startedAt = new Date("2026-11-22T10:00:09.250Z");
-const budget = { within: 60_000, spent: 5_000 };
 const partial = { output: "half", usage: { inputTokens: 3, outputTokens: 1 } };
 const result = { output: "done", model: "claude-sonnet-4-5", stopReason: "end_turn", usage: partial.usage };
 
@@ -22,22 +21,21 @@ const overloaded = failedWith(529, "overloaded_error", "Overloaded");
 const invalid = failedWith(400, "invalid_request_error", "max_tokens: too large");
 const rateLimited = failedWith(429, "rate_limit_error", "Rate limited", { "retry-after": "5" });
 
-const when = (outcome: Outcome, attempt: number, rateLimitBudgetMs = budget.within) => {
+const when = (outcome: Outcome, attempt: number) => {
   const ref = { taskId: TASK_ID, gen: 1, attempt, delivery: 9 };
-  return afterOutcome(outcome, { queued, ref, startedAt }, now, { random: () => 1, rateLimitBudgetMs });
+  return afterOutcome(outcome, { queued, ref, startedAt }, now, { random: () => 1 });
 };
 const types = (o: ReturnType<typeof when>) => o.events.map((e) => e.type);
 
-describe("afterOutcome: every outcome × attempts left or last × rate-limit budget", () => {
-  it.each<[string, Outcome, number, number, string[], object]>([
-    ["completed, attempts left", { kind: "completed", result }, 1, budget.within, ["TaskCompleted"], { ack: true }],
-    ["completed, last attempt", { kind: "completed", result }, 3, budget.within, ["TaskCompleted"], { ack: true }],
-    ["retryable failure, attempts left", overloaded, 1, budget.within, ["TaskAttemptFailed"], { nak: 1000 }],
+describe("afterOutcome: every outcome × attempts left or last", () => {
+  it.each<[string, Outcome, number, string[], object]>([
+    ["completed, attempts left", { kind: "completed", result }, 1, ["TaskCompleted"], { ack: true }],
+    ["completed, last attempt", { kind: "completed", result }, 3, ["TaskCompleted"], { ack: true }],
+    ["retryable failure, attempts left", overloaded, 1, ["TaskAttemptFailed"], { nak: 1000 }],
     [
       "retryable failure, last attempt",
       overloaded,
       3,
-      budget.within,
       ["TaskAttemptFailed", "TaskFailed"],
       { term: "failed: overloaded" },
     ],
@@ -45,50 +43,27 @@ describe("afterOutcome: every outcome × attempts left or last × rate-limit bud
       "fatal failure, attempts left",
       invalid,
       1,
-      budget.within,
       ["TaskAttemptFailed", "TaskFailed"],
       { term: "failed: invalid_request" },
     ],
-    ["rate limit within budget, attempts left", rateLimited, 1, budget.within, ["TaskAttemptFailed"], { nak: 5000 }],
-    ["rate limit within budget, last attempt", rateLimited, 3, budget.within, ["TaskAttemptFailed"], { nak: 5000 }],
-    ["rate limit past budget, attempts left", rateLimited, 1, budget.spent, ["TaskAttemptFailed"], { nak: 5000 }],
-    [
-      "rate limit past budget, last attempt",
-      rateLimited,
-      3,
-      budget.spent,
-      ["TaskAttemptFailed", "TaskFailed"],
-      { term: "failed: rate_limited" },
-    ],
-    [
-      "timed out, attempts left",
-      { kind: "timed-out", partial },
-      1,
-      budget.within,
-      ["TaskAttemptFailed"],
-      { nak: 1000 },
-    ],
+    // A 429 goes straight back to admission (jitter only): the lane's pause holds it, not a nak.
+    ["rate limit, attempts left", rateLimited, 1, ["TaskAttemptFailed"], { nak: 250 }],
+    ["rate limit, last attempt", rateLimited, 3, ["TaskAttemptFailed"], { nak: 250 }],
+    ["rate limit, long past the last attempt", rateLimited, 30, ["TaskAttemptFailed"], { nak: 250 }],
+    ["timed out, attempts left", { kind: "timed-out", partial }, 1, ["TaskAttemptFailed"], { nak: 1000 }],
     [
       "timed out, last attempt",
       { kind: "timed-out", partial },
       3,
-      budget.within,
       ["TaskAttemptFailed", "TaskFailed"],
       { term: "failed: timeout" },
     ],
-    [
-      "cancelled, attempts left",
-      { kind: "cancelled", partial },
-      1,
-      budget.within,
-      ["TaskAttemptFailed"],
-      { ack: true },
-    ],
-    ["cancelled, last attempt", { kind: "cancelled", partial }, 3, budget.within, ["TaskAttemptFailed"], { ack: true }],
-    ["handed back, attempts left", { kind: "handed-back" }, 1, budget.within, [], { nak: 0 }],
-    ["handed back, last attempt", { kind: "handed-back" }, 3, budget.within, [], { nak: 0 }],
-  ])("%s", (_row, outcome, attempt, rateLimitBudgetMs, events, verdict) => {
-    const after = when(outcome, attempt, rateLimitBudgetMs);
+    ["cancelled, attempts left", { kind: "cancelled", partial }, 1, ["TaskAttemptFailed"], { ack: true }],
+    ["cancelled, last attempt", { kind: "cancelled", partial }, 3, ["TaskAttemptFailed"], { ack: true }],
+    ["handed back, attempts left", { kind: "handed-back" }, 1, [], { nak: 0 }],
+    ["handed back, last attempt", { kind: "handed-back" }, 3, [], { nak: 0 }],
+  ])("%s", (_row, outcome, attempt, events, verdict) => {
+    const after = when(outcome, attempt);
     expect(types(after)).toEqual(events);
     expect(after.verdict).toEqual(verdict);
   });
@@ -108,7 +83,8 @@ describe("afterOutcome: every outcome × attempts left or last × rate-limit bud
       retryAt: "2026-11-22T10:00:15.000Z",
       ...partial,
     });
-    expect(when(rateLimited, 1, budget.spent).events[0]).toMatchObject({ countsAsAttempt: true });
+    expect(when(rateLimited, 1).pauseLaneMs).toBe(5000); // the lane, not the task, waits out the 429
+    expect(when(overloaded, 1).pauseLaneMs).toBeNull();
   });
 
   it("a timeout says the task's limit; a cancelled call is final but fails nothing", () => {

@@ -50,15 +50,19 @@ export function classifyFailure(f: Failure, now: Date): Classified {
   return { code: FATAL_HTTP[status] ?? "client_error", message, retryable: false, retryAfterMs: null };
 }
 
-/** `retry-after` (seconds or an HTTP date) or the latest `anthropic-ratelimit-*-reset` (RFC 3339). */
+/**
+ * How long the provider asked us to wait: `retry-after` (seconds or an HTTP date) when it says; only without it,
+ * the latest `anthropic-ratelimit-*-reset` (RFC 3339). A 429 carries a reset for every dimension, most of them
+ * not exhausted (their reset is the end of the window): waiting for the latest would pause a lane far too long.
+ */
 export function retryAfterMs(headers: Record<string, string>, now: Date): number | null {
-  const candidates: number[] = [];
   const ra = headers["retry-after"];
   if (ra !== undefined) {
     const secs = Number(ra);
-    if (Number.isFinite(secs)) candidates.push(secs * 1000);
-    else if (!Number.isNaN(Date.parse(ra))) candidates.push(Date.parse(ra) - now.getTime());
+    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+    if (!Number.isNaN(Date.parse(ra))) return Math.max(0, Date.parse(ra) - now.getTime());
   }
+  const candidates: number[] = [];
   for (const [k, v] of Object.entries(headers)) {
     if (/^anthropic-ratelimit-.*-reset$/.test(k) && !Number.isNaN(Date.parse(v))) {
       candidates.push(Date.parse(v) - now.getTime());

@@ -51,13 +51,13 @@ describe("retryAfterMs", () => {
     expect(retryAfterMs({ "retry-after": "2.5" }, now)).toBe(2500);
     expect(retryAfterMs({ "retry-after": "Sun, 22 Nov 2026 10:00:30 GMT" }, now)).toBe(30_000);
   });
-  it("takes the latest anthropic-ratelimit-*-reset and never a negative wait", () => {
+  it("without retry-after, takes the latest anthropic-ratelimit-*-reset and never a negative wait", () => {
     const h = {
       "anthropic-ratelimit-requests-reset": "2026-11-22T10:00:05Z",
       "anthropic-ratelimit-tokens-reset": "2026-11-22T10:00:12Z",
-      "retry-after": "3",
     };
     expect(retryAfterMs(h, now)).toBe(12_000);
+    expect(retryAfterMs({ ...h, "retry-after": "3" }, now)).toBe(3000); // the provider's own word wins
     expect(retryAfterMs({ "anthropic-ratelimit-tokens-reset": "2026-11-22T09:59:00Z" }, now)).toBe(0);
     expect(retryAfterMs({}, now)).toBeNull();
   });
@@ -88,33 +88,30 @@ describe("attempts and retries", () => {
 
   const rateLimited = { code: "rate_limited", message: "x", retryable: true, retryAfterMs: 5000 };
   const overloaded = { code: "overloaded", message: "x", retryable: true, retryAfterMs: null };
-  const base = { queued, random: () => 1, rateLimitBudgetMs: 60_000 };
+  const base = { queued, random: () => 1 };
 
-  it("waits out a rate limit without spending an attempt, within the budget", () => {
-    expect(afterFailure({ ...base, failure: rateLimited, attempt: 5, now })).toEqual({
+  it("a rate limit never spends an attempt, however long the task has waited or however many it used", () => {
+    expect(afterFailure({ ...base, failure: rateLimited, attempt: 5 })).toEqual({
       countsAsAttempt: false,
       retryInMs: 5000,
     });
-  });
-  it("counts rate limits as attempts once the budget is spent", () => {
-    const late = new Date(now.getTime() + 61_000);
-    expect(afterFailure({ ...base, failure: rateLimited, attempt: 5, now: late })).toEqual({
-      countsAsAttempt: true,
-      retryInMs: null,
+    expect(afterFailure({ ...base, failure: { ...rateLimited, retryAfterMs: null }, attempt: 500 })).toEqual({
+      countsAsAttempt: false,
+      retryInMs: 1000,
     });
   });
   it("retries a retryable failure until maxAttempts of the generation, then stops", () => {
-    expect(afterFailure({ ...base, failure: overloaded, attempt: 4, now })).toEqual({
+    expect(afterFailure({ ...base, failure: overloaded, attempt: 4 })).toEqual({
       countsAsAttempt: true,
       retryInMs: 1000,
     });
-    expect(afterFailure({ ...base, failure: overloaded, attempt: 5, now })).toEqual({
+    expect(afterFailure({ ...base, failure: overloaded, attempt: 5 })).toEqual({
       countsAsAttempt: true,
       retryInMs: null,
     });
   });
   it("never retries a fatal failure", () => {
     const fatal = { code: "invalid_request", message: "x", retryable: false, retryAfterMs: null };
-    expect(afterFailure({ ...base, failure: fatal, attempt: 4, now }).retryInMs).toBeNull();
+    expect(afterFailure({ ...base, failure: fatal, attempt: 4 }).retryInMs).toBeNull();
   });
 });

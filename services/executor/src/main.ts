@@ -28,7 +28,6 @@ runMain(log, async () => {
       ...{ js, jsm, names, subjects, llm, cancellations, log, executorId },
       now: () => new Date(),
       random: Math.random,
-      rateLimitBudgetMs: config.RATE_LIMIT_MAX_WAIT_SECONDS * 1000,
     },
     { concurrency: config.EXECUTOR_CONCURRENCY, ackWaitMs: config.ACK_WAIT_SECONDS * 1000 },
   );

@@ -28,6 +28,8 @@ export type ExecutorDeps = RetryPolicy & {
   log: Logger;
   executorId: string;
   now: () => Date;
+  /** @deprecated Ignored: a 429 never spends an attempt any more (issue 15). Kept while tests/e2e passes it. */
+  rateLimitBudgetMs?: number;
 };
 
 /**

@@ -16,22 +16,24 @@ export type AfterFailure = { countsAsAttempt: boolean; retryInMs: number | null 
 export type RetryPolicy = {
   /** The jitter's source: [0, 1). */
   random: () => number;
-  /** How long a task may wait out rate limits before those waits count as attempts. */
-  rateLimitBudgetMs: number;
 };
 
+/** How long a lane pauses after a 429 that said nothing of when to come back. */
+export const DEFAULT_RATE_LIMIT_PAUSE_MS = 1000;
+
 /**
- * What follows a failed attempt. A rate limit is waited out without spending an attempt while the task has
- * waited less than `rateLimitBudgetMs` since it was queued; past that, it counts like any retryable failure.
+ * What follows a failed attempt. A rate limit never spends an attempt and is never the end of a task: it pauses
+ * the lane (admission holds the task until the pause ends), so `retryInMs` is the pause the provider asked for.
+ * Any other retryable failure counts, and is retried with backoff until the generation's attempts run out.
  */
 export function afterFailure(
-  opts: { failure: Classified; attempt: number; queued: EventOf<"TaskQueued">; now: Date } & RetryPolicy,
+  opts: { failure: Classified; attempt: number; queued: EventOf<"TaskQueued"> } & RetryPolicy,
 ): AfterFailure {
   const { failure, attempt, queued } = opts;
-  const waited = opts.now.getTime() - Date.parse(queued.at);
-  const countsAsAttempt = !(failure.code === "rate_limited" && waited < opts.rateLimitBudgetMs);
+  if (failure.code === "rate_limited") {
+    return { countsAsAttempt: false, retryInMs: failure.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS };
+  }
   const attemptsInGen = attempt - queued.attemptsBefore;
-  const exhausted = countsAsAttempt && attemptsInGen >= queued.maxAttempts;
-  if (!failure.retryable || exhausted) return { countsAsAttempt, retryInMs: null };
-  return { countsAsAttempt, retryInMs: retryDelayMs(attemptsInGen, failure.retryAfterMs, opts.random) };
+  if (!failure.retryable || attemptsInGen >= queued.maxAttempts) return { countsAsAttempt: true, retryInMs: null };
+  return { countsAsAttempt: true, retryInMs: retryDelayMs(attemptsInGen, failure.retryAfterMs, opts.random) };
 }

@@ -1,4 +1,4 @@
-import type { EventOf, TaskError, Usage } from "../events.ts";
+import type { EventOf, TaskError, Usage, WaitReason } from "../events.ts";
 
 /**
  * One try of a queued task: its generation, its attempt number, and the work consumer's delivery that made it
@@ -28,6 +28,26 @@ export type FailAttempt = {
 };
 /** A try stopped by the task's cancellation: the cancel already ended the task, this keeps what it produced. */
 export type AbortAttempt = { type: "AbortAttempt"; attempt: AttemptRef; partial: PartialOutput };
+
+/**
+ * A queued task an executor holds but cannot start yet: its lane or its tenant is at a limit. Burns no attempt;
+ * the reason shows in the task's resource until it starts.
+ */
+export type WaitForLane = {
+  type: "WaitForLane";
+  taskId: string;
+  gen: number;
+  reason: WaitReason;
+  lane: string;
+  /** When the wait is expected to end, when known (a 429's reset). */
+  until: Date | null;
+};
+
+export function decideWaitForLane(command: WaitForLane, now: Date): [EventOf<"TaskWaiting">] {
+  const { taskId, gen, reason, lane, until } = command;
+  const at = now.toISOString();
+  return [{ type: "TaskWaiting", v: 1, taskId, at, gen, reason, lane, until: until?.toISOString() ?? null }];
+}
 
 export function decideStartAttempt(command: StartAttempt, now: Date): [EventOf<"TaskStarted">] {
   const { attempt, executorId } = command;

@@ -61,4 +61,21 @@ describe("the executor's attempts", () => {
       }),
     ]);
   });
+  it("WaitForLane: then TaskWaiting with its reason, lane and expected end, for this generation", () => {
+    const until = new Date("2026-11-22T10:30:05.000Z");
+    const command = {
+      type: "WaitForLane",
+      taskId: TASK_ID,
+      gen: 1,
+      reason: "rate_limited",
+      lane: "anthropic/m",
+      until,
+    };
+    expect(when({ ...command, type: "WaitForLane", reason: "rate_limited" })).toEqual([
+      ev.waiting({ at, gen: 1, reason: "rate_limited", lane: "anthropic/m", until: until.toISOString() }),
+    ]);
+    expect(when({ ...command, type: "WaitForLane", reason: "spend_limit", until: null })).toEqual([
+      ev.waiting({ at, gen: 1, reason: "spend_limit", lane: "anthropic/m", until: null }),
+    ]);
+  });
 });

@@ -8,8 +8,10 @@ import {
   decideCompleteAttempt,
   decideFailAttempt,
   decideStartAttempt,
+  decideWaitForLane,
   type FailAttempt,
   type StartAttempt,
+  type WaitForLane,
 } from "./attempts.ts";
 import {
   type AwaitParent,
@@ -39,6 +41,7 @@ export type Command =
   | QueueTask
   | SettleChild
   | AwaitParent
+  | WaitForLane
   | StartAttempt
   | CompleteAttempt
   | FailAttempt
@@ -65,6 +68,8 @@ export function decide(command: Command, state: TaskState | null, now: Date): Ta
       return decideSettleChild(command, state, now);
     case "AwaitParent":
       return decideAwaitParent(command, state, now);
+    case "WaitForLane":
+      return decideWaitForLane(command, now);
     case "StartAttempt":
       return decideStartAttempt(command, now);
     case "CompleteAttempt":
