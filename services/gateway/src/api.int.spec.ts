@@ -458,6 +458,8 @@ describe("docs and operations", () => {
         "POST /admin/keys",
         "GET /admin/keys",
         "DELETE /admin/keys/{id}",
+        "GET /admin/tenants/{tenant}",
+        "PUT /admin/tenants/{tenant}",
         "POST /ws-tickets",
       ].sort(),
     );

@@ -6,6 +6,12 @@ import { registerAuth } from "./auth.ts";
 import { registerConsole } from "./console.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { registerErrorHandling } from "./errors.ts";
+import { watchFlow } from "./flow/cache.ts";
+import { lanesOf } from "./flow/lanes.ts";
+import { registerLaneMetrics } from "./flow/metrics.ts";
+import { tenantRoutes } from "./flow/routes.ts";
+import { registerSpendLimit } from "./flow/spend.ts";
+import { openFlowBucket } from "./flow/store.ts";
 import { idempotencyKeys } from "./idempotency.ts";
 import { createAuthenticator } from "./keys/authenticator.ts";
 import { keyIdOf } from "./keys/record.ts";
@@ -62,16 +68,23 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   const auth = await createAuthenticator(apiKeys, { log: app.log, now: deps.now });
   app.addHook("onClose", async () => auth.close());
   logAuthMode(app.log, deps.config);
+  const flowKv = await openFlowBucket(deps.js, deps.names, deps.config);
+  const flow = await watchFlow(flowKv, app.log);
+  app.addHook("onClose", async () => flow.close());
+  const lanes = lanesOf(flow, deps);
   await registerConsole(app, deps.config.CONSOLE_DIR); // first: it learns the API's paths as they are added
   registerAuth(app, deps.config, auth); // before every route: each reads req.principal
+  registerSpendLimit(app, flow, deps, metrics.countError); // after auth, before limits: it reserves nothing
   await registerLimits(app, deps, metrics.countError); // after auth: limits are the key's and the tenant's
+  registerLaneMetrics(metrics.registry, () => lanes({ tenant: "", allTenants: true }), deps.now);
   metrics.register(app);
   await registerOpenApi(app);
   await app.register(healthRoutes(deps));
   await app.register(taskRoutes(deps, keys, metrics));
   await app.register(compatRoutes);
   await app.register(adminRoutes(deps));
-  await app.register(statsRoutes(deps));
+  await app.register(statsRoutes(deps, lanes));
+  await app.register(tenantRoutes({ kv: flowKv, flow, now: deps.now }));
   await app.register(keyRoutes({ keys: apiKeys, tickets, now: deps.now }));
   await registerWebSocket(app, deps, { maxBufferedBytes: deps.config.WS_MAX_BUFFERED_BYTES, auth, tickets });
   return app;

@@ -60,7 +60,13 @@ afterAll(async () => {
   await ctx.cleanup();
 });
 
-type Route = { method: "GET" | "POST" | "DELETE"; path: string; scope: Scope; body?: object; hasTask?: boolean };
+type Route = {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  scope: Scope;
+  body?: object;
+  hasTask?: boolean;
+};
 
 /** Every route that needs a key, with the scope it needs; `:id` is a task's id where `hasTask`. */
 const ROUTES: Route[] = [
@@ -81,6 +87,8 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/admin/keys", scope: "admin", body: { tenant: "acme", scopes: ["tasks:read"] } },
   { method: "GET", path: "/admin/keys", scope: "admin" },
   { method: "DELETE", path: "/admin/keys/:id", scope: "admin" },
+  { method: "GET", path: "/admin/tenants/:tenant", scope: "admin" },
+  { method: "PUT", path: "/admin/tenants/:tenant", scope: "admin", body: { weight: 1 } },
 ];
 /** Routes anyone may call. */
 const OPEN = ["GET /health", "GET /ready"];
@@ -88,7 +96,9 @@ const OPEN = ["GET /health", "GET /ready"];
 const call = (a: App, r: Route, headers: Record<string, string>, taskId = acmeTask) =>
   a.inject({
     method: r.method,
-    url: r.path.replace(":id", r.path.startsWith("/admin/keys") ? (keyIdOf(keys.victim) as string) : taskId),
+    url: r.path
+      .replace(":id", r.path.startsWith("/admin/keys") ? (keyIdOf(keys.victim) as string) : taskId)
+      .replace(":tenant", "acme"),
     headers,
     ...(r.body ? { payload: r.body } : {}),
   });

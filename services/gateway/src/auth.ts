@@ -7,7 +7,7 @@ import { type Principal, SCOPES, type Scope } from "./principal.ts";
 import { TENANT_HEADER, tenantOf } from "./tenant.ts";
 
 /**
- * Routes anyone may call: probes, metrics (counts with no tenant in them, scraped by Prometheus without a key;
+ * Routes anyone may call: probes, metrics (counts; only the lane gauges name tenants; scraped by Prometheus without a key;
  * keep the port off the public ingress), the API's documentation and the console's files (the console asks
  * for a key when the API answers 401).
  */

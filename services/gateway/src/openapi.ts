@@ -25,6 +25,10 @@ const error = (description: string) => ({
 const UNAUTHORIZED = error("`unauthorized`: no API key, or one malformed, unknown, revoked or expired");
 const FORBIDDEN = error("`forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on)");
 const LIMITED = error("`rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After");
+const LIMITED_SUBMIT = error(
+  "`rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has " +
+    "spent its daily or monthly tokens (Retry-After: until the UTC day or month turns)",
+);
 const UNAVAILABLE = error("`unavailable`, `busy` or `overloaded`: try again after Retry-After");
 
 /**
@@ -44,7 +48,7 @@ export function documentAuth(doc: Document): Document {
       op.security = [{ bearerAuth: [] }];
       responses["401"] ??= UNAUTHORIZED;
       responses["403"] ??= FORBIDDEN;
-      responses["429"] ??= LIMITED;
+      responses["429"] ??= IDEMPOTENT.has(`${method} ${path}`) ? LIMITED_SUBMIT : LIMITED;
       op.parameters ??= [];
       const params = op.parameters;
       if (

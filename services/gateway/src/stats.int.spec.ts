@@ -122,6 +122,7 @@ describe("GET /stats", () => {
       "waiting",
       "countsByStatus",
       "projectorLagEvents",
+      "lanes",
     ]);
   });
 });

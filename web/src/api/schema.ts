@@ -369,6 +369,191 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/admin/tenants/{tenant}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A tenant's flow settings and spend
+     * @description Its weight in a lane's fair share, its cap on concurrent calls per lane, its spend limit in tokens per UTC day and month (the defaults when never set), and what it has spent this day and month.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          tenant: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TenantSettings"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /**
+     * Set a tenant's flow settings
+     * @description Replaces them whole (fields left out take their defaults). Every gateway and executor sees the change within a second: raising a spend limit lets submits through again and releases held work.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          tenant: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @default null */
+            maxConcurrent?: number | null;
+            /**
+             * @default {
+             *       "dailyTokens": null,
+             *       "monthlyTokens": null
+             *     }
+             */
+            spendLimit?: {
+              /** @default null */
+              dailyTokens?: number | null;
+              /** @default null */
+              monthlyTokens?: number | null;
+            };
+            /** @default 1 */
+            weight?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TenantSettings"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/cancel/{id}": {
     parameters: {
       query?: never;
@@ -598,7 +783,7 @@ export interface paths {
     };
     /**
      * Overview of the caller's tasks
-     * @description Completed and failed per minute for the last hour, tasks running and waiting, counts by status (all in the caller's tenant), and how many events the read model trails the stream by.
+     * @description Completed and failed per minute for the last hour, tasks running and waiting, counts by status (all in the caller's tenant), how many events the read model trails the stream by, and the model lanes' budgets and queues.
      */
     get: {
       parameters: {
@@ -854,7 +1039,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -1108,7 +1293,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -1485,7 +1670,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -2023,6 +2208,116 @@ export interface components {
         message: string;
       };
     };
+    LaneStats: {
+      /** @description what the lane's buckets hold now (null without a limit); below 0 after an overrun */
+      available: {
+        inputTokens: number | null;
+        outputTokens: number | null;
+        requests: number | null;
+      };
+      /** @description calls in flight on the lane, every executor and tenant */
+      inFlight: number;
+      /** @description the caller's tenant only */
+      inFlightByTenant: {
+        [key: string]: number;
+      };
+      /** @description `<provider>/<model>`: every call to it shares its limits */
+      lane: string;
+      /** @description what the provider's rate-limit headers last said */
+      learned: {
+        concurrency: number | null;
+        inputTokens: number | null;
+        outputTokens: number | null;
+        requests: number | null;
+      };
+      /** @description in force per window: the configured ones, lowered to what the provider said */
+      limits: {
+        concurrency: number | null;
+        inputTokens: number | null;
+        outputTokens: number | null;
+        requests: number | null;
+      };
+      /** @description after a 429, no call starts before this */
+      pausedUntil: string | null;
+      /** @description what executors hold for the lane, summed over those that reported in the last 10 s */
+      queue: {
+        byPriority: {
+          [key: string]: number;
+        };
+        byReason: {
+          [key: string]: number;
+        };
+        /** @description the caller's tenant only */
+        byTenant: {
+          [key: string]: number;
+        };
+        held: number;
+        running: number;
+      };
+      totals: {
+        calls: number;
+        inputTokens: number;
+        outputTokens: number;
+        rateLimited: number;
+      };
+      updatedAt: string | null;
+      windowSeconds: number;
+    };
+    LaneStatsInput: {
+      /** @description what the lane's buckets hold now (null without a limit); below 0 after an overrun */
+      available: {
+        inputTokens: number | null;
+        outputTokens: number | null;
+        requests: number | null;
+      };
+      /** @description calls in flight on the lane, every executor and tenant */
+      inFlight: number;
+      /** @description the caller's tenant only */
+      inFlightByTenant: {
+        [key: string]: number;
+      };
+      /** @description `<provider>/<model>`: every call to it shares its limits */
+      lane: string;
+      /** @description what the provider's rate-limit headers last said */
+      learned: {
+        concurrency: number | null;
+        inputTokens: number | null;
+        outputTokens: number | null;
+        requests: number | null;
+      };
+      /** @description in force per window: the configured ones, lowered to what the provider said */
+      limits: {
+        concurrency: number | null;
+        inputTokens: number | null;
+        outputTokens: number | null;
+        requests: number | null;
+      };
+      /** @description after a 429, no call starts before this */
+      pausedUntil: string | null;
+      /** @description what executors hold for the lane, summed over those that reported in the last 10 s */
+      queue: {
+        byPriority: {
+          [key: string]: number;
+        };
+        byReason: {
+          [key: string]: number;
+        };
+        /** @description the caller's tenant only */
+        byTenant: {
+          [key: string]: number;
+        };
+        held: number;
+        running: number;
+      };
+      totals: {
+        calls: number;
+        inputTokens: number;
+        outputTokens: number;
+        rateLimited: number;
+      };
+      updatedAt: string | null;
+      windowSeconds: number;
+    };
     QuarantinedEvent: {
       error: string;
       quarantinedAt: string;
@@ -2048,6 +2343,8 @@ export interface components {
       countsByStatus: {
         [key: string]: number;
       };
+      /** @description every model lane: its limits, what its buckets hold, calls in flight, a 429's pause, totals, and what executors hold for it by priority and wait reason (lane-wide), and by tenant (the caller's own) */
+      lanes: components["schemas"]["LaneStats"][];
       /** @description tasks that finished completed or failed in each of the last 60 minutes, oldest first */
       perMinute: {
         completed: number;
@@ -2069,6 +2366,8 @@ export interface components {
       countsByStatus: {
         [key: string]: number;
       };
+      /** @description every model lane: its limits, what its buckets hold, calls in flight, a 429's pause, totals, and what executors hold for it by priority and wait reason (lane-wide), and by tenant (the caller's own) */
+      lanes: components["schemas"]["LaneStatsInput"][];
       /** @description tasks that finished completed or failed in each of the last 60 minutes, oldest first */
       perMinute: {
         completed: number;
@@ -2194,6 +2493,60 @@ export interface components {
         since: string;
         until: string | null;
       } | null;
+    };
+    TenantSettings: {
+      maxConcurrent: number | null;
+      spendLimit: {
+        dailyTokens: number | null;
+        monthlyTokens: number | null;
+      };
+      tenant: string;
+      usage: {
+        day: {
+          /** @description the UTC day `2026-11-26` or month `2026-11` */
+          period: string;
+          /** @description when the period ends and its count starts again */
+          resetsAt: string;
+          /** @description input + output tokens of its finished calls */
+          tokens: number;
+        };
+        month: {
+          /** @description the UTC day `2026-11-26` or month `2026-11` */
+          period: string;
+          /** @description when the period ends and its count starts again */
+          resetsAt: string;
+          /** @description input + output tokens of its finished calls */
+          tokens: number;
+        };
+      };
+      weight: number;
+    };
+    TenantSettingsInput: {
+      maxConcurrent: number | null;
+      spendLimit: {
+        dailyTokens: number | null;
+        monthlyTokens: number | null;
+      };
+      tenant: string;
+      usage: {
+        day: {
+          /** @description the UTC day `2026-11-26` or month `2026-11` */
+          period: string;
+          /** @description when the period ends and its count starts again */
+          resetsAt: string;
+          /** @description input + output tokens of its finished calls */
+          tokens: number;
+        };
+        month: {
+          /** @description the UTC day `2026-11-26` or month `2026-11` */
+          period: string;
+          /** @description when the period ends and its count starts again */
+          resetsAt: string;
+          /** @description input + output tokens of its finished calls */
+          tokens: number;
+        };
+      };
+      weight: number;
     };
   };
   responses: never;

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorBody } from "../api-schemas.ts";
 import type { GatewayDeps } from "../deps.ts";
+import { LaneStats, type LanesOf } from "../flow/lanes.ts";
 
 const count = z.number().int().nonnegative();
 
@@ -22,13 +23,18 @@ export const Stats = z
     waiting: z.object({ queued: count, scheduled: count, awaitingParent: count }),
     countsByStatus: z.record(z.enum(TASK_STATUSES), count).meta({ description: "every status, zero included" }),
     projectorLagEvents: count.meta({ description: "events in the stream (any tenant's) not yet in the read model" }),
+    lanes: z.array(LaneStats).meta({
+      description:
+        "every model lane: its limits, what its buckets hold, calls in flight, a 429's pause, totals, and what " +
+        "executors hold for it by priority and wait reason (lane-wide), and by tenant (the caller's own)",
+    }),
   })
   .meta({ id: "Stats" });
 export type Stats = z.infer<typeof Stats>;
 
 /** The console's overview: throughput and failures per minute, what is running and waiting, projector lag. */
 export const statsRoutes =
-  (deps: GatewayDeps): FastifyPluginAsyncZod =>
+  (deps: GatewayDeps, lanes: LanesOf): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       "/stats",
@@ -37,7 +43,8 @@ export const statsRoutes =
           summary: "Overview of the caller's tasks",
           description:
             "Completed and failed per minute for the last hour, tasks running and waiting, counts by status " +
-            "(all in the caller's tenant), and how many events the read model trails the stream by.",
+            "(all in the caller's tenant), how many events the read model trails the stream by, and the model " +
+            "lanes' budgets and queues.",
           tags: ["tasks"],
           response: { 200: Stats, 400: ErrorBody, 503: ErrorBody },
         },
@@ -56,6 +63,7 @@ export const statsRoutes =
           waiting: { queued: counts.queued, scheduled: counts.scheduled, awaitingParent: counts.awaiting_parent },
           countsByStatus: counts,
           projectorLagEvents: Math.max(0, info.state.last_seq - checkpoint.seq),
+          lanes: lanes({ tenant, allTenants: false }),
         };
       },
     );
