@@ -1,12 +1,15 @@
-// `npm run bench` (add `--quick` for a ~2-minute smoke run): Taskjet beside BullMQ, pg-boss and graphile-worker,
-// the same workloads in one run, interleaved; results to bench/results/<date>.json and docs/benchmarks.md.
+// `npm run bench` (add `--quick` for a ~2-minute smoke run, `--help` for the options): Taskjet beside BullMQ,
+// pg-boss and graphile-worker, the same workloads in one run, interleaved; results to bench/results/<date>.json
+// and docs/benchmarks.md.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { namesFor } from "@taskjet/events";
 import { connectNats, createLogger, deleteNamespaceStreams, loadConfig, readAllEvents } from "@taskjet/runtime";
 import { percentile } from "@taskjet/testkit";
 import pg from "pg";
+import { BULLMQ_LIMITER, LIMITS, rateLimitedRun, startLimitedFake, taskjetLaneEnv } from "./rate-limited.ts";
 import { writeReport } from "./report.ts";
 import { type Usage, watchResources } from "./resources.ts";
 import { burst, steady } from "./runs.ts";
@@ -15,12 +18,49 @@ import { machine, versions } from "./setting.ts";
 import type { Driver } from "./systems/driver.ts";
 import { type Peer, startPeer } from "./systems/peers.ts";
 import { startTaskjet } from "./systems/taskjet.ts";
-import { inPool } from "./workload.ts";
+import { inPool, sleep } from "./workload.ts";
+
+const WORKLOADS = ["burst-noop", "burst-200", "paced", "scale", "rate-limited"] as const;
+type Workload = (typeof WORKLOADS)[number];
+const USAGE = `npm run bench [-- options]
+
+  --quick          a smoke run (one repetition, small counts); docs/benchmarks.md is left alone
+  --only <list>    only these workloads, comma-separated: ${WORKLOADS.join(", ")}
+                   (burst-noop includes the rebuild, paced the timers); docs/benchmarks.md is left alone
+  -h, --help       this text
+
+rate-limited: Taskjet (3 executors, one shared budget per model lane) and BullMQ (its limiter {max, duration})
+against the fake Messages API enforcing 120 requests and 12,000 input tokens per 6 s window; reports tasks/s,
+utilization of the limits, 429s and latency.`;
+
+const args = parseArgs({
+  options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } },
+}).values;
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const only = args.only?.split(",").map((w) => w.trim()) ?? null;
+const unknown = only?.filter((w) => !(WORKLOADS as readonly string[]).includes(w)) ?? [];
+if (unknown.length > 0) {
+  console.error(`unknown workload ${unknown.join(", ")}\n\n${USAGE}`);
+  process.exit(2);
+}
+const wanted = (w: Workload) => only === null || only.includes(w);
 
 const root = join(import.meta.dirname, "../..");
-const quick = process.argv.includes("--quick") || process.env.npm_config_quick === "true";
+const quick = args.quick === true || process.env.npm_config_quick === "true";
 const plan = quick
-  ? { reps: 1, burstN: 2000, pacedSeconds: 3, scaleN: 2000, scaleConcurrency: 2000, timersN: 1000, timersAhead: [2, 4] }
+  ? {
+      reps: 1,
+      burstN: 2000,
+      pacedSeconds: 3,
+      scaleN: 2000,
+      scaleConcurrency: 2000,
+      timersN: 1000,
+      timersAhead: [2, 4],
+      limitedN: 240,
+    }
   : {
       reps: 3,
       burstN: 20_000,
@@ -29,6 +69,7 @@ const plan = quick
       scaleConcurrency: 10_000,
       timersN: 10_000,
       timersAhead: [5, 10],
+      limitedN: 600,
     };
 const IN_FLIGHT = 1000;
 const CONCURRENCY = 1000;
@@ -41,6 +82,7 @@ export type Run<F> = { figures: F; usage: Record<string, Usage> };
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   quick,
+  only,
   plan,
   machine: machine(),
   versions: versions(),
@@ -53,11 +95,15 @@ async function measured<F>(d: Driver, what: () => Promise<F>): Promise<Run<F>> {
   return { figures, usage: watch.stop() };
 }
 
-/** Each repetition runs every system once, in turn, so drift on the machine touches them all alike. */
-async function interleaved<F>(drivers: Driver[], run: (d: Driver) => Promise<F>) {
+/**
+ * Each repetition runs every system once, in turn, so drift on the machine touches them all alike; `before`
+ * runs unmeasured ahead of each run.
+ */
+async function interleaved<F>(drivers: Driver[], run: (d: Driver) => Promise<F>, before?: () => Promise<void>) {
   const out: Record<string, Run<F>[]> = Object.fromEntries(drivers.map((d) => [d.name, []]));
   for (let rep = 1; rep <= plan.reps; rep++) {
     for (const d of drivers) {
+      await before?.();
       await d.resume?.();
       const r = await measured(d, () => run(d));
       await d.pause?.();
@@ -120,56 +166,99 @@ async function main() {
   results.workloads = workloads;
 
   try {
-    // Burst, no-op provider; then the read model is rebuilt from what it left on the stream.
-    let systems = await startAll("noop", 0, jsm);
-    namespaces.push(systems.taskjet.namespace);
-    workloads.burstNoop = await interleaved(systems.all, (d) => burst(d, plan.burstN, IN_FLIGHT, TIMEOUT_MS));
-    const rebuilds = [];
-    for (let rep = 1; rep <= plan.reps; rep++) {
-      const r = await rebuild(systems.taskjet.env);
-      log.info({ rep, ...r }, "rebuild");
-      rebuilds.push(r);
+    if (wanted("burst-noop")) {
+      // Burst, no-op provider; then the read model is rebuilt from what it left on the stream.
+      const systems = await startAll("noop", 0, jsm);
+      namespaces.push(systems.taskjet.namespace);
+      workloads.burstNoop = await interleaved(systems.all, (d) => burst(d, plan.burstN, IN_FLIGHT, TIMEOUT_MS));
+      const rebuilds = [];
+      for (let rep = 1; rep <= plan.reps; rep++) {
+        const r = await rebuild(systems.taskjet.env);
+        log.info({ rep, ...r }, "rebuild");
+        rebuilds.push(r);
+      }
+      workloads.rebuild = rebuilds;
+      for (const d of systems.all) await d.close();
     }
-    workloads.rebuild = rebuilds;
-    for (const d of systems.all) await d.close();
 
-    systems = await startAll("slow", 200, jsm);
-    namespaces.push(systems.taskjet.namespace);
-    workloads.burst200 = await interleaved(systems.all, (d) => burst(d, plan.burstN, IN_FLIGHT, TIMEOUT_MS));
-    for (const d of systems.all) await d.close();
+    if (wanted("burst-200")) {
+      const systems = await startAll("slow", 200, jsm);
+      namespaces.push(systems.taskjet.namespace);
+      workloads.burst200 = await interleaved(systems.all, (d) => burst(d, plan.burstN, IN_FLIGHT, TIMEOUT_MS));
+      for (const d of systems.all) await d.close();
+    }
 
-    systems = await startAll("paced", 0, jsm);
-    namespaces.push(systems.taskjet.namespace);
-    workloads.paced = await interleaved(systems.all, (d) => steady(d, 200, plan.pacedSeconds, TIMEOUT_MS));
+    if (wanted("paced")) {
+      const systems = await startAll("paced", 0, jsm);
+      namespaces.push(systems.taskjet.namespace);
+      workloads.paced = await interleaved(systems.all, (d) => steady(d, 200, plan.pacedSeconds, TIMEOUT_MS));
 
-    // Timers: Taskjet's scheduler, on the paced system (no-op provider).
-    const t = systems.taskjet;
-    const names = namesFor(t.namespace);
-    workloads.timers = await interleaved([t], async () => {
-      const due = new Map<string, number>();
-      const [lo, hi] = plan.timersAhead as [number, number];
-      await inPool(plan.timersN, IN_FLIGHT, async (i) => {
-        const runAt = Date.now() + (lo + Math.random() * (hi - lo)) * 1000;
-        due.set(await t.submit(i, { runAt: new Date(runAt).toISOString() }), runAt);
+      // Timers: Taskjet's scheduler, on the paced system (no-op provider).
+      const t = systems.taskjet;
+      const names = namesFor(t.namespace);
+      workloads.timers = await interleaved([t], async () => {
+        const due = new Map<string, number>();
+        const [lo, hi] = plan.timersAhead as [number, number];
+        await inPool(plan.timersN, IN_FLIGHT, async (i) => {
+          const runAt = Date.now() + (lo + Math.random() * (hi - lo)) * 1000;
+          due.set(await t.submit(i, { runAt: new Date(runAt).toISOString() }), runAt);
+        });
+        await t.completions([...due.keys()], TIMEOUT_MS);
+        const queued = (await readAllEvents(js, names, `${names.subjectRoot}.*.queued`)).filter((e) =>
+          due.has(e.taskId),
+        );
+        const late = queued.map((e) => Date.parse(e.at) - (due.get(e.taskId) as number));
+        return {
+          timers: queued.length,
+          early: late.filter((x) => x < 0).length,
+          p50: percentile(late, 0.5),
+          p99: percentile(late, 0.99),
+          max: Math.max(...late),
+        };
       });
-      await t.completions([...due.keys()], TIMEOUT_MS);
-      const queued = (await readAllEvents(js, names, `${names.subjectRoot}.*.queued`)).filter((e) => due.has(e.taskId));
-      const late = queued.map((e) => Date.parse(e.at) - (due.get(e.taskId) as number));
-      return {
-        timers: queued.length,
-        early: late.filter((x) => x < 0).length,
-        p50: percentile(late, 0.5),
-        p99: percentile(late, 0.99),
-        max: Math.max(...late),
-      };
-    });
-    for (const d of systems.all) await d.close();
+      for (const d of systems.all) await d.close();
+    }
 
-    // Scale: one executor, thousands of slow calls in flight.
-    const scale = await startTaskjet({ latencyMs: 2000, concurrency: plan.scaleConcurrency, label: "scale", jsm });
-    namespaces.push(scale.namespace);
-    workloads.scale = await interleaved([scale], (d) => burst(d, plan.scaleN, IN_FLIGHT, TIMEOUT_MS));
-    await scale.close();
+    if (wanted("scale")) {
+      // Scale: one executor, thousands of slow calls in flight.
+      const scale = await startTaskjet({ latencyMs: 2000, concurrency: plan.scaleConcurrency, label: "scale", jsm });
+      namespaces.push(scale.namespace);
+      workloads.scale = await interleaved([scale], (d) => burst(d, plan.scaleN, IN_FLIGHT, TIMEOUT_MS));
+      await scale.close();
+    }
+
+    if (wanted("rate-limited")) {
+      // A provider that enforces its limits: Taskjet's shared lane budget beside BullMQ's own limiter.
+      const fakes = { taskjet: await startLimitedFake(), bullmq: await startLimitedFake() };
+      const taskjet = await startTaskjet({
+        latencyMs: 0,
+        concurrency: 34,
+        label: "limited",
+        jsm,
+        executors: 3,
+        env: taskjetLaneEnv(fakes.taskjet.url),
+      });
+      namespaces.push(taskjet.namespace);
+      const bullmq = await startPeer("bullmq", {
+        latencyMs: 0,
+        concurrency: 100,
+        label: "limited",
+        worker: { llmUrl: fakes.bullmq.url, limiter: BULLMQ_LIMITER },
+      });
+      try {
+        workloads.rateLimited = await interleaved(
+          [taskjet, bullmq],
+          (d) => rateLimitedRun(d, d === taskjet ? fakes.taskjet : fakes.bullmq, plan.limitedN, TIMEOUT_MS),
+          // Every run starts from full buckets, the provider's and Taskjet's own: one window of nothing.
+          () => sleep(LIMITS.windowSeconds * 1000),
+        );
+      } finally {
+        await taskjet.close();
+        await bullmq.close();
+        await fakes.taskjet.close();
+        await fakes.bullmq.close();
+      }
+    }
   } finally {
     for (const ns of namespaces) await deleteNamespaceStreams(jsm, namesFor(ns));
     await nc.close();
@@ -177,11 +266,12 @@ async function main() {
 
   const date = new Date().toISOString().slice(0, 10);
   mkdirSync(join(root, "bench/results"), { recursive: true });
-  const file = join(root, `bench/results/${date}${quick ? "-quick" : ""}.json`);
+  const suffix = `${quick ? "-quick" : ""}${only ? `-${only.join("-")}` : ""}`;
+  const file = join(root, `bench/results/${date}${suffix}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   log.info({ file }, "results written");
-  if (!quick) writeReport(results, join(root, "docs"));
-  else log.info("quick run: docs/benchmarks.md is written by the full run only");
+  if (!quick && !only) writeReport(results, join(root, "docs"));
+  else log.info("quick or partial run: docs/benchmarks.md is written by the full run only");
 }
 
 await main();

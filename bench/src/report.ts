@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { LIMITS, type RateLimitedFigures } from "./rate-limited.ts";
 import type { Usage } from "./resources.ts";
 import type { BurstFigures, PacedFigures } from "./runs.ts";
 import { median, round, type Spread, spread } from "./stats.ts";
@@ -25,6 +26,7 @@ type Results = {
     timers: BySystem<{ timers: number; early: number; p50: number; p99: number; max: number }>;
     scale: BySystem<BurstFigures>;
     rebuild: { events: number; seconds: number; eventsPerSecond: number }[];
+    rateLimited?: BySystem<RateLimitedFigures>;
   };
 };
 
@@ -55,6 +57,31 @@ function burstTable(w: BySystem<BurstFigures>, ceiling?: number) {
             : `${round(tj / tput.median, 2)}×`,
       ];
     }),
+  );
+}
+
+function rateLimitedTable(w: BySystem<RateLimitedFigures>) {
+  const pct = (x: number) => Math.round(100 * x);
+  return table(
+    [
+      "system",
+      "tasks/s",
+      "input tokens used of allowed (%)",
+      "requests used of allowed (%)",
+      "429s (after the first window)",
+      "submit → completed p50 (ms)",
+    ],
+    Object.entries(w).map(([name, runs]) => [
+      name,
+      fmt(
+        of(runs, (f) => f.throughput),
+        1,
+      ),
+      fmt(of(runs, (f) => pct(f.inputTokenUtilization))),
+      fmt(of(runs, (f) => pct(f.requestUtilization))),
+      `${fmt(of(runs, (f) => f.rateLimited))} (${fmt(of(runs, (f) => f.rateLimitedAfterFirstWindow))})`,
+      fmt(of(runs, (f) => f.p50)),
+    ]),
   );
 }
 
@@ -217,7 +244,21 @@ ${burstTable(w.scale, r.plan.scaleConcurrency / 2)}
 
 Executor peak memory: ${Math.max(...(w.scale.taskjet ?? []).map((x) => x.usage.executor?.peakRssMb ?? 0))} MB.
 
-## Rebuild
+${
+  w.rateLimited
+    ? `## Rate-limited provider
+
+The fake Messages API enforcing Anthropic's token buckets: ${LIMITS.requests} requests and ${LIMITS.inputTokens.toLocaleString("en")}
+input tokens per ${LIMITS.windowSeconds} s window (a minute, compressed); one prompt in ten is ≈1,000 tokens, so the token limit
+binds. Taskjet: three executors sharing one budget for the model lane (\`LANE_LIMITS\`); BullMQ: its Worker's
+\`limiter: { max: ${LIMITS.requests}, duration: ${LIMITS.windowSeconds * 1000} }\` and, on a 429, \`queue.rateLimit(retry-after)\`. Used of allowed: what
+the provider admitted over the run ÷ a full bucket plus its refill over the run.
+
+${rateLimitedTable(w.rateLimited)}
+
+`
+    : ""
+}## Rebuild
 
 \`npm run rebuild\` replaying the burst's stream into a fresh read model:
 ${fmt(spread(w.rebuild.map((x) => x.eventsPerSecond)))} events/s over ${w.rebuild[0]?.events.toLocaleString("en")} events

@@ -9,6 +9,12 @@ import { BENCH_DATABASE_URL, PG_BOSS_SCHEMA, REDIS } from "../servers.ts";
 import { completionTracker, type TaskPayload, taskPayload } from "../workload.ts";
 import type { Driver } from "./driver.ts";
 
+/**
+ * What a peer's worker does beyond the defaults: `llmUrl` — call this Messages API (the limiting fake) instead
+ * of waiting `latencyMs`; `limiter` — BullMQ's own rate limiter on its Worker, `{ max, duration }`.
+ */
+export type PeerWorkerOptions = { llmUrl?: string; limiter?: { max: number; duration: number } };
+
 export type Peer = "bullmq" | "pg-boss" | "graphile-worker";
 
 /**
@@ -18,18 +24,20 @@ export type Peer = "bullmq" | "pg-boss" | "graphile-worker";
  */
 export async function startPeer(
   peer: Peer,
-  o: { latencyMs: number; concurrency: number; label: string },
+  o: { latencyMs: number; concurrency: number; label: string; worker?: PeerWorkerOptions },
 ): Promise<Driver> {
   const queue = `bench-${o.label}-${Date.now().toString(36)}`;
   const completed = completionTracker();
   let worker: ChildProcess | null = null;
   let run = 0;
   /** A submit through the peer's own call, with the key its completion will be reported under. */
-  const submitWith = (add: (job: TaskPayload & { key: string }) => Promise<unknown>) => async (i: number) => {
-    const key = `${run}-${i}`;
-    await add({ ...taskPayload(i), key });
-    return key;
-  };
+  const submitWith =
+    (add: (job: TaskPayload & { key: string }) => Promise<unknown>) =>
+    async (i: number, extra: Record<string, unknown> = {}) => {
+      const key = `${run}-${i}`;
+      await add({ ...taskPayload(i), ...extra, key });
+      return key;
+    };
   const base = {
     name: peer,
     watched: [{ label: `${peer} worker`, pids: () => (worker?.pid ? [worker.pid] : []) }],
@@ -40,7 +48,7 @@ export async function startPeer(
     async resume() {
       const w = fork(
         join(import.meta.dirname, "../peer-worker.ts"),
-        [peer, queue, String(o.latencyMs), String(o.concurrency)],
+        [peer, queue, String(o.latencyMs), String(o.concurrency), JSON.stringify(o.worker ?? {})],
         {
           stdio: ["ignore", "inherit", "inherit", "ipc"],
           env: { ...process.env, NO_LOG_SUCCESS: "1" }, // graphile-worker logs every job otherwise

@@ -10,12 +10,17 @@ import type { Driver } from "./driver.ts";
 
 const SERVICES = ["projector", "scheduler", "executor", "gateway"] as const;
 
-/** The four services as `npm start` runs them, in a namespace of their own, driven over HTTP and WebSocket. */
+/**
+ * The four services as `npm start` runs them, in a namespace of their own, driven over HTTP and WebSocket;
+ * `executors` processes of the executor (default one), `env` on top (e.g. a real provider's URL and limits).
+ */
 export async function startTaskjet(o: {
   latencyMs: number;
   concurrency: number;
   label: string;
   jsm: JetStreamManager;
+  executors?: number;
+  env?: Record<string, string>;
 }) {
   const port = await freePort();
   const namespace = `bench_${o.label}_${randomBytes(3).toString("hex")}`;
@@ -31,8 +36,16 @@ export async function startTaskjet(o: {
     EXECUTOR_CONCURRENCY: String(o.concurrency),
     WS_MAX_BUFFERED_BYTES: String(512 * 1024 * 1024),
     LOG_LEVEL: "warn",
+    ...o.env,
   };
-  const services = new Map<string, SpawnedService>(SERVICES.map((name) => [name, spawnService(name, env)]));
+  const services = new Map<string, SpawnedService>();
+  for (const name of SERVICES) {
+    const copies = name === "executor" ? (o.executors ?? 1) : 1;
+    for (let i = 1; i <= copies; i++) {
+      const label = copies > 1 ? `${name}-${i}` : name;
+      services.set(label, spawnService(name, copies > 1 ? { ...env, EXECUTOR_ID: `${namespace}-${label}` } : env));
+    }
+  }
   const base = `http://127.0.0.1:${port}`;
   // undici's own client: a fraction of fetch's CPU per request, which shares the machine with the services.
   const http = new Pool(base, { connections: 1024 });
