@@ -158,6 +158,29 @@ describe("the fake LLM's rate limits", () => {
     expect(f.requests.map((r) => r.limitedBy)).toEqual(["forced", "forced", null]);
   });
 
+  it("limitsByModel: a listed model has buckets of its own, a forced 429 can name its model", async () => {
+    const clock = manualClock();
+    const f = await start({
+      limits: { requests: 1 },
+      limitsByModel: { "claude-own": { requests: 2 } },
+      now: clock.now,
+    });
+    const as = async (model: string) =>
+      (
+        await fetch(`${f.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model, max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+        })
+      ).status;
+    f.forceRateLimit({ retryAfterSeconds: 1, model: "claude-own" });
+    expect([await as("claude-a"), await as("claude-b")]).toEqual([200, 429]); // one shared bucket
+    expect([await as("claude-own"), await as("claude-own"), await as("claude-own"), await as("claude-own")]).toEqual([
+      429, 200, 200, 429,
+    ]);
+    expect(f.requests.map((r) => r.limitedBy)).toEqual([null, "requests", "forced", null, null, "requests"]);
+  });
+
   it("without limits: no rate-limit headers, the usage as before, and forceRateLimit still works", async () => {
     const f = await start({}, () => ({ kind: "message", text: "a b c" }));
     const r = await call(f.url, { prompt: "three little words" });

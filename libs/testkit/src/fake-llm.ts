@@ -56,6 +56,11 @@ export type FakeLlmOptions = {
    * answer carries those headers. Absent: no limits, no such headers.
    */
   limits?: FakeLimits;
+  /**
+   * Limits of their own for some models (Anthropic's limits are per model class): a listed model has its own
+   * buckets, every other model shares those of `limits`.
+   */
+  limitsByModel?: Record<string, FakeLimits>;
   /** The clock (ms since the epoch) the limits and `at` go by. */
   now?: () => number;
 };
@@ -78,12 +83,15 @@ const split = (text: string, n: number) => {
 export async function startFakeLlm(reply: (req: SeenRequest) => Reply, opts: FakeLlmOptions = {}) {
   const now = opts.now ?? Date.now;
   const requests: SeenRequest[] = [];
-  const buckets = opts.limits ? tokenBuckets(opts.limits, now()) : null;
-  let forced: { retryAfterSeconds: number; calls: number } | null = null;
+  const shared = opts.limits ? tokenBuckets(opts.limits, now()) : null;
+  const byModel = new Map(Object.entries(opts.limitsByModel ?? {}).map(([m, l]) => [m, tokenBuckets(l, now())]));
+  const bucketsOf = (model: string) => byModel.get(model) ?? shared;
+  let forced: { retryAfterSeconds: number; calls: number; model: string | null } | null = null;
   /** Whether the limits let this call through (taking its cost), and what to answer: the reply or a 429. */
   const admit = (seen: SeenRequest, res: ServerResponse): { r: Reply; headers: Record<string, string> } => {
     const at = seen.at;
-    if (forced && forced.calls > 0) {
+    const buckets = bucketsOf(seen.body.model);
+    if (forced && forced.calls > 0 && (forced.model === null || forced.model === seen.body.model)) {
       forced.calls--;
       seen.limitedBy = "forced";
       const until = at + forced.retryAfterSeconds * 1000;
@@ -137,7 +145,7 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply, opts: Fak
       });
       const respond = api === "anthropic" ? respondAsAnthropic : respondAsOpenai;
       const { r, headers } = admit(seen, res);
-      void respond(seen, res, r, headers, buckets !== null).catch(() => res.destroy());
+      void respond(seen, res, r, headers, bucketsOf(body.model) !== null).catch(() => res.destroy());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -145,9 +153,12 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply, opts: Fak
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    /** The next `calls` calls (default 1) are answered 429 with `retry-after: retryAfterSeconds`, limits or not. */
-    forceRateLimit(o: { retryAfterSeconds: number; calls?: number }) {
-      forced = { retryAfterSeconds: o.retryAfterSeconds, calls: o.calls ?? 1 };
+    /**
+     * The next `calls` calls (default 1; of `model` only, when given) are answered 429 with
+     * `retry-after: retryAfterSeconds`, limits or not.
+     */
+    forceRateLimit(o: { retryAfterSeconds: number; calls?: number; model?: string }) {
+      forced = { retryAfterSeconds: o.retryAfterSeconds, calls: o.calls ?? 1, model: o.model ?? null };
     },
     async close() {
       server.closeAllConnections();
