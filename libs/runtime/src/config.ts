@@ -48,7 +48,6 @@ const Env = z.object({
   SHUTDOWN_GRACE_SECONDS: seconds.default(20),
   // How long a starting service waits for NATS or Postgres to answer before it gives up.
   STARTUP_WAIT_SECONDS: seconds.default(60),
-  RATE_LIMIT_MAX_WAIT_SECONDS: seconds.default(900),
   // Flow control. Limits per model lane (`<provider>/<model>`, or `*` for every lane) per window, as JSON:
   // {"anthropic/claude-sonnet-4-5":{"requests":50,"inputTokens":30000,"outputTokens":8000,"concurrency":20}}.
   // What the provider's anthropic-ratelimit-* headers say lowers them at run time; absent, a lane learns them.

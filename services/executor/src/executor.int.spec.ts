@@ -35,7 +35,6 @@ beforeAll(async () => {
       executorId: "ex-test",
       now: () => new Date(),
       random: () => 0,
-      rateLimitBudgetMs: 60_000,
     },
     { concurrency: 16, ackWaitMs: 5000 },
   );

@@ -1,13 +1,39 @@
-import { consume, ensureConsumer } from "@taskjet/runtime";
+import { decide, type LaneLimits } from "@taskjet/events";
+import { consume, ensureConsumer, openBucket, publishEvents } from "@taskjet/runtime";
+import { type Admission, createAdmission } from "./flow/admission.ts";
+import { openLaneStore } from "./flow/lane-store.ts";
+import { flowMetrics, serveMetrics } from "./flow/metrics.ts";
+import { startQueueSnapshot } from "./flow/queue-snapshot.ts";
+import { openTenants } from "./flow/tenants.ts";
 import { type ExecutorDeps, onTaskQueued } from "./on-task-queued.ts";
 
 export function executorDurable(prefix: string) {
   return `${prefix}executor`;
 }
 
-/** The shared work consumer: every executor instance pulls from the same durable. */
-export async function startExecutor(deps: ExecutorDeps, opts: { concurrency: number; ackWaitMs: number }) {
-  const { js, jsm, names, subjects, log } = deps;
+export type ExecutorOptions = {
+  /** Calls made at once (EXECUTOR_CONCURRENCY). */
+  concurrency: number;
+  ackWaitMs: number;
+  /** Queued tasks held for admission, running ones included (EXECUTOR_MAX_HELD); at least `concurrency`. */
+  maxHeld?: number;
+  /** LANE_LIMITS, LANE_WINDOW_SECONDS, PRIORITY_AGING_SECONDS (as ms), the flow bucket's replicas. */
+  laneLimits?: Record<string, Partial<LaneLimits>>;
+  windowMs?: number;
+  agingMs?: number;
+  replicas?: number;
+  /** METRICS_PORT: 0 or absent, no /metrics of its own. */
+  metricsPort?: number;
+  metricsHost?: string;
+};
+
+/**
+ * The shared work consumer — every executor instance pulls from the same durable — with flow control in front
+ * of the calls: up to `maxHeld` deliveries are held (heartbeated by the consume loop) so admission can choose
+ * by priority and tenant among them, and at most `concurrency` of them call at once.
+ */
+export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts: ExecutorOptions) {
+  const { js, jsm, names, subjects, log, executorId, now } = deps;
   const durable = executorDurable(names.consumerPrefix);
   await ensureConsumer(
     jsm,
@@ -16,11 +42,54 @@ export async function startExecutor(deps: ExecutorDeps, opts: { concurrency: num
     log,
   );
   const consumer = await js.consumers.get(names.stream, durable);
-  return consume({
+  const kv = await openBucket(js, names, "flow", { STREAM_REPLICAS: opts.replicas ?? 1 });
+  const windowMs = opts.windowMs ?? 60_000;
+
+  let admission: Admission | null = null;
+  const poke = () => admission?.poke();
+  const lanes = await openLaneStore({
+    ...{ kv, executorId, windowMs, log, onChange: poke },
+    configured: opts.laneLimits ?? {},
+    now: () => now().getTime(),
+  });
+  const tenants = await openTenants({ kv, log, onChange: poke });
+  const metrics = flowMetrics({ admission: () => admission, lanes: lanes.lanes, windowMs, now: () => now().getTime() });
+  admission = createAdmission({
+    ...{ runLimit: opts.concurrency, agingMs: opts.agingMs ?? 60_000, lanes, tenants, now, random: deps.random, log },
+    metrics: metrics.record,
+    onWaiting: (task, wait) => {
+      const until = wait.until === null ? null : new Date(wait.until);
+      const events = decide({ type: "WaitForLane", ...task, reason: wait.reason, until }, null, now());
+      publishEvents(js, subjects, events).catch((err: unknown) =>
+        log.warn({ err, taskId: task.taskId }, "TaskWaiting not published"),
+      );
+    },
+  });
+  const snapshot = startQueueSnapshot({ kv, executorId, admission, now, log });
+  const server = opts.metricsPort
+    ? await serveMetrics(metrics.registry, opts.metricsPort, opts.metricsHost ?? "0.0.0.0", log)
+    : null;
+
+  const running = consume({
     consumer,
-    handle: onTaskQueued(deps),
+    handle: onTaskQueued({ ...deps, admission }),
     log,
-    concurrency: opts.concurrency,
+    concurrency: Math.max(opts.maxHeld ?? 5000, opts.concurrency),
     ackWaitMs: opts.ackWaitMs,
   });
+  const held = admission;
+  return {
+    done: running.done,
+    admission: held,
+    lanes,
+    /** Held tasks go back to the stream at once (nak 0); running calls get `graceMs` to finish. */
+    async stop(graceMs: number) {
+      held.close();
+      await running.stop(graceMs);
+      await snapshot.stop();
+      await server?.close();
+      await lanes.close();
+      await tenants.close();
+    },
+  };
 }

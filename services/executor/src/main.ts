@@ -29,7 +29,12 @@ runMain(log, async () => {
       now: () => new Date(),
       random: Math.random,
     },
-    { concurrency: config.EXECUTOR_CONCURRENCY, ackWaitMs: config.ACK_WAIT_SECONDS * 1000 },
+    {
+      ...{ concurrency: config.EXECUTOR_CONCURRENCY, ackWaitMs: config.ACK_WAIT_SECONDS * 1000 },
+      ...{ maxHeld: config.EXECUTOR_MAX_HELD, laneLimits: config.LANE_LIMITS, replicas: config.STREAM_REPLICAS },
+      ...{ windowMs: config.LANE_WINDOW_SECONDS * 1000, agingMs: config.PRIORITY_AGING_SECONDS * 1000 },
+      ...{ metricsPort: config.METRICS_PORT, metricsHost: config.HOST },
+    },
   );
   log.info({ executorId, concurrency: config.EXECUTOR_CONCURRENCY }, "executor running");
   onShutdown(log, async () => {

@@ -1,5 +1,5 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
-import { decide, type Names, type Subjects, type TaskEvent } from "@taskjet/events";
+import { decide, laneOf, type Names, type Subjects, type TaskEvent } from "@taskjet/events";
 import {
   ACK,
   type Delivery,
@@ -11,6 +11,9 @@ import {
 } from "@taskjet/runtime";
 import { afterOutcome } from "./after-outcome.ts";
 import type { Cancellations } from "./cancellations.ts";
+import type { Admission, CallEnd } from "./flow/admission.ts";
+import { estimateNeed } from "./flow/budget.ts";
+import type { Outcome } from "./outcome.ts";
 import type { LlmProvider } from "./providers/provider.ts";
 import { attemptNumber, type RetryPolicy } from "./retry-policy.ts";
 import { runAttempt } from "./run-attempt.ts";
@@ -28,17 +31,21 @@ export type ExecutorDeps = RetryPolicy & {
   log: Logger;
   executorId: string;
   now: () => Date;
+  /** Holds each task until its lane, its tenant and a run slot let it start. */
+  admission: Admission;
   /** @deprecated Ignored: a 429 never spends an attempt any more (issue 15). Kept while tests/e2e passes it. */
   rateLimitBudgetMs?: number;
 };
 
 /**
- * Runs one try of a queued task: looks up whether it is still to run and which attempt this is, announces it,
- * makes the call (`runAttempt`), publishes what `afterOutcome` decides and hands its verdict to the consume
- * loop. Retries are JetStream redeliveries.
+ * Runs one try of a queued task: looks up whether it is still to run and which attempt this is, waits for
+ * admission (its lane's budget, its tenant's share, a run slot), announces it, makes the call (`runAttempt`),
+ * publishes what `afterOutcome` decides, settles the call with its lane and hands the verdict to the consume
+ * loop. Retries are JetStream redeliveries; a task cancelled while held is dropped, one held at shutdown handed
+ * back.
  */
 export function onTaskQueued(deps: ExecutorDeps) {
-  const { js, jsm, names, subjects, cancellations, log, executorId, now } = deps;
+  const { js, jsm, names, subjects, cancellations, log, executorId, now, admission } = deps;
   const last = <T extends "TaskCancelled" | "TaskCompleted" | "TaskAttemptFailed">(taskId: string, type: T) =>
     lastEvent(jsm, names, subjects, taskId, type);
 
@@ -78,21 +85,51 @@ export function onTaskQueued(deps: ExecutorDeps) {
         return ACK;
       }
       const ref = { taskId, gen, attempt: attemptNumber(queued, lastFailure?.event ?? null), delivery: deliverySeq };
-      await publishEvents(js, subjects, decide({ type: "StartAttempt", attempt: ref, executorId }, null, now()));
-      const startedAt = now();
-      const outcome = await runAttempt(deps, { queued, ref, cancel: cancel.signal, shutdown: signal });
-      const { events, verdict } = afterOutcome(outcome, { queued, ref, startedAt }, now(), deps);
-      // The call is done and paid for: its outcome waits out a NATS restart rather than be made again.
-      await publishEventsRetrying(js, subjects, events, {
-        withinMs: OUTCOME_PUBLISH_WITHIN_MS,
-        signal,
-        onRetry: (err, inMs) => log.warn({ taskId, err: String(err), retryInMs: inMs }, "outcome not published yet"),
-      });
-      logEnd(log, { ...ref, ms: now().getTime() - startedAt.getTime() }, events, verdict);
-      return verdict;
+      const lane = laneOf(deps.llm.name, queued.input.model);
+      const candidate = {
+        ...{ id: taskId, taskId, gen, lane, tenant: queued.tenant, priority: queued.priority },
+        ...{ heldAt: now().getTime(), need: estimateNeed(queued.input), timeoutMs: queued.timeoutMs },
+      };
+      const ticket = await admission.admit(candidate, AbortSignal.any([cancel.signal, signal]));
+      // Not admitted: cancelled while held (the cancel is the task's end) or handed back at shutdown.
+      if (ticket === null) return cancel.signal.aborted ? ACK : { nak: 0 };
+      let end: CallEnd = { used: null, headers: {}, pauseMs: null };
+      try {
+        await publishEvents(js, subjects, decide({ type: "StartAttempt", attempt: ref, executorId }, null, now()));
+        const startedAt = now();
+        const outcome = await runAttempt(deps, { queued, ref, cancel: cancel.signal, shutdown: signal });
+        const { events, verdict, pauseLaneMs } = afterOutcome(outcome, { queued, ref, startedAt }, now(), deps);
+        end = { ...callEnd(outcome), pauseMs: pauseLaneMs };
+        // The call is done and paid for: its outcome waits out a NATS restart rather than be made again.
+        await publishEventsRetrying(js, subjects, events, {
+          withinMs: OUTCOME_PUBLISH_WITHIN_MS,
+          signal,
+          onRetry: (err, inMs) => log.warn({ taskId, err: String(err), retryInMs: inMs }, "outcome not published yet"),
+        });
+        logEnd(log, { ...ref, ms: now().getTime() - startedAt.getTime() }, events, verdict);
+        return verdict;
+      } finally {
+        // Before the verdict: a 429's pause is in the lane before the task comes back to admission.
+        await ticket.end(end);
+      }
     } finally {
       cancellations.release(taskId);
     }
+  }
+}
+
+/** What a call used and what the provider's headers said, for its lane and its tenant. */
+function callEnd(outcome: Outcome): Omit<CallEnd, "pauseMs"> {
+  switch (outcome.kind) {
+    case "completed":
+      return { used: outcome.result.usage, headers: outcome.result.headers ?? {} };
+    case "failed":
+      return { used: outcome.error.usage, headers: outcome.error.headers };
+    case "cancelled":
+    case "timed-out":
+      return { used: outcome.partial.usage, headers: {} };
+    case "handed-back":
+      return { used: null, headers: {} };
   }
 }
 

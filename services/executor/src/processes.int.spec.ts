@@ -169,7 +169,6 @@ describe("thousands in flight", () => {
         executorId: "ex-2000",
         now: () => new Date(),
         random: Math.random,
-        rateLimitBudgetMs: 60_000,
       },
       { concurrency: n, ackWaitMs: 30_000 },
     );

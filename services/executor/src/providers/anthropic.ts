@@ -1,5 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
-import type { GenerateRequest, GenerateResult, LlmProvider } from "./provider.ts";
+import { type GenerateRequest, type GenerateResult, type LlmProvider, rateLimitHeaders } from "./provider.ts";
 import { toProviderError } from "./sdk-errors.ts";
 
 /**
@@ -46,6 +46,8 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
           model: final.model,
           stopReason: final.stop_reason,
           usage: { inputTokens: final.usage.input_tokens, outputTokens: final.usage.output_tokens },
+          // The raw response's: its rate-limit headers teach the lane its limits and what remains.
+          headers: rateLimitHeaders(stream.response?.headers),
         };
       } catch (err) {
         throw toProviderError(err, Anthropic, req.signal, { output: text, usage });

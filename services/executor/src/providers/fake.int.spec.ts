@@ -38,7 +38,6 @@ beforeAll(async () => {
       executorId: "ex-fake",
       now: () => new Date(),
       random: () => 0,
-      rateLimitBudgetMs: 60_000,
     },
     { concurrency: 16, ackWaitMs: 5000 },
   );
@@ -54,7 +53,6 @@ async function queue(marked: string, maxAttempts = 3) {
   const taskId = randomUUID();
   const prompt = `${marked} ${taskId}`;
   await ctx.publish(ev.submitted({ taskId, prompt, maxAttempts }));
-  // Queued now: a 429 within RATE_LIMIT_MAX_WAIT of it waits without spending an attempt.
   const at = new Date().toISOString();
   await ctx.publish(ev.queued({ taskId, at, maxAttempts, input: { ...ev.queued().input, prompt } }));
   return { taskId, prompt };
@@ -67,7 +65,8 @@ const until = (taskId: string, type: TaskEvent["type"], timeoutMs = 10_000) =>
     },
     { timeoutMs, what: `${type} for ${taskId}` },
   );
-const types = (h: TaskEvent[]) => h.map((e) => e.type);
+// TaskWaiting left out: whether a task held ~1 s by a paused lane gets one is a matter of milliseconds.
+const types = (h: TaskEvent[]) => h.map((e) => e.type).filter((t) => t !== "TaskWaiting");
 const failures = (h: TaskEvent[]) => h.filter((e): e is EventOf<"TaskAttemptFailed"> => e.type === "TaskAttemptFailed");
 
 describe("the fake provider's markers, through the executor", () => {

@@ -11,7 +11,21 @@ export type GenerateResult = {
   model: string;
   stopReason: string | null;
   usage: Usage;
+  /** What the provider said of its limits (`anthropic-ratelimit-*`, `retry-after`), when it said: lanes learn it. */
+  headers?: Record<string, string>;
 };
+
+/** The response headers flow control reads: the rate-limit ones and retry-after. */
+export function rateLimitHeaders(
+  headers: { forEach(cb: (value: string, key: string) => void): void } | null | undefined,
+) {
+  const out: Record<string, string> = {};
+  headers?.forEach((v, k) => {
+    const key = k.toLowerCase();
+    if (key.startsWith("anthropic-ratelimit-") || key === "retry-after") out[key] = v;
+  });
+  return out;
+}
 
 /** One way to reach a model. Implementations throw ProviderError for every failure they can describe. */
 export type LlmProvider = {

@@ -1,0 +1,266 @@
+import type { TenantFlow, WaitReason } from "@taskjet/events";
+import type { Logger } from "@taskjet/runtime";
+import type { Need, Used } from "./budget.ts";
+import type { Reserved } from "./lane-store.ts";
+import { type FlowMetrics, NO_METRICS } from "./metrics.ts";
+import { AdmissionQueue, type Held } from "./queue.ts";
+
+/** A held task: what admission orders it by and what its call will take from the lane. */
+export type Candidate = Held & { taskId: string; gen: number; need: Need; timeoutMs: number };
+
+/** How a call that was admitted ended, for its lane and its tenant. */
+export type CallEnd = { used: Used | null; headers: Record<string, string>; pauseMs: number | null };
+
+/** The right to make one call: `end` must follow once, whatever happened. */
+export type Ticket = { lane: string; end(result: CallEnd): Promise<void> };
+
+type Wait = { reason: WaitReason; until: number | null };
+type Waiter = Candidate & { admit: (t: Ticket | null) => void; reported: WaitReason | null };
+
+/** What admission needs of the lanes' budgets (lane-store.ts) and of the tenants (tenants.ts). */
+export type LaneBudgets = {
+  reserve(
+    lane: string,
+    req: { tenant: string; need: Need; tenantCap: number | null; leaseMs: number },
+  ): Promise<{ ok: true; reserved: Reserved } | { ok: false; reason: WaitReason; untilMs: number | null }>;
+  settle(
+    lane: string,
+    req: {
+      tenant: string;
+      reserved: Reserved;
+      used: Used | null;
+      headers: Record<string, string>;
+      pauseMs: number | null;
+    },
+  ): Promise<void>;
+};
+export type TenantSettings = {
+  flowOf(tenant: string): TenantFlow;
+  overSpend(tenant: string, now: Date): boolean;
+  addUsage(tenant: string, tokens: number, now: Date): Promise<void>;
+};
+
+export type AdmissionOptions = {
+  /** Calls this executor runs at once (EXECUTOR_CONCURRENCY); it may hold many more. */
+  runLimit: number;
+  agingMs: number;
+  lanes: LaneBudgets;
+  tenants: TenantSettings;
+  now: () => Date;
+  random: () => number;
+  log: Logger;
+  /** A held task has waited `REPORT_AFTER_MS` or its reason changed since: publish one TaskWaiting. */
+  onWaiting: (task: Candidate, wait: Wait) => void;
+  metrics?: FlowMetrics;
+};
+
+/** A held task not admitted within this long gets a TaskWaiting (then one more only if its reason changes). */
+const REPORT_AFTER_MS = 1000;
+/** Each executor wakes this much (at random) after a lane's pause or refill is due, so they do not all at once. */
+const WAKE_JITTER_MS = 200;
+/** A reservation counts against the lane's concurrency at most this much past the call's own timeout. */
+const LEASE_SLACK_MS = 30_000;
+
+/**
+ * The coordinator between held tasks and run slots. When a slot is free, it takes the next task in admission
+ * order (queue.ts) whose lane can reserve its need (lane-store.ts) and whose tenant is under its cap and spend;
+ * a lane or tenant that cannot is skipped until something changes: a lane's shared state (the watch), a slot
+ * freed, a new task, a tenant's settings, or the time a pause or refill is due. Everything runs in one `pump` at
+ * a time, so two decisions never race in this process; across executors the lane's compare-and-set decides.
+ */
+export function createAdmission(opts: AdmissionOptions) {
+  const { runLimit, lanes, tenants, log } = opts;
+  const metrics = opts.metrics ?? NO_METRICS;
+  const held = new Map<string, Waiter>();
+  const queue = new AdmissionQueue<Waiter>({ agingMs: opts.agingMs, weightOf: (t) => tenants.flowOf(t).weight });
+  /** Why a lane, or a tenant in a lane (`lane|tenant`), could not take a task when last asked. */
+  const waits = new Map<string, Wait>();
+  const runningBy = new Map<string, number>();
+  let running = 0;
+  let closed = false;
+  let pumping = false;
+  let again = false;
+  let timer: { at: number; handle: NodeJS.Timeout } | null = null;
+  const nowMs = () => opts.now().getTime();
+
+  const reporter = setInterval(report, 500);
+  reporter.unref();
+
+  function report() {
+    const now = nowMs();
+    for (const w of held.values()) {
+      if (now - w.heldAt < REPORT_AFTER_MS) continue;
+      const wait = waits.get(`${w.lane}|${w.tenant}`) ?? waits.get(w.lane);
+      if (!wait || wait.reason === w.reported) continue;
+      w.reported = wait.reason;
+      opts.onWaiting(w, wait);
+    }
+  }
+
+  function wakeAt(at: number) {
+    const when = at + Math.round(opts.random() * WAKE_JITTER_MS);
+    if (timer && timer.at <= when) return;
+    if (timer) clearTimeout(timer.handle);
+    const handle = setTimeout(
+      () => {
+        timer = null;
+        poke();
+      },
+      Math.max(0, when - nowMs()),
+    );
+    timer = { at: when, handle };
+  }
+
+  function poke() {
+    if (closed) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    pump()
+      .catch((err: unknown) => log.error({ err }, "admission failed; trying again shortly"))
+      .finally(() => {
+        pumping = false;
+        if (again) poke();
+      });
+  }
+
+  async function pump() {
+    do {
+      again = false;
+      const skip = new Set<string>();
+      const open = (lane: string, tenant: string) => !skip.has(lane) && !skip.has(`${lane}|${tenant}`);
+      while (running < runLimit && !closed) {
+        const w = queue.next(nowMs(), open);
+        if (!w) break;
+        const tenantKey = `${w.lane}|${w.tenant}`;
+        const block = (key: string, wait: Wait) => {
+          skip.add(key);
+          waits.set(key, wait);
+          if (wait.until !== null) wakeAt(wait.until);
+        };
+        const flow = tenants.flowOf(w.tenant);
+        if (tenants.overSpend(w.tenant, opts.now())) {
+          block(tenantKey, { reason: "spend_limit", until: null });
+          continue;
+        }
+        if (flow.maxConcurrent !== null && (runningBy.get(tenantKey) ?? 0) >= flow.maxConcurrent) {
+          block(tenantKey, { reason: "tenant_concurrency", until: null });
+          continue;
+        }
+        const leaseMs = w.timeoutMs + LEASE_SLACK_MS;
+        const r = await lanes.reserve(w.lane, {
+          tenant: w.tenant,
+          need: w.need,
+          tenantCap: flow.maxConcurrent,
+          leaseMs,
+        });
+        metrics.reservation(w.lane, r.ok ? "ok" : r.reason);
+        if (!r.ok) {
+          block(r.reason === "tenant_concurrency" ? tenantKey : w.lane, { reason: r.reason, until: r.untilMs });
+          continue;
+        }
+        waits.delete(w.lane);
+        waits.delete(tenantKey);
+        if (!held.has(w.id)) {
+          // Cancelled or handed back while the reservation was on its way: give it back.
+          void release(w, r.reserved, { used: null, headers: {}, pauseMs: null }, false);
+          continue;
+        }
+        queue.take(w);
+        held.delete(w.id);
+        running++;
+        runningBy.set(tenantKey, (runningBy.get(tenantKey) ?? 0) + 1);
+        let ended = false;
+        const admittedAt = nowMs();
+        w.admit({
+          lane: w.lane,
+          end: async (result) => {
+            if (ended) return;
+            ended = true;
+            metrics.callEnded(w.lane, (nowMs() - admittedAt) / 1000);
+            if (result.pauseMs !== null) metrics.rateLimited(w.lane);
+            await release(w, r.reserved, result, true);
+          },
+        });
+      }
+    } while (again && !closed);
+  }
+
+  /** Frees the slot at once, then settles the lane and the tenant's spend (their failures are only logged). */
+  async function release(w: Waiter, reserved: Reserved, result: CallEnd, counted: boolean) {
+    const tenantKey = `${w.lane}|${w.tenant}`;
+    if (counted) {
+      running--;
+      const n = (runningBy.get(tenantKey) ?? 1) - 1;
+      if (n <= 0) runningBy.delete(tenantKey);
+      else runningBy.set(tenantKey, n);
+    }
+    try {
+      await lanes.settle(w.lane, { tenant: w.tenant, reserved, ...result });
+      const tokens = (result.used?.inputTokens ?? 0) + (result.used?.outputTokens ?? 0);
+      await tenants.addUsage(w.tenant, tokens, opts.now());
+    } catch (err) {
+      log.warn({ err, lane: w.lane, taskId: w.taskId }, "a call's settlement was not written");
+    } finally {
+      poke();
+    }
+  }
+
+  return {
+    /**
+     * Holds a task until it may run: resolves with its ticket, or null when `signal` aborted first (cancelled,
+     * shutting down) or admission closed.
+     */
+    admit(candidate: Candidate, signal: AbortSignal): Promise<Ticket | null> {
+      if (closed || signal.aborted) return Promise.resolve(null);
+      return new Promise((resolve) => {
+        const onAbort = () => {
+          if (held.delete(candidate.id)) queue.remove(candidate.id);
+          resolve(null);
+        };
+        const w: Waiter = {
+          ...candidate,
+          reported: null,
+          admit: (t) => {
+            signal.removeEventListener("abort", onAbort);
+            resolve(t);
+          },
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        held.set(w.id, w);
+        queue.add(w);
+        poke();
+      });
+    },
+    /** Something admission depends on changed (a lane's state, a tenant's settings): look again. */
+    poke,
+    /** Hands every held task back (their admits resolve null) and admits nothing more. */
+    close() {
+      closed = true;
+      clearInterval(reporter);
+      if (timer) clearTimeout(timer.handle);
+      for (const w of [...held.values()]) {
+        held.delete(w.id);
+        queue.remove(w.id);
+        w.admit(null);
+      }
+    },
+    /** What is held and running, for the queue snapshot and metrics. */
+    snapshot() {
+      const waitOf = (w: Waiter) => waits.get(`${w.lane}|${w.tenant}`) ?? waits.get(w.lane) ?? null;
+      return {
+        running,
+        runningBy: new Map(runningBy),
+        held: [...held.values()].map((w) => ({
+          lane: w.lane,
+          tenant: w.tenant,
+          priority: w.priority,
+          wait: waitOf(w),
+        })),
+      };
+    },
+  };
+}
+export type Admission = ReturnType<typeof createAdmission>;

@@ -1,0 +1,175 @@
+import type { KV } from "@nats-io/kv";
+import { flowKeys, type LaneLimits, LaneState, NO_LIMITS } from "@taskjet/events";
+import { isCasConflict, type Logger } from "@taskjet/runtime";
+import {
+  type Clock,
+  hasLimits,
+  learn,
+  limitsInForce,
+  type Need,
+  newLane,
+  pause,
+  type Reservation,
+  reconcile,
+  reserve,
+  saysLimits,
+  type Used,
+} from "./budget.ts";
+import { followKeys } from "./kv-follow.ts";
+
+/** A reservation made: whether it lives in the shared budget (then its settle must go there too). */
+export type Reserved = { shared: boolean; need: Need };
+
+export type LaneStoreOptions = {
+  kv: KV;
+  executorId: string;
+  /** LANE_LIMITS: by lane, or `*` for every lane. */
+  configured: Record<string, Partial<LaneLimits>>;
+  windowMs: number;
+  now: () => number;
+  log: Logger;
+  /** Heard on every change to a lane's shared state (another executor's reservation, a pause, a settle). */
+  onChange: (lane: string) => void;
+};
+
+/** Compare-and-set tries before a write gives up (each lost one re-reads the lane first). */
+const MAX_CAS_TRIES = 50;
+
+/**
+ * The lanes' shared budgets in the KV bucket `<kvPrefix>_flow`, one key per lane, kept in memory by a watch of
+ * `lane.>`. Every change is a compare-and-set against the revision this process last saw; a lost race re-reads
+ * the key and applies the change again, so executors never overwrite each other's reservations.
+ *
+ * A lane nobody has limited (nothing configured, nothing learned, not paused) is not shared at all: its calls
+ * reserve and settle in memory, with no KV operation — the cost of flow control when there is nothing to control
+ * is zero. A limited lane costs two compare-and-sets per call (reserve, settle), plus a lost race now and then,
+ * and each write reaches every executor's watch once.
+ */
+export async function openLaneStore(opts: LaneStoreOptions) {
+  const { kv, executorId, windowMs, now, log } = opts;
+  const laneOfKey = new Map<string, string>();
+  const follow = await followKeys(kv, "lane.>", log, (key) => {
+    const lane = laneOfKey.get(key) ?? stateOfKey(key)?.lane;
+    if (lane !== undefined) opts.onChange(lane);
+  });
+
+  function stateOfKey(key: string): LaneState | null {
+    const known = follow.known.get(key);
+    if (!known || known.value === null) return null;
+    const parsed = LaneState.safeParse(known.value);
+    if (!parsed.success) {
+      log.warn({ key }, "a lane's state does not decode; it is started afresh");
+      return null;
+    }
+    laneOfKey.set(key, parsed.data.lane);
+    return parsed.data;
+  }
+
+  const defined = (l: Partial<LaneLimits> | undefined) =>
+    Object.fromEntries(Object.entries(l ?? {}).filter(([, v]) => v !== undefined));
+  const configuredFor = (lane: string): LaneLimits => ({
+    ...NO_LIMITS,
+    ...defined(opts.configured["*"]),
+    ...defined(opts.configured[lane]),
+  });
+  const clock = (): Clock => ({ now: now(), windowMs });
+
+  /** The lane as last seen, under the limits in force for this executor (its configuration, what was learned). */
+  function view(lane: string): LaneState | null {
+    const state = stateOfKey(flowKeys.lane(lane));
+    if (!state) return null;
+    return { ...state, limits: limitsInForce(configuredFor(lane), state.learned) };
+  }
+
+  /** Whether the lane's calls go through the shared budget: it has limits, or it is paused. */
+  function isShared(lane: string): boolean {
+    if (hasLimits(configuredFor(lane))) return true;
+    const state = view(lane);
+    return state !== null && (hasLimits(state.learned) || (state.pausedUntil ?? 0) > now());
+  }
+
+  /**
+   * Applies `change` to the lane's latest state and writes it by compare-and-set; `change` returns null to write
+   * nothing. Its result is what the last (successful) application returned.
+   */
+  async function mutate<R>(lane: string, change: (s: LaneState) => { next: LaneState | null; result: R }): Promise<R> {
+    const key = flowKeys.lane(lane);
+    for (let i = 0; i < MAX_CAS_TRIES; i++) {
+      const known = follow.known.get(key);
+      const base = view(lane) ?? newLane(lane, configuredFor(lane), now());
+      const { next, result } = change(base);
+      if (next === null) return result;
+      const data = JSON.stringify(next);
+      try {
+        const revision =
+          known && known.value !== null ? await kv.update(key, data, known.revision) : await kv.create(key, data);
+        follow.apply(key, revision, next);
+        return result;
+      } catch (err) {
+        if (!isCasConflict(err)) throw err;
+        await follow.refresh(key);
+      }
+    }
+    throw new Error(`lane ${lane}: ${MAX_CAS_TRIES} compare-and-sets lost in a row`);
+  }
+
+  return {
+    isShared,
+    view,
+    configuredFor,
+
+    /** Takes a call's need from the lane, or says why not; in memory only for a lane nobody limits. */
+    async reserve(
+      lane: string,
+      req: { tenant: string; need: Need; tenantCap: number | null; leaseMs: number },
+    ): Promise<{ ok: true; reserved: Reserved } | Extract<Reservation, { ok: false }>> {
+      if (!isShared(lane)) return { ok: true, reserved: { shared: false, need: req.need } };
+      const r = await mutate(lane, (s) => {
+        const out = reserve(s, { ...req, executorId }, clock());
+        return { next: out.ok ? out.state : null, result: out };
+      });
+      return r.ok ? { ok: true, reserved: { shared: true, need: r.need } } : r;
+    },
+
+    /**
+     * After a call, in one compare-and-set: its slot and the tokens it did not use go back to the lane, what the
+     * provider's headers said is learned, and a 429 (`pauseMs`) pauses the lane for every executor. A call
+     * reserved in memory on a lane nobody limited writes only when there is something to learn or a pause.
+     */
+    async settle(
+      lane: string,
+      req: {
+        tenant: string;
+        reserved: Reserved;
+        used: Used | null;
+        headers: Record<string, string>;
+        pauseMs: number | null;
+      },
+    ) {
+      const learns = saysLimits(req.headers);
+      if (!req.reserved.shared && !learns && req.pauseMs === null) return;
+      await mutate(lane, (s) => {
+        const c = clock();
+        let next = req.reserved.shared
+          ? reconcile(s, { executorId, tenant: req.tenant, reserved: req.reserved.need, used: req.used }, c)
+          : s;
+        if (learns) next = learn(next, req.headers, configuredFor(lane), c);
+        if (req.pauseMs !== null) next = pause(next, req.pauseMs, c);
+        return { next, result: undefined };
+      });
+    },
+
+    /** Every lane this executor has seen in the bucket. */
+    lanes(): LaneState[] {
+      const out: LaneState[] = [];
+      for (const key of follow.known.keys()) {
+        const s = stateOfKey(key);
+        if (s) out.push({ ...s, limits: limitsInForce(configuredFor(s.lane), s.learned) });
+      }
+      return out;
+    },
+
+    close: () => follow.close(),
+  };
+}
+export type LaneStore = Awaited<ReturnType<typeof openLaneStore>>;
