@@ -1,0 +1,168 @@
+import { randomUUID } from "node:crypto";
+import type { KV } from "@nats-io/kv";
+import { type EventOf, flowKeys, LaneState, type TaskEvent } from "@taskjet/events";
+import { openBucket } from "@taskjet/runtime";
+import { createTestContext, ev, type Reply, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listenForCancellations } from "./cancellations.ts";
+import { startExecutor } from "./executor.ts";
+import { anthropicProvider } from "./providers/anthropic.ts";
+
+/** Flow control through the real Anthropic SDK against the fake Messages API: lanes, pauses, holding. */
+describe("flow control × the fake Messages API", () => {
+  let ctx: TestContext;
+  let kv: KV;
+  let fake: Awaited<ReturnType<typeof startFakeLlm>>;
+  let running: Awaited<ReturnType<typeof startExecutor>>;
+  let cancellations: ReturnType<typeof listenForCancellations>;
+  const script = new Map<string, Reply[]>();
+
+  beforeAll(async () => {
+    ctx = await createTestContext("flow");
+    kv = await openBucket(ctx.js, ctx.names, "flow", { STREAM_REPLICAS: 1 });
+    fake = await startFakeLlm((req) => {
+      const replies = script.get(req.prompt) ?? [];
+      return (replies.length > 1 ? replies.shift() : replies[0]) ?? { kind: "message", text: "default" };
+    });
+    cancellations = listenForCancellations(ctx.nc, ctx.subjects);
+    running = await startExecutor(
+      {
+        ...ctx,
+        llm: anthropicProvider({ apiKey: "sk-test", baseURL: fake.url }),
+        cancellations,
+        executorId: "ex-flow",
+        now: () => new Date(),
+        random: Math.random,
+      },
+      // A lane limited to 2 calls at once by configuration; every other lane only by what the provider says.
+      { concurrency: 16, ackWaitMs: 5000, laneLimits: { "anthropic/claude-two": { concurrency: 2 } } },
+    );
+  });
+  afterAll(async () => {
+    await running.stop(1000);
+    cancellations.close();
+    await fake.close();
+    await ctx.cleanup();
+  });
+
+  async function queue(model: string, replies: Reply[], o: { maxAttempts?: number } = {}) {
+    const taskId = randomUUID();
+    const prompt = `prompt ${taskId}`;
+    script.set(prompt, replies);
+    await ctx.publish(ev.submitted({ taskId, prompt }));
+    const input = { prompt, model, maxTokens: 100, system: null, temperature: null };
+    await ctx.publish(
+      ev.queued({ taskId, at: new Date().toISOString(), maxAttempts: o.maxAttempts ?? 1, timeoutMs: 30_000, input }),
+    );
+    return { taskId, prompt };
+  }
+  const until = (taskId: string, type: TaskEvent["type"]) =>
+    waitFor(
+      async () => {
+        const h = await ctx.history(taskId);
+        return h.some((e) => e.type === type) ? h : undefined;
+      },
+      { timeoutMs: 20_000, what: `${type} of ${taskId}` },
+    );
+  const seenBy = (prompt: string) => fake.requests.filter((r) => r.prompt === prompt);
+  const laneState = async (lane: string) => {
+    const e = await kv.get(flowKeys.lane(lane));
+    return e?.operation === "PUT" ? LaneState.parse(e.json()) : null;
+  };
+  const of = <T extends TaskEvent["type"]>(h: TaskEvent[], type: T) =>
+    h.filter((e): e is EventOf<T> => e.type === type);
+
+  it("a 429 pauses the whole lane ≥ retry-after; the task then completes without spending an attempt", async () => {
+    const model = "claude-paused";
+    const lane = `anthropic/${model}`;
+    const reset = new Date(Date.now() + 2000).toISOString();
+    const limited: Reply = {
+      kind: "error",
+      status: 429,
+      type: "rate_limit_error",
+      message: "Number of requests has exceeded your per-minute rate limit",
+      headers: {
+        "retry-after": "2",
+        "anthropic-ratelimit-requests-limit": "600",
+        "anthropic-ratelimit-requests-remaining": "0",
+        "anthropic-ratelimit-requests-reset": reset,
+      },
+    };
+    const first = await queue(model, [limited, { kind: "message", text: "after the pause" }]);
+    const paused = await waitFor(async () => {
+      const s = await laneState(lane);
+      return s?.pausedUntil ? s : undefined;
+    });
+    const limitedAt = seenBy(first.prompt)[0]?.at ?? 0;
+    expect(paused.pausedUntil).toBeGreaterThanOrEqual(limitedAt + 2000);
+    expect(paused.learned.requests).toBe(600); // learned from the 429's headers
+    expect(paused.totals.rateLimited).toBe(1);
+
+    // Another task of the same lane, queued during the pause, waits for it too: the lane is paused, not the task.
+    const second = await queue(model, [{ kind: "message", text: "also after the pause" }]);
+    const [h1, h2] = await Promise.all([until(first.taskId, "TaskCompleted"), until(second.taskId, "TaskCompleted")]);
+
+    const retried = seenBy(first.prompt)[1];
+    expect(retried?.at).toBeGreaterThanOrEqual(limitedAt + 2000);
+    expect(seenBy(second.prompt)[0]?.at).toBeGreaterThanOrEqual(limitedAt + 2000);
+    expect(of(h1, "TaskAttemptFailed")).toEqual([
+      expect.objectContaining({ error: expect.objectContaining({ code: "rate_limited" }), countsAsAttempt: false }),
+    ]);
+    // maxAttempts 1, and still completed: the 429 spent nothing.
+    expect(h1.at(-1)).toMatchObject({ type: "TaskCompleted", attempt: 1, output: "after the pause" });
+    expect(of(h1, "TaskStarted").map((e) => e.attempt)).toEqual([1, 1]);
+    // Held past a second by the pause: each says why, once, and until when.
+    for (const h of [h1, h2]) {
+      const waits = of(h, "TaskWaiting");
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toMatchObject({ reason: "rate_limited", lane });
+      expect(Date.parse(waits[0]?.until ?? "")).toBe(paused.pausedUntil);
+    }
+  });
+
+  it("a lane limited to 2 calls at once never has more than 2 in flight; the rest are held, then all complete", async () => {
+    const model = "claude-two";
+    const slow: Reply = { kind: "message", text: "one two three four", pieces: 4, pieceDelayMs: 100 };
+    const tasks = await Promise.all(Array.from({ length: 8 }, () => queue(model, [slow])));
+    const histories = await Promise.all(tasks.map((t) => until(t.taskId, "TaskCompleted")));
+    // A call lasts from its request at the fake to its TaskCompleted (decided once the reply ended).
+    const calls = tasks.map((t, i) => ({
+      from: seenBy(t.prompt)[0]?.at ?? 0,
+      to: Date.parse(of(histories[i] ?? [], "TaskCompleted")[0]?.at ?? ""),
+    }));
+    const overlapAt = (t: number) => calls.filter((c) => c.from <= t && t < c.to).length;
+    const most = Math.max(...calls.map((c) => overlapAt(c.from)));
+    expect(most).toBe(2); // two at once, never three
+    const lane = await laneState(`anthropic/${model}`);
+    expect(lane?.calls).toEqual({}); // every reservation settled
+    expect(lane?.totals.calls).toBe(8);
+  });
+
+  it("a lane nobody limits never touches the flow bucket", async () => {
+    const model = "claude-free";
+    const t = await queue(model, [{ kind: "message", text: "free" }]);
+    await until(t.taskId, "TaskCompleted");
+    expect(await laneState(`anthropic/${model}`)).toBeNull();
+  });
+
+  it("a held task that is cancelled is dropped without a call", async () => {
+    const model = "claude-held";
+    const lane = `anthropic/${model}`;
+    const limited: Reply = {
+      kind: "error",
+      status: 429,
+      type: "rate_limit_error",
+      message: "rate limited",
+      headers: { "retry-after": "30" },
+    };
+    const first = await queue(model, [limited, { kind: "message", text: "later" }]);
+    await waitFor(async () => ((await laneState(lane))?.pausedUntil ? true : undefined));
+    const held = await queue(model, [{ kind: "message", text: "never" }]);
+    await until(held.taskId, "TaskWaiting");
+    await ctx.publish(ev.cancelled({ taskId: held.taskId, at: new Date().toISOString() }));
+    await ctx.publish(ev.cancelled({ taskId: first.taskId, at: new Date().toISOString() }));
+    await waitFor(async () => running.admission.snapshot().held.every((h) => h.lane !== lane) || undefined);
+    expect(seenBy(held.prompt)).toHaveLength(0);
+    expect(of(await ctx.history(held.taskId), "TaskStarted")).toHaveLength(0);
+  });
+});
