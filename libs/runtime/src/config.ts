@@ -54,8 +54,9 @@ const Env = z.object({
   LANE_LIMITS: json(z.record(z.string(), LaneLimits.partial())).default({}),
   // The window those limits are counted over: a minute at Anthropic.
   LANE_WINDOW_SECONDS: seconds.positive().default(60),
-  // A task waiting this long in its lane moves up one priority, so low priority is never starved for ever.
-  PRIORITY_AGING_SECONDS: seconds.positive().default(60),
+  // A task waiting this long in its lane moves up one priority, so low priority is never starved for ever. Long
+  // beside a call: a new `high` task goes before every `normal` one that has waited less than this.
+  PRIORITY_AGING_SECONDS: seconds.positive().default(600),
   // Queued tasks one executor holds for admission (beyond those running): what priorities and fairness choose from.
   EXECUTOR_MAX_HELD: z.coerce.number().int().positive().default(5000),
   // Where a service serves Prometheus /metrics of its own (the executor; the gateway has /metrics on PORT). 0 = off.
