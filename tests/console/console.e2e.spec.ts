@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TaskEvent } from "@taskjet/events";
+import { flowKeys, LaneState, type TaskEvent } from "@taskjet/events";
+import { ev } from "@taskjet/events/fixtures";
+import { openBucket } from "@taskjet/runtime";
 import { type ConsoleSystem, launchChromium, startConsoleSystem, waitFor } from "@taskjet/testkit";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -242,6 +244,75 @@ describe("the console in a browser", { timeout: 60_000 }, () => {
     await rowStatus(page, new RegExp(runningPrompt), "completed");
     await rowStatus(page, new RegExp(meanwhilePrompt), "completed");
     expect(loads()).toBe(1);
+  });
+});
+
+describe("flow control in the console", { timeout: 60_000 }, () => {
+  /**
+   * A lane as the executors keep it in the flow bucket, written here directly: the lane document is the
+   * contract between executors and gateway. Paused for two minutes, so an executor holds the lane's tasks.
+   */
+  async function writeLane(lane: string) {
+    const kv = await openBucket(system.ctx.js, system.ctx.names, "flow", system.ctx.config);
+    const now = Date.now();
+    const state = LaneState.parse({
+      lane,
+      limits: { requests: 600, inputTokens: 100_000, outputTokens: 20_000, concurrency: 10 },
+      learned: { requests: 600, inputTokens: 100_000, outputTokens: null, concurrency: null },
+      buckets: {
+        requests: { level: 450, at: now },
+        inputTokens: { level: 100_000, at: now },
+        outputTokens: { level: 20_000, at: now },
+      },
+      pausedUntil: now + 120_000,
+      calls: {},
+      totals: { calls: 150, inputTokens: 12_000, outputTokens: 3000, rateLimited: 2 },
+      updatedAt: now,
+    });
+    await kv.put(flowKeys.lane(lane), JSON.stringify(state));
+    return state;
+  }
+
+  it("shows a model lane on the overview: its use against its limits, and its pause", async () => {
+    const lane = `fake/${unique("console-lane").replace(" ", "-")}`;
+    await writeLane(lane);
+    await page.goto(`${system.baseUrl}/overview`);
+    const card = page.getByRole("article", { name: `Lane ${lane}` });
+    await card.waitFor();
+    await card.getByText("150 / 600 used").waitFor(); // requests: 450 of 600 left
+    await card.getByText(/^paused until .* left$/).waitFor();
+    await card.getByText("150 calls · 12,000 in · 3,000 out").waitFor();
+  });
+
+  it("shows why a queued task waits, in its page and in the list, once TaskWaiting is in the stream", async () => {
+    // The task's own lane, paused: the executor holds it, queued, instead of starting it.
+    const model = unique("held").replace(" ", "-");
+    const lane = `fake/${model}`;
+    const { pausedUntil } = await writeLane(lane);
+    const prompt = unique("Wait for the lane");
+    const task = await submitTask(system, { prompt, model, priority: "high" });
+    await waitFor(async () => (await system.ctx.history(task.id)).some((e) => e.type === "TaskQueued"), {
+      what: "the task to be queued",
+    });
+    const until = new Date((pausedUntil ?? 0) + 1000).toISOString();
+    await system.ctx.publish(
+      ev.waiting({ taskId: task.id, at: new Date().toISOString(), reason: "rate_limited", lane, until }),
+    );
+    try {
+      await page.goto(`${system.baseUrl}/tasks/${task.id}`);
+      await page
+        .locator('h1 [data-waiting="rate_limited"]')
+        .getByText(/^waiting: rate_limited until \d/)
+        .waitFor();
+      await page.getByText("high", { exact: true }).waitFor();
+      await page.goto(`${system.baseUrl}/tasks`);
+      await page
+        .getByRole("row", { name: new RegExp(prompt) })
+        .getByText(/^waiting: rate_limited until/)
+        .waitFor();
+    } finally {
+      await fetch(`${system.baseUrl}/tasks/${task.id}/cancel`, { method: "POST" });
+    }
   });
 });
 

@@ -9,7 +9,8 @@ export type Stats = components["schemas"]["Stats"];
 /** Refreshed when tasks change (pushed over the WebSocket), at most every few seconds; never while idle. */
 const REFRESH_MS = 1000;
 
-export function useStats() {
+/** `refetchMs`: also read again this often (the overview's lanes change without any task changing). */
+export function useStats(opts: { refetchMs?: number } = {}) {
   const queryClient = useQueryClient();
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,6 +34,6 @@ export function useStats() {
     queryFn: () => unwrap(client.GET("/stats")),
     staleTime: REFRESH_MS,
     // The per-minute chart slides on with the clock even when nothing changes.
-    refetchInterval: 60_000,
+    refetchInterval: opts.refetchMs ?? 60_000,
   });
 }

@@ -23,7 +23,12 @@ export function curlCommands(task: Task, origin: string, withKey: boolean): { la
     const body = JSON.stringify({ prompt: "Summarise: {{parent.output}}" });
     list.push({ label: "Chain onto it", command: `curl -s -X POST${key}${json} -d ${quote(body)} ${url}/chain` });
   }
-  const again = { prompt: task.prompt, model: task.model, maxTokens: task.maxTokens };
+  const again = {
+    prompt: task.prompt,
+    model: task.model,
+    maxTokens: task.maxTokens,
+    ...(task.priority === "normal" ? {} : { priority: task.priority }),
+  };
   list.push({
     label: "Run it again",
     command: `curl -s -X POST${key}${json} -d ${quote(JSON.stringify(again))} ${origin}/tasks`,

@@ -3,9 +3,13 @@ import { type Stats, useStats } from "../api/stats.ts";
 import { Problem } from "../components/problem.tsx";
 import { count } from "../format.ts";
 import { Link } from "../router.tsx";
+import { LanesSection } from "./lanes-section.tsx";
+
+/** Lanes' buckets refill and pauses end with no task changing: the overview reads again this often. */
+const LANES_REFRESH_MS = 5000;
 
 export function OverviewPage() {
-  const stats = useStats();
+  const stats = useStats({ refetchMs: LANES_REFRESH_MS });
   return (
     <section className="page wide">
       <h1>Overview</h1>
@@ -47,6 +51,7 @@ function OverviewBody({ stats }: { stats: Stats }) {
       </div>
       <h2>Finished per minute, last hour</h2>
       <ThroughputChart perMinute={stats.perMinute} />
+      <LanesSection lanes={stats.lanes} />
     </>
   );
 }

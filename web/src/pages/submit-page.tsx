@@ -4,7 +4,16 @@ import { ApiError, client, type Task, unwrap } from "../api/client.ts";
 import { Problem } from "../components/problem.tsx";
 import { excerpt } from "../format.ts";
 import { Link, navigate, useLocation } from "../router.tsx";
-import { EMPTY_FORM, type FieldName, type FormValues, fieldOf, newKey, toBody, valuesFrom } from "./task-form.ts";
+import {
+  EMPTY_FORM,
+  type FieldName,
+  type FormValues,
+  fieldOf,
+  newKey,
+  PRIORITY_CHOICES,
+  toBody,
+  valuesFrom,
+} from "./task-form.ts";
 
 /** `/new`, `/new?from=<id>` (run again with edits), `/new?chainFrom=<id>` (a task on that task's output). */
 export function SubmitPage() {
@@ -128,6 +137,20 @@ function TaskForm({ initial, parentId }: { initial: FormValues; parentId: string
         {field("timeoutSeconds", "Timeout (seconds)", (p) => (
           <input {...p} type="number" min={1} value={values.timeoutSeconds} onChange={set("timeoutSeconds")} />
         ))}
+        {field(
+          "priority",
+          "Priority",
+          (p) => (
+            <select {...p} value={values.priority} onChange={set("priority")}>
+              {PRIORITY_CHOICES.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          ),
+          "which work its model lane admits first",
+        )}
       </div>
       <fieldset className="when">
         <legend>When to run</legend>

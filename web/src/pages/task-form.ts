@@ -15,8 +15,17 @@ export type FormValues = {
   delaySeconds: string;
   maxAttempts: string;
   timeoutSeconds: string;
+  /** "": the API's default, normal. */
+  priority: "" | "low" | "high";
   metadata: string;
 };
+
+/** The priority select's options, highest first; normal is the API's default, so it sends none. */
+export const PRIORITY_CHOICES: readonly (readonly [FormValues["priority"], string])[] = [
+  ["high", "high"],
+  ["", "normal"],
+  ["low", "low"],
+];
 
 export type FieldName = Exclude<keyof FormValues, "when">;
 
@@ -31,6 +40,7 @@ export const EMPTY_FORM: FormValues = {
   delaySeconds: "",
   maxAttempts: "",
   timeoutSeconds: "",
+  priority: "",
   metadata: "",
 };
 
@@ -45,6 +55,7 @@ export function valuesFrom(task: Task, mode: "rerun" | "chain"): FormValues {
     temperature: task.temperature === null ? "" : String(task.temperature),
     maxAttempts: String(task.maxAttempts),
     timeoutSeconds: String(task.timeoutSeconds),
+    priority: task.priority === "normal" ? "" : task.priority,
     metadata: Object.keys(task.metadata).length > 0 ? JSON.stringify(task.metadata, null, 2) : "",
     runAt: task.runAt && Date.parse(task.runAt) > Date.now() ? toLocalInput(task.runAt) : "",
     when: task.runAt && Date.parse(task.runAt) > Date.now() ? "at" : "now",
@@ -74,6 +85,7 @@ export function toBody(v: FormValues): { body: CreateTaskBody } | { problems: Pa
     delaySeconds: v.when === "delay" ? (num(v.delaySeconds) ?? 0) : undefined,
     maxAttempts: num(v.maxAttempts),
     timeoutSeconds: num(v.timeoutSeconds),
+    priority: v.priority === "" ? undefined : v.priority,
     metadata,
   };
   for (const k of Object.keys(body) as (keyof CreateTaskBody)[]) if (body[k] === undefined) delete body[k];

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { type FormEvent, useState } from "react";
 import { client, type Task, unwrap } from "../api/client.ts";
 import { Problem } from "../components/problem.tsx";
-import { StatusBadge, TERMINAL } from "../components/status.tsx";
+import { PriorityBadge, StatusBadge, TERMINAL, WaitingBadge } from "../components/status.tsx";
 import { Timeline } from "../components/timeline.tsx";
 import { useNow } from "../components/use-now.ts";
 import { count, dateTime, duration, excerpt, runTime } from "../format.ts";
@@ -52,6 +52,7 @@ function TaskView({ task, streamed }: { task: Task; streamed: string }) {
       <div className="page-head">
         <h1 className="task-title">
           <StatusBadge status={task.status} />
+          {task.waiting && live && <WaitingBadge waiting={task.waiting} />}
           <span className="task-name">{excerpt(task.prompt, 80)}</span>
         </h1>
         <Actions task={task} />
@@ -93,6 +94,13 @@ function TaskView({ task, streamed }: { task: Task; streamed: string }) {
             <Field name="Id" value={<span className="mono">{task.id}</span>} />
             <Field name="Status" value={task.status} />
             <Field name="Model" value={task.model} />
+            <Field name="Priority" value={<PriorityBadge priority={task.priority} />} />
+            {task.waiting && live && (
+              <Field
+                name="Waiting"
+                value={`${task.waiting.reason} in ${task.waiting.lane} since ${dateTime(task.waiting.since)}${task.waiting.until ? `, until ${dateTime(task.waiting.until)}` : ""}`}
+              />
+            )}
             <Field name="Max tokens" value={count(task.maxTokens)} />
             <Field name="Temperature" value={task.temperature ?? "default"} />
             <Field name="Attempts" value={`${task.attempts} of ${task.maxAttempts}`} />

@@ -4,7 +4,7 @@ import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react"
 import { client, type Task, type TaskStatus, unwrap } from "../api/client.ts";
 import { useStats } from "../api/stats.ts";
 import { Empty, Problem } from "../components/problem.tsx";
-import { STATUSES, StatusBadge, statusLabel } from "../components/status.tsx";
+import { PriorityBadge, STATUSES, StatusBadge, statusLabel, TERMINAL, WaitingBadge } from "../components/status.tsx";
 import { useNow } from "../components/use-now.ts";
 import { age, count, duration, excerpt, runTime, toLocalInput } from "../format.ts";
 import { useLiveTasks } from "../live/hooks.ts";
@@ -242,6 +242,9 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
               <th scope="col" className="col-model">
                 Model
               </th>
+              <th scope="col" className="col-priority">
+                Priority
+              </th>
               <th scope="col" className="num col-attempts">
                 Attempts
               </th>
@@ -260,7 +263,7 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
             {before > 0 && (
               // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row standing for the rows not rendered
               <tr aria-hidden="true" style={{ height: before }}>
-                <td colSpan={7} />
+                <td colSpan={8} />
               </tr>
             )}
             {items.map((item) => {
@@ -285,11 +288,15 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
                     <StatusBadge status={t.status} />
                   </td>
                   <td className="prompt">
+                    {t.waiting && !TERMINAL.has(t.status) && <WaitingBadge waiting={t.waiting} />}
                     <Link to={`/tasks/${t.id}`} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
                       {excerpt(t.prompt, 140)}
                     </Link>
                   </td>
                   <td className="col-model">{t.model}</td>
+                  <td className="col-priority">
+                    <PriorityBadge priority={t.priority} />
+                  </td>
                   <td className="num col-attempts">
                     {t.attempts}/{t.maxAttempts}
                   </td>
@@ -304,7 +311,7 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
             {after > 0 && (
               // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row standing for the rows not rendered
               <tr aria-hidden="true" style={{ height: after }}>
-                <td colSpan={7} />
+                <td colSpan={8} />
               </tr>
             )}
           </tbody>

@@ -1,6 +1,7 @@
 // A task's history (GET /tasks/:id/events) as lanes: what happened before any attempt, then one lane per
 // try — queued → started → failed / completed — each failure with its class, message and retryAt.
 import type { TaskEvent } from "../api/client.ts";
+import { clock } from "../format.ts";
 
 export type Step = { label: string; time: string; detail?: string; tone?: "ok" | "bad" | "warn" | "info" };
 export type Failure = { code: string; message: string; retryAt: string | null; retryable: boolean; counted: boolean };
@@ -19,6 +20,7 @@ export function lanesOf(events: readonly TaskEvent[]): Lane[] {
   const lanes: Lane[] = [created];
   let open: Lane | null = null; // the attempt lane that has started and not ended
   let queuedAt: string | null = null; // since when the next attempt has been waiting
+  let waits: Step[] = []; // why it waited since, for its lane (TaskWaiting: a paused or busy model lane)
   for (const e of events) {
     const p = e.payload;
     switch (e.type) {
@@ -39,11 +41,20 @@ export function lanesOf(events: readonly TaskEvent[]): Lane[] {
         break;
       case "TaskQueued":
         queuedAt = e.time;
+        waits = [];
         break;
+      case "TaskWaiting": {
+        const until = str(p.until);
+        const detail = `${str(p.reason) ?? "?"}${until ? ` until ${clock(until)}` : ""}`;
+        waits.push({ label: "waiting", time: e.time, detail, tone: "warn" });
+        break;
+      }
       case "TaskStarted": {
         const attempt = num(p.attempt) ?? lanes.length;
         const lane: Lane = { title: `Attempt ${attempt}`, steps: [], outcome: "running" };
         if (queuedAt) lane.steps.push({ label: "queued", time: queuedAt });
+        lane.steps.push(...waits);
+        waits = [];
         lane.steps.push({ label: "started", time: e.time, detail: str(p.executorId) ?? undefined, tone: "info" });
         lanes.push(lane);
         open = lane;
@@ -103,7 +114,7 @@ export function lanesOf(events: readonly TaskEvent[]): Lane[] {
   if (queuedAt && !open) {
     const waiting = lanes.at(-1);
     if (waiting?.outcome === "retried" || waiting === created || waiting?.title === "Retry requested") {
-      lanes.push({ title: "Next attempt", steps: [{ label: "queued", time: queuedAt }], outcome: "waiting" });
+      lanes.push({ title: "Next attempt", steps: [{ label: "queued", time: queuedAt }, ...waits], outcome: "waiting" });
     }
   }
   return lanes;
