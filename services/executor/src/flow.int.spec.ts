@@ -45,14 +45,17 @@ describe("flow control × the fake Messages API", () => {
     await ctx.cleanup();
   });
 
-  async function queue(model: string, replies: Reply[], o: { maxAttempts?: number } = {}) {
+  async function queue(model: string, replies: Reply[], o: { maxAttempts?: number; tenant?: string } = {}) {
     const taskId = randomUUID();
     const prompt = `prompt ${taskId}`;
     script.set(prompt, replies);
     await ctx.publish(ev.submitted({ taskId, prompt }));
     const input = { prompt, model, maxTokens: 100, system: null, temperature: null };
     await ctx.publish(
-      ev.queued({ taskId, at: new Date().toISOString(), maxAttempts: o.maxAttempts ?? 1, timeoutMs: 30_000, input }),
+      ev.queued({
+        ...{ taskId, at: new Date().toISOString(), maxAttempts: o.maxAttempts ?? 1, timeoutMs: 30_000, input },
+        tenant: o.tenant ?? "default",
+      }),
     );
     return { taskId, prompt };
   }
@@ -164,5 +167,24 @@ describe("flow control × the fake Messages API", () => {
     await waitFor(async () => running.admission.snapshot().held.every((h) => h.lane !== lane) || undefined);
     expect(seenBy(held.prompt)).toHaveLength(0);
     expect(of(await ctx.history(held.taskId), "TaskStarted")).toHaveLength(0);
+  });
+  it("a tenant at its daily spend limit has its queued work held (spend_limit) until the limit is raised", async () => {
+    const tenant = "thrifty";
+    const limit = (dailyTokens: number) =>
+      kv.put(flowKeys.tenant(tenant), JSON.stringify({ weight: 1, maxConcurrent: null, spendLimit: { dailyTokens } }));
+    await limit(10);
+    const first = await queue("claude-spend", [{ kind: "message", text: "one two three", inputTokens: 20 }], {
+      tenant,
+    });
+    await until(first.taskId, "TaskCompleted");
+    const day = new Date().toISOString().slice(0, 10);
+    const spent = await waitFor(async () => (await kv.get(flowKeys.usage(tenant, day)))?.json<{ tokens: number }>());
+    expect(spent.tokens).toBeGreaterThanOrEqual(20); // input and output of the finished call
+    const second = await queue("claude-spend", [{ kind: "message", text: "later" }], { tenant });
+    const h = await until(second.taskId, "TaskWaiting");
+    expect(h.at(-1)).toMatchObject({ type: "TaskWaiting", reason: "spend_limit" });
+    expect(seenBy(second.prompt)).toHaveLength(0);
+    await limit(1_000_000); // the watch sees it: the held task goes
+    expect((await until(second.taskId, "TaskCompleted")).at(-1)).toMatchObject({ output: "later" });
   });
 });

@@ -31,6 +31,7 @@ export type LaneBudgets = {
       used: Used | null;
       headers: Record<string, string>;
       pauseMs: number | null;
+      startedAt: number;
     },
   ): Promise<void>;
 };
@@ -181,7 +182,7 @@ export function createAdmission(opts: AdmissionOptions) {
             ended = true;
             metrics.callEnded(w.lane, (nowMs() - admittedAt) / 1000);
             if (result.pauseMs !== null) metrics.rateLimited(w.lane);
-            await release(w, r.reserved, result, true);
+            await release(w, r.reserved, result, true, admittedAt);
           },
         });
       }
@@ -189,7 +190,7 @@ export function createAdmission(opts: AdmissionOptions) {
   }
 
   /** Frees the slot at once, then settles the lane and the tenant's spend (their failures are only logged). */
-  async function release(w: Waiter, reserved: Reserved, result: CallEnd, counted: boolean) {
+  async function release(w: Waiter, reserved: Reserved, result: CallEnd, counted: boolean, startedAt = nowMs()) {
     const tenantKey = `${w.lane}|${w.tenant}`;
     if (counted) {
       running--;
@@ -198,7 +199,7 @@ export function createAdmission(opts: AdmissionOptions) {
       else runningBy.set(tenantKey, n);
     }
     try {
-      await lanes.settle(w.lane, { tenant: w.tenant, reserved, ...result });
+      await lanes.settle(w.lane, { tenant: w.tenant, reserved, ...result, startedAt });
       const tokens = (result.used?.inputTokens ?? 0) + (result.used?.outputTokens ?? 0);
       await tenants.addUsage(w.tenant, tokens, opts.now());
     } catch (err) {

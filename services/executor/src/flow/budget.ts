@@ -224,6 +224,8 @@ export function learn(
   headers: Record<string, string>,
   configured: LaneLimits,
   clock: Clock,
+  /** When the provider said it (the call's start: headers come first): `remaining` has refilled since. */
+  saidAt: number = clock.now,
 ): LaneState {
   const said = readRateLimitHeaders(headers);
   const learned = { ...state.learned };
@@ -242,7 +244,10 @@ export function learn(
     const at = Math.max(clock.now, before.at);
     let level = Math.min(limit, levelAt(before, limit, { ...clock, now: at }));
     const remaining = said[d].remaining;
-    if (remaining !== null && at === clock.now) level = Math.min(level, remaining);
+    if (remaining !== null && at === clock.now) {
+      const since = Math.max(0, clock.now - Math.min(saidAt, clock.now));
+      level = Math.min(level, remaining + (since * limit) / clock.windowMs);
+    }
     buckets[d] = { level, at };
   }
   return { ...state, learned, limits, buckets, updatedAt: clock.now };

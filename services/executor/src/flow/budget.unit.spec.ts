@@ -134,4 +134,10 @@ describe("lane budget", () => {
     expect(levelAt(lane.buckets.inputTokens, 50_000, at(0))).toBe(50_000);
     expect(levelAt(lane.buckets.outputTokens, 16_000, at(0))).toBe(16_000);
   });
+  it("learning at a call's end counts `remaining` as of the call's start, refilled since", () => {
+    const configured = limits({ requests: 60 });
+    const headers = { "anthropic-ratelimit-requests-limit": "60", "anthropic-ratelimit-requests-remaining": "0" };
+    const lane = learn(newLane("anthropic/m", configured, T0), headers, configured, at(5000), T0);
+    expect(levelAt(lane.buckets.requests, 60, at(5000))).toBe(5); // 5 s at one a second
+  });
 });

@@ -53,16 +53,19 @@ export async function openLaneStore(opts: LaneStoreOptions) {
     if (lane !== undefined) opts.onChange(lane);
   });
 
+  /** Decoded once per revision: admission looks at a lane far more often than it changes. */
+  const decoded = new Map<string, { revision: number; state: LaneState | null }>();
   function stateOfKey(key: string): LaneState | null {
     const known = follow.known.get(key);
     if (!known || known.value === null) return null;
+    const cached = decoded.get(key);
+    if (cached?.revision === known.revision) return cached.state;
     const parsed = LaneState.safeParse(known.value);
-    if (!parsed.success) {
-      log.warn({ key }, "a lane's state does not decode; it is started afresh");
-      return null;
-    }
-    laneOfKey.set(key, parsed.data.lane);
-    return parsed.data;
+    if (!parsed.success) log.warn({ key }, "a lane's state does not decode; it is started afresh");
+    const state = parsed.success ? parsed.data : null;
+    decoded.set(key, { revision: known.revision, state });
+    if (state) laneOfKey.set(key, state.lane);
+    return state;
   }
 
   const defined = (l: Partial<LaneLimits> | undefined) =>
@@ -144,16 +147,19 @@ export async function openLaneStore(opts: LaneStoreOptions) {
         used: Used | null;
         headers: Record<string, string>;
         pauseMs: number | null;
+        /** When the call started: what its headers say of `remaining` was true then. */
+        startedAt: number;
       },
     ) {
       const learns = saysLimits(req.headers);
       if (!req.reserved.shared && !learns && req.pauseMs === null) return;
       await mutate(lane, (s) => {
         const c = clock();
-        let next = req.reserved.shared
-          ? reconcile(s, { executorId, tenant: req.tenant, reserved: req.reserved.need, used: req.used }, c)
-          : s;
-        if (learns) next = learn(next, req.headers, configuredFor(lane), c);
+        // Learned first: the provider's `remaining` predates this call's refund, which reconcile then adds.
+        let next = learns ? learn(s, req.headers, configuredFor(lane), c, req.startedAt) : s;
+        if (req.reserved.shared) {
+          next = reconcile(next, { executorId, tenant: req.tenant, reserved: req.reserved.need, used: req.used }, c);
+        }
         if (req.pauseMs !== null) next = pause(next, req.pauseMs, c);
         return { next, result: undefined };
       });
