@@ -71,7 +71,13 @@ describe("admin tenant settings", () => {
       const res = await app.inject({ url: `/admin/tenants/${bad}`, headers: as("ops") });
       expect(res.statusCode, bad).toBe(400);
     }
-    for (const body of [{ weight: 0 }, { maxConcurrent: 1.5 }, { spendLimit: { dailyTokens: -1 } }, { extra: 1 }]) {
+    for (const body of [
+      { weight: 0 },
+      { maxConcurrent: 1.5 },
+      { spendLimit: { dailyTokens: -1 } },
+      { extra: 1 },
+      { spendLimit: { daily: 5 } },
+    ]) {
       const res = await putTenant("flow-bad", body);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
       expect(res.json().error.code).toBe("invalid_request");

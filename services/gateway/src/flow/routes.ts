@@ -8,8 +8,14 @@ import type { FlowCache } from "./cache.ts";
 import { periodEnd, periodOf, type SpendPeriod } from "./periods.ts";
 import { readTenantFlow, readUsageTokens, writeTenantFlow } from "./store.ts";
 
+/** TenantFlow, refusing unknown fields at every level: a misspelt limit must not quietly mean "no limit". */
 const TenantFlowBody = z
-  .strictObject(TenantFlow.shape)
+  .strictObject({
+    ...TenantFlow.shape,
+    spendLimit: z
+      .strictObject(TenantFlow.shape.spendLimit.unwrap().shape)
+      .default({ dailyTokens: null, monthlyTokens: null }),
+  })
   .meta({ example: { weight: 2, maxConcurrent: 10, spendLimit: { dailyTokens: 1_000_000, monthlyTokens: null } } });
 
 const PeriodUsage = z.object({
