@@ -53,7 +53,10 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
     now: () => now().getTime(),
   });
   const tenants = await openTenants({ kv, log, onChange: poke });
-  const metrics = flowMetrics({ admission: () => admission, lanes: lanes.lanes, windowMs, now: () => now().getTime() });
+  const metrics = flowMetrics({
+    ...{ admission: () => admission, lanes: lanes.lanes, cas: lanes.casCounts, windowMs },
+    now: () => now().getTime(),
+  });
   admission = createAdmission({
     ...{ runLimit: opts.concurrency, agingMs: opts.agingMs ?? 60_000, lanes, tenants, now, random: deps.random, log },
     metrics: metrics.record,

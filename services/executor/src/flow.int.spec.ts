@@ -16,6 +16,7 @@ describe("flow control × the fake Messages API", () => {
   let running: Awaited<ReturnType<typeof startExecutor>>;
   let cancellations: ReturnType<typeof listenForCancellations>;
   const script = new Map<string, Reply[]>();
+  const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
 
   beforeAll(async () => {
     ctx = await createTestContext("flow");
@@ -35,7 +36,10 @@ describe("flow control × the fake Messages API", () => {
         random: Math.random,
       },
       // A lane limited to 2 calls at once by configuration; every other lane only by what the provider says.
-      { concurrency: 16, ackWaitMs: 5000, laneLimits: { "anthropic/claude-two": { concurrency: 2 } } },
+      {
+        ...{ concurrency: 16, ackWaitMs: 5000, laneLimits: { "anthropic/claude-two": { concurrency: 2 } } },
+        ...{ metricsPort, metricsHost: "127.0.0.1" },
+      },
     );
   });
   afterAll(async () => {
@@ -186,5 +190,18 @@ describe("flow control × the fake Messages API", () => {
     expect(seenBy(second.prompt)).toHaveLength(0);
     await limit(1_000_000); // the watch sees it: the held task goes
     expect((await until(second.taskId, "TaskCompleted")).at(-1)).toMatchObject({ output: "later" });
+  });
+  it("serves Prometheus metrics at /metrics: lanes' limits and levels, holds, 429s, reservations, latency", async () => {
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('taskjet_lane_limit{lane="anthropic/claude-paused",dimension="requests"} 600');
+    expect(text).toContain('taskjet_lane_limit{lane="anthropic/claude-two",dimension="concurrency"} 2');
+    expect(text).toMatch(/taskjet_lane_bucket_level\{lane="anthropic\/claude-paused",dimension="requests"\} \d/);
+    expect(text).toContain('taskjet_executor_rate_limited_total{lane="anthropic/claude-paused"} 1');
+    expect(text).toMatch(/taskjet_executor_reservations_total\{lane="anthropic\/claude-two",result="ok"\} 8/);
+    expect(text).toContain("taskjet_executor_call_seconds_bucket");
+    expect(text).toContain("taskjet_executor_calls_in_flight");
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
   });
 });

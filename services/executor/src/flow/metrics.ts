@@ -21,6 +21,7 @@ export const NO_METRICS: FlowMetrics = { reservation() {}, rateLimited() {}, cal
 export function flowMetrics(sources: {
   admission: () => Admission | null;
   lanes: () => LaneState[];
+  cas: () => { written: number; lost: number };
   windowMs: number;
   now: () => number;
 }) {
@@ -81,6 +82,17 @@ export function flowMetrics(sources: {
     collect() {
       this.reset();
       for (const l of sources.lanes()) this.set({ lane: l.lane }, (l.pausedUntil ?? 0) / 1000);
+    },
+  });
+  new Gauge({
+    name: "taskjet_executor_lane_cas",
+    help: "Compare-and-sets of lane budgets this executor has written, and lost to another writer (then re-read)",
+    labelNames: ["result"],
+    registers: [registry],
+    collect() {
+      const c = sources.cas();
+      this.set({ result: "written" }, c.written);
+      this.set({ result: "lost" }, c.lost);
     },
   });
   const rateLimited = new Counter({
