@@ -58,7 +58,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
     now: () => now().getTime(),
   });
   admission = createAdmission({
-    ...{ runLimit: opts.concurrency, agingMs: opts.agingMs ?? 60_000, lanes, tenants, now, random: deps.random, log },
+    ...{ runLimit: opts.concurrency, agingMs: opts.agingMs ?? 600_000, lanes, tenants, now, random: deps.random, log },
     metrics: metrics.record,
     onWaiting: (task, wait) => {
       const until = wait.until === null ? null : new Date(wait.until);

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { flowKeys, LaneState } from "@taskjet/events";
+import { openBucket } from "@taskjet/runtime";
 import { createTestContext, ev, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenForCancellations } from "./cancellations.ts";
@@ -44,26 +46,33 @@ describe("three executors × one limited lane", () => {
     await ctx.cleanup();
   });
 
-  it("after the first window no 429, and the limit is used", async () => {
-    const n = 200;
-    const started = Date.now();
-    const ids: string[] = [];
+  let queued = 0;
+  async function queueTasks(n: number) {
     for (let i = 0; i < n; i++) {
       const taskId = randomUUID();
-      ids.push(taskId);
       // ~100 characters: 25 input tokens each, so requests (60 per window) are the binding limit.
       const prompt = `task ${i} ${taskId} ${"x".repeat(50)}`;
       const input = { prompt, model: "claude-load", maxTokens: 10, system: null, temperature: null };
       await ctx.publish(ev.submitted({ taskId, prompt }));
       await ctx.publish(ev.queued({ taskId, at: new Date().toISOString(), maxAttempts: 1, timeoutMs: 30_000, input }));
     }
-    await waitFor(
+    queued += n;
+  }
+  /** Waits until every task queued so far has completed. */
+  const allDone = () =>
+    waitFor(
       async () => {
         const done = await ctx.readAll(ctx.subjects.ofType("TaskCompleted"));
-        return done.length >= n || undefined;
+        return done.length >= queued || undefined;
       },
       { timeoutMs: 60_000, what: "every task completed" },
     );
+
+  it("after the first window no 429, and the limit is used", async () => {
+    const n = 200;
+    const started = Date.now();
+    await queueTasks(n);
+    await allDone();
     const elapsed = Date.now() - started;
     const after = fake.requests.filter((r) => r.at > started + WINDOW_MS);
     const limited = after.filter((r) => r.status === 429);
@@ -85,5 +94,32 @@ describe("three executors × one limited lane", () => {
     });
     expect(limited).toHaveLength(0);
     expect(ok / allowed).toBeGreaterThan(0.75); // ~0.94 on a quiet machine
+  }, 90_000);
+  it("a forced 429 (retry-after 2) holds the lane ≥ 2 s, then the wake-up is spread: one second's share at most", async () => {
+    const from = fake.requests.length;
+    fake.forceRateLimit({ retryAfterSeconds: 2 });
+    const kv = await openBucket(ctx.js, ctx.names, "flow", { STREAM_REPLICAS: 1 });
+    const pausedAfter = async (t: number) => {
+      const e = await kv.get(flowKeys.lane("anthropic/claude-load"));
+      const until = e?.operation === "PUT" ? LaneState.parse(e.json()).pausedUntil : null;
+      return until !== null && until > t ? until : undefined;
+    };
+    const t0 = Date.now();
+    // One task meets the 429; the rest are queued while the lane is paused.
+    await queueTasks(1);
+    const pausedUntil = await waitFor(() => pausedAfter(t0));
+    await queueTasks(59);
+    await allDone();
+    const seen = fake.requests.slice(from);
+    const limited = seen.find((r) => r.status === 429);
+    expect(limited).toBeDefined();
+    expect(pausedUntil).toBeGreaterThanOrEqual((limited?.at ?? 0) + 2000);
+    const resumed = seen.filter((r) => r.at >= pausedUntil);
+    expect(seen.filter((r) => r !== limited && r.at < pausedUntil)).toEqual([]);
+    // 60 requests a 6 s window: 10 a second. The buckets were emptied at the pause's end.
+    const firstSecond = resumed.filter((r) => r.at < pausedUntil + 1000).length;
+    expect(firstSecond).toBeLessThanOrEqual(11);
+    expect(firstSecond).toBeGreaterThan(0);
+    expect(seen.filter((r) => r.status === 429)).toHaveLength(1);
   }, 90_000);
 });

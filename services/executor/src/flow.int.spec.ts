@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { KV } from "@nats-io/kv";
-import { type EventOf, flowKeys, LaneState, type TaskEvent } from "@taskjet/events";
+import { type EventOf, ExecutorQueue, flowKeys, LaneState, type TaskEvent } from "@taskjet/events";
 import { openBucket } from "@taskjet/runtime";
 import { createTestContext, ev, type Reply, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -203,5 +203,13 @@ describe("flow control × the fake Messages API", () => {
     expect(text).toContain("taskjet_executor_call_seconds_bucket");
     expect(text).toContain("taskjet_executor_calls_in_flight");
     expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
+  });
+  it("writes what it holds and runs to queue.<executorId> every 2 s", async () => {
+    const snapshot = await waitFor(async () => {
+      const e = await kv.get(flowKeys.queue("ex-flow"));
+      return e?.operation === "PUT" ? ExecutorQueue.parse(e.json()) : undefined;
+    });
+    expect(snapshot.executorId).toBe("ex-flow");
+    expect(Date.now() - snapshot.at).toBeLessThan(5000);
   });
 });

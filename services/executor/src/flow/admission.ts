@@ -120,7 +120,11 @@ export function createAdmission(opts: AdmissionOptions) {
     }
     pumping = true;
     pump()
-      .catch((err: unknown) => log.error({ err }, "admission failed; trying again shortly"))
+      .catch((err: unknown) => {
+        // A lane's budget could not be read or written (NATS away): look again in a second.
+        log.error({ err }, "admission failed; trying again shortly");
+        wakeAt(nowMs() + 1000);
+      })
       .finally(() => {
         pumping = false;
         if (again) poke();
