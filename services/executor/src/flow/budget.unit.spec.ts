@@ -1,16 +1,7 @@
 import { type LaneLimits, NO_LIMITS } from "@taskjet/events";
 import { describe, expect, it } from "vitest";
-import {
-  callsInFlight,
-  estimateNeed,
-  learn,
-  levelAt,
-  newLane,
-  pause,
-  reconcile,
-  reserve,
-  saysLimits,
-} from "./budget.ts";
+import { callsInFlight, estimateNeed, levelAt, newLane, pause, reconcile, reserve } from "./budget.ts";
+import { learn, saysLimits } from "./learn.ts";
 
 const T0 = Date.parse("2026-11-26T12:00:00.000Z");
 const windowMs = 60_000;

@@ -4,7 +4,6 @@ import { isCasConflict, type Logger } from "@taskjet/runtime";
 import {
   type Clock,
   hasLimits,
-  learn,
   limitsInForce,
   type Need,
   newLane,
@@ -12,10 +11,10 @@ import {
   type Reservation,
   reconcile,
   reserve,
-  saysLimits,
   type Used,
 } from "./budget.ts";
 import { followKeys } from "./kv-follow.ts";
+import { learn, saysLimits } from "./learn.ts";
 
 /** A reservation made: whether it lives in the shared budget (then its settle must go there too). */
 export type Reserved = { shared: boolean; need: Need };
