@@ -98,7 +98,10 @@ export async function startTaskjet(o: {
     watched: [...services].map(([name, s]) => ({ label: name, pids: () => (s.child.pid ? [s.child.pid] : []) })),
     async submit(i, extra = {}) {
       const res = await call("POST", "/tasks", { ...taskPayload(i), ...extra });
-      if (res.status !== 202) throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}`);
+      if (res.status !== 202) {
+        const said = services.get("gateway")?.lines.slice(-5).join("\n");
+        throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}; the gateway said:\n${said}`);
+      }
       return res.body.id;
     },
     completions: (keys, timeoutMs) => completed.wait(keys, timeoutMs, `${keys.length} tasks completed`),
