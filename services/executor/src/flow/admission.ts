@@ -15,7 +15,7 @@ export type CallEnd = { used: Used | null; headers: Record<string, string>; paus
 export type Ticket = { lane: string; end(result: CallEnd): Promise<void> };
 
 type Wait = { reason: WaitReason; until: number | null };
-type Waiter = Candidate & { admit: (t: Ticket | null) => void; reported: WaitReason | null };
+type Waiter = Candidate & { admit: (t: Ticket | null) => void; reported: WaitReason | null; reportedAt: number };
 
 /** What admission needs of the lanes' budgets (lane-store.ts) and of the tenants (tenants.ts). */
 export type LaneBudgets = {
@@ -57,6 +57,13 @@ export type AdmissionOptions = {
 
 /** A held task not admitted within this long gets a TaskWaiting (then one more only if its reason changes). */
 const REPORT_AFTER_MS = 1000;
+/**
+ * At most one TaskWaiting per task this often, so a lane whose reason flips (out of budget, then at its
+ * concurrency) does not make an event per look; and at most this many a tick (every 500 ms), so a backlog of
+ * thousands turning held at once is reported over a few seconds rather than in one burst of publishes.
+ */
+const REPORT_EVERY_MS = 10_000;
+const REPORTS_PER_TICK = 500;
 /** Each executor wakes this much (at random) after a lane's pause or refill is due, so they do not all at once. */
 const WAKE_JITTER_MS = 200;
 /** A reservation counts against the lane's concurrency at most this much past the call's own timeout. */
@@ -89,11 +96,15 @@ export function createAdmission(opts: AdmissionOptions) {
 
   function report() {
     const now = nowMs();
+    let budget = REPORTS_PER_TICK;
     for (const w of held.values()) {
-      if (now - w.heldAt < REPORT_AFTER_MS) continue;
+      if (budget === 0) return;
+      if (now - w.heldAt < REPORT_AFTER_MS || now - w.reportedAt < REPORT_EVERY_MS) continue;
       const wait = waits.get(`${w.lane}|${w.tenant}`) ?? waits.get(w.lane);
       if (!wait || wait.reason === w.reported) continue;
       w.reported = wait.reason;
+      w.reportedAt = now;
+      budget--;
       opts.onWaiting(w, wait);
     }
   }
@@ -228,6 +239,7 @@ export function createAdmission(opts: AdmissionOptions) {
         const w: Waiter = {
           ...candidate,
           reported: null,
+          reportedAt: Number.NEGATIVE_INFINITY,
           admit: (t) => {
             signal.removeEventListener("abort", onAbort);
             resolve(t);

@@ -79,7 +79,7 @@ describe("admission", () => {
     admission.close();
   });
 
-  it("a held task gets one TaskWaiting after a second, not one per look; a new reason gets one more", async () => {
+  it("a held task gets one TaskWaiting after a second, not one per look; a new reason one more, 10 s on at the soonest", async () => {
     vi.useFakeTimers({ now: T0 });
     const { admission, state, waited } = setup({ runLimit: 4 });
     state.open = false;
@@ -94,6 +94,8 @@ describe("admission", () => {
     state.untilMs = T0 + 60_000;
     admission.poke();
     await vi.advanceTimersByTimeAsync(1000);
+    expect(waited.map((w) => w.reason)).toEqual(["lane_budget"]); // not twice within 10 s
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(waited.map((w) => w.reason)).toEqual(["lane_budget", "rate_limited"]);
     expect(waited[1]?.until).toBe(T0 + 60_000);
     admission.close();
