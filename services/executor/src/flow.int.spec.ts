@@ -37,7 +37,8 @@ describe("flow control × the fake Messages API", () => {
       },
       // A lane limited to 2 calls at once by configuration; every other lane only by what the provider says.
       {
-        ...{ concurrency: 16, ackWaitMs: 5000, laneLimits: { "anthropic/claude-two": { concurrency: 2 } } },
+        ...{ concurrency: 16, ackWaitMs: 5000 },
+        laneLimits: { "anthropic/claude-two": { concurrency: 2 }, "anthropic/claude-one": { concurrency: 1 } },
         ...{ metricsPort, metricsHost: "127.0.0.1" },
       },
     );
@@ -49,7 +50,11 @@ describe("flow control × the fake Messages API", () => {
     await ctx.cleanup();
   });
 
-  async function queue(model: string, replies: Reply[], o: { maxAttempts?: number; tenant?: string } = {}) {
+  async function queue(
+    model: string,
+    replies: Reply[],
+    o: { maxAttempts?: number; tenant?: string; priority?: "low" | "normal" | "high" } = {},
+  ) {
     const taskId = randomUUID();
     const prompt = `prompt ${taskId}`;
     script.set(prompt, replies);
@@ -59,6 +64,7 @@ describe("flow control × the fake Messages API", () => {
       ev.queued({
         ...{ taskId, at: new Date().toISOString(), maxAttempts: o.maxAttempts ?? 1, timeoutMs: 30_000, input },
         tenant: o.tenant ?? "default",
+        priority: o.priority ?? "normal",
       }),
     );
     return { taskId, prompt };
@@ -211,5 +217,41 @@ describe("flow control × the fake Messages API", () => {
     });
     expect(snapshot.executorId).toBe("ex-flow");
     expect(Date.now() - snapshot.at).toBeLessThan(5000);
+  });
+  it("one call at a time: a high task behind 40 normal ones goes next; a tenant's 3 tasks share the lane with another's 30", async () => {
+    const model = "claude-one";
+    const quick: Reply = { kind: "message", text: "ok", pieces: 1, pieceDelayMs: 20 };
+    const startOrder = async (ids: string[]) => {
+      const started = await Promise.all(
+        ids.map(async (id) => of(await until(id, "TaskStarted"), "TaskStarted")[0]?.at ?? ""),
+      );
+      return ids.map((id, i) => ({ id, at: Date.parse(started[i] ?? "") })).sort((a, b) => a.at - b.at);
+    };
+
+    const normal = [];
+    for (let i = 0; i < 40; i++) normal.push(await queue(model, [quick]));
+    // Held while the lane's one slot is busy: the high one is queued last and must not wait for the 40.
+    await waitFor(
+      () => running.admission.snapshot().held.filter((h) => h.lane === `anthropic/${model}`).length >= 20 || undefined,
+    );
+    const highQueuedAt = Date.now();
+    const high = await queue(model, [quick], { priority: "high" });
+    await Promise.all([...normal, high].map((t) => until(t.taskId, "TaskCompleted")));
+    const order = await startOrder([...normal, high].map((t) => t.taskId));
+    const highAt = order.findIndex((o) => o.id === high.taskId);
+    const startedBefore = order.filter((o) => o.at < highQueuedAt).length;
+    expect(40 - startedBefore).toBeGreaterThan(15); // that many normal ones were still held behind it
+    expect(highAt - startedBefore).toBeLessThanOrEqual(2); // it started within a call or two
+
+    const big = [];
+    for (let i = 0; i < 30; i++) big.push(await queue(model, [quick], { tenant: "big" }));
+    const small = [];
+    for (let i = 0; i < 3; i++) small.push(await queue(model, [quick], { tenant: "small" }));
+    await Promise.all([...big, ...small].map((t) => until(t.taskId, "TaskCompleted")));
+    const shared = await startOrder([...big, ...small].map((t) => t.taskId));
+    const smallIds = new Set<string>(small.map((t) => t.taskId));
+    const lastSmall = Math.max(...shared.map((o, i) => (smallIds.has(o.id) ? i : -1)));
+    // Alternating once both are held: the small tenant's 3 are done within its first few turns, not after 30.
+    expect(lastSmall).toBeLessThan(15);
   });
 });
