@@ -49,6 +49,20 @@ export const LaneCalls = z.object({
   until: z.number(),
 });
 
+/**
+ * Whose turn it is on a lane, across executors: each tenant's pass (its virtual time: +1/weight per call it was
+ * given) and the lane's virtual time, where a tenant that was idle rejoins. Weighted fair share over the whole
+ * lane, not per executor.
+ */
+export const LaneFairness = z.object({
+  vtime: z.number(),
+  pass: z.record(z.string(), z.number()),
+  /** When the lane last gave a call to anyone (ms since the epoch): a turn not taken is not waited on for ever. */
+  lastGrantAt: z.number(),
+});
+export type LaneFairness = z.infer<typeof LaneFairness>;
+export const NO_FAIRNESS: LaneFairness = { vtime: 0, pass: {}, lastGrantAt: 0 };
+
 /** A lane's shared budget (KV `lane.<lane>`), changed only by compare-and-set. */
 export const LaneState = z.object({
   lane: z.string().min(1),
@@ -60,6 +74,8 @@ export const LaneState = z.object({
   /** After a 429, no call starts before this (ms since the epoch); the buckets refill from it. */
   pausedUntil: z.number().nullable(),
   calls: z.record(z.string(), LaneCalls),
+  /** Absent until the lane first chose between tenants. */
+  fair: LaneFairness.optional(),
   /** Counted since the lane was first used: for /stats and /metrics. */
   totals: z.object({
     calls: z.number().int().nonnegative(),
@@ -103,6 +119,12 @@ export const ExecutorQueue = z.object({
       byPriority: counts(PRIORITIES),
       byTenant: z.record(z.string(), z.number().int().nonnegative()),
       byReason: counts(WAIT_REASONS),
+      /**
+       * What this executor wants of the lane next: the highest effective priority rank (0 low … 2 high, aging
+       * included) among its held tasks that only the lane holds back, and the tenants with such tasks at that
+       * rank. Every executor reads every other's to keep one order across the lane.
+       */
+      demand: z.object({ rank: z.number().int().min(0).max(2), tenants: z.array(z.string()) }).optional(),
     }),
   ),
 });
