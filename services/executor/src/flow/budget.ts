@@ -1,4 +1,4 @@
-import { type Bucket, type LaneLimits, type LaneState, NO_LIMITS, type WaitReason } from "@taskjet/events";
+import { type Bucket, type LaneLimits, LaneState, NO_LIMITS, type WaitReason } from "@taskjet/events";
 
 /**
  * A model lane's shared budget as pure functions of its LaneState: every executor reads the state, applies one of
@@ -41,10 +41,10 @@ export function limitsInForce(configured: LaneLimits, learned: LaneLimits): Lane
   };
 }
 
-/** A lane first used: full buckets under the configured limits. */
+/** A lane first used: full buckets under the configured limits (parsed, so every other field takes its default). */
 export function newLane(lane: string, configured: LaneLimits, now: number): LaneState {
   const full = (limit: number | null): Bucket => ({ level: limit ?? 0, at: now });
-  return {
+  return LaneState.parse({
     lane,
     limits: configured,
     learned: NO_LIMITS,
@@ -57,7 +57,7 @@ export function newLane(lane: string, configured: LaneLimits, now: number): Lane
     calls: {},
     totals: { calls: 0, inputTokens: 0, outputTokens: 0, rateLimited: 0 },
     updatedAt: now,
-  };
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { KV } from "@nats-io/kv";
-import { type ExecutorQueue, flowKeys, type WaitReason } from "@taskjet/events";
+import { ExecutorQueue, flowKeys, type Priority, type WaitReason } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
 import type { Admission } from "./admission.ts";
 
@@ -7,7 +7,14 @@ const EVERY_MS = 2000;
 
 /** What one executor holds and runs, per lane, by priority, tenant and wait reason. */
 export function queueOf(executorId: string, snapshot: ReturnType<Admission["snapshot"]>, at: number): ExecutorQueue {
-  const lanes: ExecutorQueue["lanes"] = {};
+  type Counts = {
+    held: number;
+    running: number;
+    byPriority: Partial<Record<Priority, number>>;
+    byTenant: Record<string, number>;
+    byReason: Partial<Record<WaitReason, number>>;
+  };
+  const lanes: Record<string, Counts> = {};
   const laneOf = (lane: string) => {
     lanes[lane] ??= { held: 0, running: 0, byPriority: {}, byTenant: {}, byReason: {} };
     return lanes[lane];
@@ -23,7 +30,8 @@ export function queueOf(executorId: string, snapshot: ReturnType<Admission["snap
     }
   }
   for (const [key, n] of snapshot.runningBy) laneOf(key.slice(0, key.lastIndexOf("|"))).running += n;
-  return { executorId, at, lanes };
+  // Parsed: fields this executor does not fill take their defaults.
+  return ExecutorQueue.parse({ executorId, at, lanes });
 }
 
 /**
