@@ -1,9 +1,9 @@
 import type { TenantFlow, WaitReason } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
 import type { Need, Used } from "./budget.ts";
-import type { Reserved } from "./lane-store.ts";
+import type { Refusal, Reserved, ReserveRequest, SettleRequest } from "./lane-store.ts";
 import { type FlowMetrics, NO_METRICS } from "./metrics.ts";
-import { AdmissionQueue, type Held } from "./queue.ts";
+import { AdmissionQueue, effectiveRank, type Held } from "./queue.ts";
 
 /** A held task: what admission orders it by and what its call will take from the lane. */
 export type Candidate = Held & { taskId: string; gen: number; need: Need; timeoutMs: number };
@@ -19,21 +19,8 @@ type Waiter = Candidate & { admit: (t: Ticket | null) => void; reported: WaitRea
 
 /** What admission needs of the lanes' budgets (lane-store.ts) and of the tenants (tenants.ts). */
 export type LaneBudgets = {
-  reserve(
-    lane: string,
-    req: { tenant: string; need: Need; tenantCap: number | null; leaseMs: number },
-  ): Promise<{ ok: true; reserved: Reserved } | { ok: false; reason: WaitReason; untilMs: number | null }>;
-  settle(
-    lane: string,
-    req: {
-      tenant: string;
-      reserved: Reserved;
-      used: Used | null;
-      headers: Record<string, string>;
-      pauseMs: number | null;
-      startedAt: number;
-    },
-  ): Promise<void>;
+  reserve(lane: string, req: ReserveRequest): Promise<{ ok: true; reserved: Reserved } | Refusal>;
+  settle(lane: string, req: SettleRequest): Promise<void>;
 };
 export type TenantSettings = {
   flowOf(tenant: string): TenantFlow;
@@ -142,6 +129,12 @@ export function createAdmission(opts: AdmissionOptions) {
       });
   }
 
+  /** Whether a tenant's work on a lane waits for the lane only (not for its spend or its own cap). */
+  function heldBackByLane(lane: string, tenant: string): boolean {
+    const reason = waits.get(`${lane}|${tenant}`)?.reason;
+    return reason !== "spend_limit" && reason !== "tenant_concurrency";
+  }
+
   async function pump() {
     do {
       again = false;
@@ -165,16 +158,16 @@ export function createAdmission(opts: AdmissionOptions) {
           block(tenantKey, { reason: "tenant_concurrency", until: null });
           continue;
         }
-        const leaseMs = w.timeoutMs + LEASE_SLACK_MS;
+        const now = nowMs();
         const r = await lanes.reserve(w.lane, {
-          tenant: w.tenant,
-          need: w.need,
-          tenantCap: flow.maxConcurrent,
-          leaseMs,
+          ...{ tenant: w.tenant, need: w.need, tenantCap: flow.maxConcurrent, leaseMs: w.timeoutMs + LEASE_SLACK_MS },
+          ...{ rank: effectiveRank(w, now, opts.agingMs), weight: flow.weight },
+          demand: queue.demand(w.lane, now, (t) => heldBackByLane(w.lane, t)),
         });
         metrics.reservation(w.lane, r.ok ? "ok" : r.reason);
         if (!r.ok) {
-          block(r.reason === "tenant_concurrency" ? tenantKey : w.lane, { reason: r.reason, until: r.untilMs });
+          const onlyTenant = r.reason === "tenant_concurrency" || r.tenantOnly === true;
+          block(onlyTenant ? tenantKey : w.lane, { reason: r.reason, until: r.untilMs });
           continue;
         }
         waits.delete(w.lane);
@@ -267,9 +260,13 @@ export function createAdmission(opts: AdmissionOptions) {
     /** What is held and running, for the queue snapshot and metrics. */
     snapshot() {
       const waitOf = (w: Waiter) => waits.get(`${w.lane}|${w.tenant}`) ?? waits.get(w.lane) ?? null;
+      const now = nowMs();
+      const lanesHeld = new Set([...held.values()].map((w) => w.lane));
+      const demand = new Map([...lanesHeld].map((l) => [l, queue.demand(l, now, (t) => heldBackByLane(l, t))]));
       return {
         running,
         runningBy: new Map(runningBy),
+        demand,
         held: [...held.values()].map((w) => ({
           lane: w.lane,
           tenant: w.tenant,

@@ -126,6 +126,23 @@ export function reserve(
   return { ok: true, state: { ...state, buckets, calls, pausedUntil: null, updatedAt: now }, need };
 }
 
+/**
+ * Since when the lane has had room for this need: when its buckets refilled that far, its pause ended, its
+ * last call was given, or (a lane limited in calls) it last changed — a slot may have freed then. A turn that
+ * nobody takes is waited for only a short while after this (turns.ts).
+ */
+export function readySince(state: LaneState, need: Need, clock: Clock): number {
+  let since = Math.max(state.fair?.lastGrantAt ?? 0, state.pausedUntil ?? 0);
+  if (state.limits.concurrency !== null) since = Math.max(since, state.updatedAt);
+  for (const d of DIMENSIONS) {
+    const limit = state.limits[d];
+    if (limit === null) continue;
+    const spare = levelAt(state.buckets[d], limit, clock) - Math.min(need[d], limit);
+    since = Math.max(since, clock.now - (Math.max(0, spare) * clock.windowMs) / limit);
+  }
+  return since;
+}
+
 export function clampNeed(need: Need, limits: LaneLimits): Need {
   const clamp = (d: Dimension) => (limits[d] === null ? need[d] : Math.min(need[d], limits[d]));
   return { requests: clamp("requests"), inputTokens: clamp("inputTokens"), outputTokens: clamp("outputTokens") };

@@ -1,6 +1,6 @@
 import { type LaneLimits, NO_LIMITS } from "@taskjet/events";
 import { describe, expect, it } from "vitest";
-import { callsInFlight, estimateNeed, levelAt, newLane, pause, reconcile, reserve } from "./budget.ts";
+import { callsInFlight, estimateNeed, levelAt, newLane, pause, readySince, reconcile, reserve } from "./budget.ts";
 import { learn, saysLimits } from "./learn.ts";
 
 const T0 = Date.parse("2026-11-26T12:00:00.000Z");
@@ -130,5 +130,15 @@ describe("lane budget", () => {
     const headers = { "anthropic-ratelimit-requests-limit": "60", "anthropic-ratelimit-requests-remaining": "0" };
     const lane = learn(newLane("anthropic/m", configured, T0), headers, configured, at(5000), T0);
     expect(levelAt(lane.buckets.requests, 60, at(5000))).toBe(5); // 5 s at one a second
+  });
+  it("readySince: when the buckets last refilled enough for the need (or the last grant, or the pause's end)", () => {
+    let lane = newLane("fake/m", limits({ requests: 60 }), T0);
+    expect(readySince(lane, one, at(0))).toBe(T0 - 59_000); // a full bucket: room for one since long ago
+    for (let i = 0; i < 60; i++) {
+      const r = reserve(lane, { ...call, need: one }, at(0));
+      if (r.ok) lane = r.state;
+    }
+    expect(readySince(lane, one, at(1500))).toBe(T0 + 1000); // one request refilled at 1 s
+    expect(readySince(pause(lane, 5000, at(0)), one, at(7000))).toBe(T0 + 6000);
   });
 });

@@ -1,5 +1,5 @@
 import type { KV } from "@nats-io/kv";
-import { flowKeys, type LaneLimits, LaneState, NO_LIMITS } from "@taskjet/events";
+import { ExecutorQueue, flowKeys, type LaneLimits, LaneState, NO_LIMITS } from "@taskjet/events";
 import { isCasConflict, type Logger } from "@taskjet/runtime";
 import {
   type Clock,
@@ -9,12 +9,14 @@ import {
   newLane,
   pause,
   type Reservation,
+  readySince,
   reconcile,
   reserve,
   type Used,
 } from "./budget.ts";
 import { followKeys } from "./kv-follow.ts";
 import { learn, saysLimits } from "./learn.ts";
+import { charge, type Demand, isTurn, laneDemand, TURN_GRACE_MS } from "./turns.ts";
 
 /** A reservation made: whether it lives in the shared budget (then its settle must go there too). */
 export type Reserved = { shared: boolean; need: Need };
@@ -45,6 +47,23 @@ export type LaneStoreOptions = {
 
 /** Compare-and-set tries before a write gives up (each lost one re-reads the lane first). */
 const MAX_CAS_TRIES = 50;
+/** Another executor's queue snapshot (written every 2 s) counts in a lane's demand while this fresh. */
+const QUEUE_FRESH_MS = 6000;
+
+/** A reservation asked of a lane: its need, and where it stands in the lane-wide order (turns.ts). */
+export type ReserveRequest = {
+  tenant: string;
+  need: Need;
+  tenantCap: number | null;
+  leaseMs: number;
+  /** Its effective priority rank (aging included) and its tenant's weight. */
+  rank: number;
+  weight: number;
+  /** What this executor wants of the lane next (the others' comes from their queue snapshots). */
+  demand: Demand | null;
+};
+/** Refused: why, until when, and whether only this tenant is held back (not its turn) or the whole lane. */
+export type Refusal = Extract<Reservation, { ok: false }> & { tenantOnly?: boolean };
 
 /**
  * The lanes' shared budgets in the KV bucket `<kvPrefix>_flow`, one key per lane, kept in memory by a watch of
@@ -81,6 +100,25 @@ export async function openLaneStore(opts: LaneStoreOptions) {
 
   const defined = (l: Partial<LaneLimits> | undefined) =>
     Object.fromEntries(Object.entries(l ?? {}).filter(([, v]) => v !== undefined));
+  // Every executor's queue snapshot: their demand on each lane, so one order holds across the lane.
+  const ownQueueKey = flowKeys.queue(executorId);
+  const queues = await followKeys(kv, "queue.>", log, () => undefined);
+  const decodedQueues = new Map<string, { revision: number; queue: ExecutorQueue | null }>();
+  function otherQueues(): ExecutorQueue[] {
+    const out: ExecutorQueue[] = [];
+    for (const [key, known] of queues.known) {
+      if (key === ownQueueKey || known.value === null) continue;
+      let cached = decodedQueues.get(key);
+      if (cached?.revision !== known.revision) {
+        const parsed = ExecutorQueue.safeParse(known.value);
+        cached = { revision: known.revision, queue: parsed.success ? parsed.data : null };
+        decodedQueues.set(key, cached);
+      }
+      if (cached.queue) out.push(cached.queue);
+    }
+    return out;
+  }
+
   const configuredFor = (lane: string): LaneLimits => ({
     ...NO_LIMITS,
     ...defined(opts.configured["*"]),
@@ -177,17 +215,29 @@ export async function openLaneStore(opts: LaneStoreOptions) {
     view,
     configuredFor,
 
-    /** Takes a call's need from the lane, or says why not; in memory only for a lane nobody limits. */
-    async reserve(
-      lane: string,
-      req: { tenant: string; need: Need; tenantCap: number | null; leaseMs: number },
-    ): Promise<{ ok: true; reserved: Reserved } | Extract<Reservation, { ok: false }>> {
+    /**
+     * Takes a call's need from the lane, or says why not; in memory only for a lane nobody limits. On a shared
+     * lane it must also be the call's turn lane-wide: nobody waits at a higher rank, and its tenant has had no
+     * more than its share among those waiting at that rank (turns.ts) — the grant moves its tenant's pass on in
+     * the same compare-and-set. A turn nobody takes is not waited on for more than TURN_GRACE_MS.
+     */
+    async reserve(lane: string, req: ReserveRequest): Promise<{ ok: true; reserved: Reserved } | Refusal> {
       if (!isShared(lane)) return { ok: true, reserved: { shared: false, need: req.need } };
       const r = await mutate(
         lane,
-        (s) => {
-          const out = reserve(s, { ...req, executorId }, clock());
-          return { next: out.ok ? out.state : null, result: out };
+        (s): { next: LaneState | null; result: { ok: true; need: Need } | Refusal } => {
+          const c = clock();
+          const out = reserve(s, { ...req, executorId }, c);
+          if (!out.ok) return { next: null, result: out };
+          const demand = laneDemand(lane, req.demand, otherQueues(), { now: c.now, freshMs: QUEUE_FRESH_MS });
+          const ready = readySince(s, out.need, c);
+          if (!isTurn(s.fair, demand, req, { now: c.now, readySince: ready })) {
+            const refusal: Refusal = { ok: false, reason: "lane_budget", untilMs: ready + TURN_GRACE_MS };
+            return { next: null, result: { ...refusal, tenantOnly: true } };
+          }
+          const active = demand?.tenants ?? [];
+          const fair = charge(s.fair, { tenant: req.tenant, weight: req.weight, active }, c.now);
+          return { next: { ...out.state, fair }, result: { ok: true, need: out.need } };
         },
         "reserve",
       );
@@ -228,7 +278,10 @@ export async function openLaneStore(opts: LaneStoreOptions) {
     /** Compare-and-sets this executor has written and lost (each lost one also cost a re-read). */
     casCounts: () => ({ ...cas }),
 
-    close: () => follow.close(),
+    async close() {
+      await follow.close();
+      await queues.close();
+    },
   };
 }
 export type LaneStore = Awaited<ReturnType<typeof openLaneStore>>;

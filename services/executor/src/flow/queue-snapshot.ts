@@ -13,6 +13,7 @@ export function queueOf(executorId: string, snapshot: ReturnType<Admission["snap
     byPriority: Partial<Record<Priority, number>>;
     byTenant: Record<string, number>;
     byReason: Partial<Record<WaitReason, number>>;
+    demand?: { rank: number; tenants: string[] } | null;
   };
   const lanes: Record<string, Counts> = {};
   const laneOf = (lane: string) => {
@@ -30,6 +31,7 @@ export function queueOf(executorId: string, snapshot: ReturnType<Admission["snap
     }
   }
   for (const [key, n] of snapshot.runningBy) laneOf(key.slice(0, key.lastIndexOf("|"))).running += n;
+  for (const [lane, demand] of snapshot.demand) laneOf(lane).demand = demand;
   // Parsed: fields this executor does not fill take their defaults.
   return ExecutorQueue.parse({ executorId, at, lanes });
 }

@@ -107,6 +107,28 @@ export class AdmissionQueue<T extends Held> {
     return best?.task ?? null;
   }
 
+  /**
+   * What this executor wants of a lane next: the highest effective rank its held tasks there have, and the
+   * tenants with a task at it (`include` leaves out tenants held back by something else than the lane).
+   */
+  demand(lane: string, now: number, include: (tenant: string) => boolean): { rank: number; tenants: string[] } | null {
+    const q = this.#lanes.get(lane);
+    if (!q) return null;
+    let rank = -1;
+    let tenants: string[] = [];
+    for (const [name, tenant] of q.tenants) {
+      if (!include(name)) continue;
+      const head = this.#headOf(tenant, now);
+      if (!head || head.rank < rank) continue;
+      if (head.rank > rank) {
+        rank = head.rank;
+        tenants = [];
+      }
+      tenants.push(name);
+    }
+    return rank < 0 ? null : { rank, tenants };
+  }
+
   /** A tenant's best task: the oldest of the highest effective rank among its FIFOs' heads. */
   #headOf(tenant: TenantQueue<T>, now: number): { task: T; rank: number } | null {
     let head: { task: T; rank: number } | null = null;

@@ -91,4 +91,14 @@ describe("admission order", () => {
     expect(q.size).toBe(1);
     expect(q.next(T0, all)).toBe(b);
   });
+  it("demand: the highest effective rank held on a lane and the tenants with a task at it", () => {
+    const q = queue();
+    q.add(task("a", "normal"));
+    q.add(task("b", "high"));
+    q.add(task("c", "high"));
+    q.add(task("d", "high", T0, "other-lane"));
+    expect(q.demand("fake/m", T0, all)).toEqual({ rank: 2, tenants: ["b", "c"] });
+    expect(q.demand("fake/m", T0, (t) => t !== "b")).toEqual({ rank: 2, tenants: ["c"] });
+    expect(q.demand("none", T0, all)).toBeNull();
+  });
 });
