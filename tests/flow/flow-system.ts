@@ -16,6 +16,7 @@ export const WINDOW_MS = WINDOW_SECONDS * 1000;
 /** Each scenario has a model of its own: a lane of its own in Taskjet, buckets of their own at the fake. */
 export const LANES = {
   budget: { model: "claude-flow-budget", limits: { requests: 50, inputTokens: 5000 } },
+  estimate: { model: "claude-flow-estimate", limits: { requests: 50, inputTokens: 5000 } },
   pause: { model: "claude-flow-pause", limits: { requests: 50 } },
   priority: { model: "claude-flow-priority", limits: { requests: 10 } },
   fair: { model: "claude-flow-fair", limits: { requests: 20 } },
@@ -34,6 +35,8 @@ export async function startFlowSystem(label: string, executors: number) {
   const fake = await startFakeLlm(
     () => ({ kind: "message", text: "done in two pieces", pieces: 2, pieceDelayMs: 50 }),
     {
+      // A prompt that starts with "dense" costs a third more than the executors' estimate (a quarter of the characters).
+      countTokens: (text) => Math.ceil(text.length / (text.startsWith("dense") ? 3 : 4)),
       limitsByModel: Object.fromEntries(
         Object.values(LANES).map((l) => [l.model, { ...l.limits, windowMs: WINDOW_MS }] as const),
       ),

@@ -33,6 +33,27 @@ async function backlogAtTheLimits(sys: FlowSystem) {
   expect(new Set(completed.map((e) => e.taskId)).size).toBe(n);
 }
 
+async function estimatesBelowTheCount(sys: FlowSystem) {
+  const { model, limits } = LANES.estimate;
+  const n = 120;
+  // 400 characters: the executors reserve 100 tokens, the provider counts 134, so input tokens bind (7.5 a second).
+  const prompt = (i: number) => `dense ${i} `.padEnd(400, ".");
+  const ids = await sys.submitMany(n, (i) => ({ model, prompt: prompt(i), maxTokens: 64 }));
+  const calls = await sys.untilAdmitted(model, n, 60_000);
+
+  const ok = calls.filter((r) => r.status === 200);
+  const first = Math.min(...calls.map((r) => r.at));
+  const span = Math.max(...ok.map((r) => r.at)) - first;
+  const limited = calls.filter((r) => r.status === 429).map((r) => r.at - first);
+  const tokensUsed = sum(ok, (r) => r.inputTokens) / allowedOver(limits.inputTokens, WINDOW_MS, span);
+  expect(
+    limited.filter((ms) => ms > WINDOW_MS),
+    `429s at +${limited.join(", +")} ms`,
+  ).toEqual([]);
+  expect(tokensUsed).toBeGreaterThanOrEqual(0.9);
+  await sys.untilCompleted(ids);
+}
+
 async function pauseAndSpreadWakeUp(sys: FlowSystem) {
   const { model, limits } = LANES.pause;
   const retryAfterSeconds = 3;
@@ -134,6 +155,8 @@ describe("flow control: three executors sharing one budget per model lane, again
     () => backlogAtTheLimits(sys),
     60_000 + BACKLOG * 150,
   );
+  it("the provider counts more input tokens than estimated: the lane settles with the real usage, no 429 after the first window", () =>
+    estimatesBelowTheCount(sys));
   it("a 429 with retry-after holds the whole lane that long, then the work wakes spread over the window", () =>
     pauseAndSpreadWakeUp(sys));
   // Skipped: priority orders admission within each executor only; the high task waits until its own executor wins

@@ -118,6 +118,15 @@ describe("the fake LLM's rate limits", () => {
     expect((await call(f.url, { prompt: "p".repeat(80) })).status).toBe(200);
   });
 
+  it("countTokens: the fake counts input its own way, charges that and reports it as usage", async () => {
+    const clock = manualClock();
+    const f = await start({ limits: { inputTokens: 100 }, countTokens: (text) => text.length, now: clock.now });
+    const r = await call(f.url, { system: "ab", prompt: "cdefgh" });
+    expect(r.body.usage?.input_tokens).toBe(8);
+    expect(r.h("anthropic-ratelimit-input-tokens-remaining")).toBe("92");
+    expect(f.requests[0]?.inputTokens).toBe(8);
+  });
+
   it("output tokens: max_tokens is reserved while the reply runs, the unused part comes back at its end", async () => {
     const clock = manualClock();
     const f = await start({ limits: { outputTokens: 1000, windowMs: 60_000 }, now: clock.now }, (prompt) =>

@@ -38,8 +38,8 @@ export type SeenRequest = {
   /** The HTTP status it was answered with (200, 429, …); 0 while no answer has started. */
   status: number;
   /**
-   * Its input tokens: what the reply reported, else the fake's count of the request (a quarter of the characters
-   * of system and messages, rounded up) — what a limited fake charges its input bucket.
+   * Its input tokens: what the reply reported, else the fake's count of the request (`countTokens`; by default a
+   * quarter of the characters of system and messages, rounded up) — what a limited fake charges its input bucket.
    */
   inputTokens: number;
   /** Output tokens the reply reported; 0 when it reported none (an error, a 429, a dropped stream). */
@@ -63,6 +63,11 @@ export type FakeLlmOptions = {
   limitsByModel?: Record<string, FakeLimits>;
   /** The clock (ms since the epoch) the limits and `at` go by. */
   now?: () => number;
+  /**
+   * How the fake counts a request's input tokens, from the text of its system and messages (default: a quarter
+   * of the characters, rounded up). A client's own estimate is never exact: count differently to see it settle.
+   */
+  countTokens?: (text: string) => number;
 };
 
 const sse = (res: ServerResponse, event: string, data: unknown) =>
@@ -132,7 +137,7 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply, opts: Fak
         piecesSent: 0,
         at: now(),
         status: 0,
-        inputTokens: countInputTokens(body),
+        inputTokens: (opts.countTokens ?? estimateTokens)(inputText(body)),
         outputTokens: 0,
         limitedBy: null,
       };
@@ -185,9 +190,9 @@ function textOf(content: unknown): string {
   return content.map((b: { text?: unknown }) => (typeof b?.text === "string" ? b.text : "")).join("");
 }
 
-/** The request's input tokens as the fake counts them: a quarter of the characters of system and messages. */
-function countInputTokens(body: SeenRequest["body"]): number {
-  return estimateTokens(textOf(body.system) + body.messages.map((m) => textOf(m.content)).join(""));
+/** The text a request's input tokens are counted from: its system and its messages' contents. */
+function inputText(body: SeenRequest["body"]): string {
+  return textOf(body.system) + body.messages.map((m) => textOf(m.content)).join("");
 }
 
 const routes: Record<string, SeenRequest["api"]> = {
