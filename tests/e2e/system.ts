@@ -19,7 +19,7 @@ export async function startSystem(ctx: TestContext, opts: { llmLatencyMs?: numbe
   const cancellations = listenForCancellations(ctx.nc, ctx.subjects);
   const llm = fakeProvider({ latencyMs: opts.llmLatencyMs ?? 20 });
   const executor = await startExecutor(
-    { ...ctx, llm, cancellations, executorId: "e2e", now, random: Math.random, rateLimitBudgetMs: 60_000 },
+    { ...ctx, llm, cancellations, executorId: "e2e", now, random: Math.random },
     { concurrency: 64, ackWaitMs: 5000 },
   );
   stops.push(

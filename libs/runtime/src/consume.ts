@@ -29,11 +29,20 @@ export type ConsumeOptions = {
   log: Logger;
   /** Messages in flight at once; the loop only pulls what it has room for. */
   concurrency: number;
+  /**
+   * Whether to pull more now, though under `concurrency` (the executor holds work for admission, but no more
+   * than its lanes hold back); `wake()` says to ask again. Absent: always, up to `concurrency`.
+   */
+  wantsMore?: () => boolean;
+  /** At most this many per fetch (default: all the room there is), so one executor does not take a whole backlog at once. */
+  fetchMax?: number;
   /** The consumer's ack_wait: in-flight messages get a `working()` well inside it. */
   ackWaitMs: number;
 };
 
 export type Running = {
+  /** Asks `wantsMore` again (it may say yes now). */
+  wake(): void;
   /** Stops pulling, waits for in-flight handlers up to `graceMs`, then aborts them and naks what is left. */
   stop(graceMs: number): Promise<void>;
   /** Resolves when the loop has ended. */
@@ -91,7 +100,10 @@ export function consume(opts: ConsumeOptions): Running {
 
   async function loop() {
     while (!stopping) {
-      const room = concurrency - inFlight.size;
+      const room =
+        opts.wantsMore?.() === false
+          ? 0
+          : Math.min(concurrency - inFlight.size, opts.fetchMax ?? Number.POSITIVE_INFINITY);
       if (room <= 0) {
         await new Promise<void>((resolve) => {
           slotFreed = resolve;
@@ -124,6 +136,10 @@ export function consume(opts: ConsumeOptions): Running {
 
   return {
     done,
+    wake() {
+      slotFreed?.();
+      slotFreed = null;
+    },
     async stop(graceMs: number) {
       stopping = true;
       slotFreed?.();

@@ -1,5 +1,5 @@
 import { decide, type LaneLimits } from "@taskjet/events";
-import { consume, ensureConsumer, openBucket, publishEvents } from "@taskjet/runtime";
+import { consume, ensureConsumer, openBucket, publishEvents, type Running } from "@taskjet/runtime";
 import { type Admission, createAdmission } from "./flow/admission.ts";
 import { openLaneStore } from "./flow/lane-store.ts";
 import { flowMetrics, serveMetrics } from "./flow/metrics.ts";
@@ -46,6 +46,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
   const windowMs = opts.windowMs ?? 60_000;
 
   let admission: Admission | null = null;
+  let pulling: Running | null = null;
   const poke = () => admission?.poke();
   const lanes = await openLaneStore({
     ...{ kv, executorId, windowMs, log, onChange: poke },
@@ -60,6 +61,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
   admission = createAdmission({
     ...{ runLimit: opts.concurrency, agingMs: opts.agingMs ?? 600_000, lanes, tenants, now, random: deps.random, log },
     metrics: metrics.record,
+    onRoom: () => pulling?.wake(),
     onWaiting: (task, wait) => {
       const until = wait.until === null ? null : new Date(wait.until);
       const events = decide({ type: "WaitForLane", ...task, reason: wait.reason, until }, null, now());
@@ -78,8 +80,12 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
     handle: onTaskQueued({ ...deps, admission }),
     log,
     concurrency: Math.max(opts.maxHeld ?? 5000, opts.concurrency),
+    // Held beyond the run slots: only what the lanes hold back (admission.ts `slotBound`), a slot's worth at a time.
+    wantsMore: admission.wantsMore,
+    fetchMax: opts.concurrency,
     ackWaitMs: opts.ackWaitMs,
   });
+  pulling = running;
   const held = admission;
   return {
     done: running.done,

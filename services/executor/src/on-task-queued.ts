@@ -33,8 +33,6 @@ export type ExecutorDeps = RetryPolicy & {
   now: () => Date;
   /** Holds each task until its lane, its tenant and a run slot let it start. */
   admission: Admission;
-  /** @deprecated Ignored: a 429 never spends an attempt any more (issue 15). Kept while tests/e2e passes it. */
-  rateLimitBudgetMs?: number;
 };
 
 /**

@@ -40,6 +40,8 @@ export type AdmissionOptions = {
   /** A held task has waited `REPORT_AFTER_MS` or its reason changed since: publish one TaskWaiting. */
   onWaiting: (task: Candidate, wait: Wait) => void;
   metrics?: FlowMetrics;
+  /** Heard when a look ends with a run slot free or all held work held back by its lane: time to fetch more. */
+  onRoom?: () => void;
 };
 
 /** A held task not admitted within this long gets a TaskWaiting (then one more only if its reason changes). */
@@ -135,12 +137,26 @@ export function createAdmission(opts: AdmissionOptions) {
     return reason !== "spend_limit" && reason !== "tenant_concurrency";
   }
 
+  /**
+   * Whether the last look found work ready to start with every run slot taken. Then the executor has enough in
+   * hand: more would wait here for a slot while another executor with free slots could run it (held work is
+   * this executor's alone until it is acked or handed back). Work the lanes hold back does not count: that is
+   * what holding is for, so that priorities and tenants are chosen among all of it.
+   */
+  let slotBound = false;
+
   async function pump() {
     do {
       again = false;
       const skip = new Set<string>();
       const open = (lane: string, tenant: string) => !skip.has(lane) && !skip.has(`${lane}|${tenant}`);
-      while (running < runLimit && !closed) {
+      slotBound = false;
+      for (;;) {
+        if (closed) break;
+        if (running >= runLimit) {
+          slotBound = queue.next(nowMs(), open) !== null;
+          break;
+        }
         const w = queue.next(nowMs(), open);
         if (!w) break;
         const tenantKey = `${w.lane}|${w.tenant}`;
@@ -195,6 +211,7 @@ export function createAdmission(opts: AdmissionOptions) {
         });
       }
     } while (again && !closed);
+    if (!slotBound) opts.onRoom?.();
   }
 
   /** Frees the slot at once, then settles the lane and the tenant's spend (their failures are only logged). */
@@ -246,6 +263,8 @@ export function createAdmission(opts: AdmissionOptions) {
     },
     /** Something admission depends on changed (a lane's state, a tenant's settings): look again. */
     poke,
+    /** Whether to take more work from the stream now (see `slotBound`). */
+    wantsMore: () => !slotBound && !closed,
     /** Hands every held task back (their admits resolve null) and admits nothing more. */
     close() {
       closed = true;
