@@ -266,7 +266,8 @@ async function main() {
 
   const date = new Date().toISOString().slice(0, 10);
   mkdirSync(join(root, "bench/results"), { recursive: true });
-  const suffix = `${quick ? "-quick" : ""}${only ? `-${only.join("-")}` : ""}`;
+  // A quick run's file ends in -quick (.gitignore keeps those out), a partial run's names its workloads.
+  const suffix = `${only ? `-${only.join("-")}` : ""}${quick ? "-quick" : ""}`;
   const file = join(root, `bench/results/${date}${suffix}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   log.info({ file }, "results written");
