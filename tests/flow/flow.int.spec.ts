@@ -50,7 +50,8 @@ async function estimatesBelowTheCount(sys: FlowSystem) {
     limited.filter((ms) => ms > WINDOW_MS),
     `429s at +${limited.join(", +")} ms`,
   ).toEqual([]);
-  expect(tokensUsed).toBeGreaterThanOrEqual(0.9);
+  // The first window's 429s pause the lane (up to a second of its budget gone); after that it runs full.
+  expect(tokensUsed).toBeGreaterThanOrEqual(0.85);
   await sys.untilCompleted(ids);
 }
 
