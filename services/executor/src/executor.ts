@@ -47,6 +47,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
 
   let admission: Admission | null = null;
   let pulling: Running | null = null;
+  let snapshot: ReturnType<typeof startQueueSnapshot> | null = null;
   const poke = () => admission?.poke();
   const lanes = await openLaneStore({
     ...{ kv, executorId, windowMs, log, onChange: poke },
@@ -62,6 +63,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
     ...{ runLimit: opts.concurrency, agingMs: opts.agingMs ?? 600_000, lanes, tenants, now, random: deps.random, log },
     metrics: metrics.record,
     onRoom: () => pulling?.wake(),
+    onHeld: (lane) => snapshot?.held(lane),
     onWaiting: (task, wait) => {
       const until = wait.until === null ? null : new Date(wait.until);
       const events = decide({ type: "WaitForLane", ...task, reason: wait.reason, until }, null, now());
@@ -70,7 +72,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
       );
     },
   });
-  const snapshot = startQueueSnapshot({ kv, executorId, admission, now, log });
+  snapshot = startQueueSnapshot({ kv, executorId, admission, now, log });
   const server = opts.metricsPort
     ? await serveMetrics(metrics.registry, opts.metricsPort, opts.metricsHost ?? "0.0.0.0", log)
     : null;

@@ -85,8 +85,8 @@ export function startProjector(deps: ProjectorDeps) {
     const closing = () =>
       Promise.race([messages.close().catch(() => undefined), sleep(CLOSE_MS, undefined, { ref: false })]);
     signal.addEventListener("abort", () => void closing(), { once: true });
+    const events = messages[Symbol.asyncIterator]();
     try {
-      const events = messages[Symbol.asyncIterator]();
       let batch: StoredEntry[] = [];
       progressed("waiting for events");
       for (;;) {
@@ -106,6 +106,8 @@ export function startProjector(deps: ProjectorDeps) {
         retryMs = 0;
       }
     } finally {
+      // Ended as a for-await would end it: a close alone waits for the next read of the iterator, which is not coming.
+      void events.return?.(undefined)?.catch(() => undefined);
       await closing();
     }
     signal.throwIfAborted();

@@ -40,6 +40,8 @@ export type AdmissionOptions = {
   /** A held task has waited `REPORT_AFTER_MS` or its reason changed since: publish one TaskWaiting. */
   onWaiting: (task: Candidate, wait: Wait) => void;
   metrics?: FlowMetrics;
+  /** Heard when a task is taken into holding, so its lane's demand can be told at once. */
+  onHeld?: (lane: string) => void;
   /** Heard when a look ends with a run slot free or all held work held back by its lane: time to fetch more. */
   onRoom?: () => void;
 };
@@ -258,11 +260,14 @@ export function createAdmission(opts: AdmissionOptions) {
         signal.addEventListener("abort", onAbort, { once: true });
         held.set(w.id, w);
         queue.add(w);
+        opts.onHeld?.(w.lane);
         poke();
       });
     },
     /** Something admission depends on changed (a lane's state, a tenant's settings): look again. */
     poke,
+    /** What this executor wants of a lane next (turns.ts), as its queue snapshot tells the others. */
+    demandOf: (lane: string) => queue.demand(lane, nowMs(), (t) => heldBackByLane(lane, t)),
     /** Whether to take more work from the stream now (see `slotBound`). */
     wantsMore: () => !slotBound && !closed,
     /** Hands every held task back (their admits resolve null) and admits nothing more. */

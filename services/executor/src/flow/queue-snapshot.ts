@@ -4,6 +4,8 @@ import type { Logger } from "@taskjet/runtime";
 import type { Admission } from "./admission.ts";
 
 const EVERY_MS = 2000;
+/** A change of demand is told this soon (gathering the changes of one burst into one write), not at the next tick. */
+const SOON_MS = 50;
 
 /** What one executor holds and runs, per lane, by priority, tenant and wait reason. */
 export function queueOf(executorId: string, snapshot: ReturnType<Admission["snapshot"]>, at: number): ExecutorQueue {
@@ -13,7 +15,7 @@ export function queueOf(executorId: string, snapshot: ReturnType<Admission["snap
     byPriority: Partial<Record<Priority, number>>;
     byTenant: Record<string, number>;
     byReason: Partial<Record<WaitReason, number>>;
-    demand?: { rank: number; tenants: string[] } | null;
+    demand?: { rank: number; tenants: string[] };
   };
   const lanes: Record<string, Counts> = {};
   const laneOf = (lane: string) => {
@@ -31,7 +33,7 @@ export function queueOf(executorId: string, snapshot: ReturnType<Admission["snap
     }
   }
   for (const [key, n] of snapshot.runningBy) laneOf(key.slice(0, key.lastIndexOf("|"))).running += n;
-  for (const [lane, demand] of snapshot.demand) laneOf(lane).demand = demand;
+  for (const [lane, demand] of snapshot.demand) if (demand) laneOf(lane).demand = demand;
   // Parsed: fields this executor does not fill take their defaults.
   return ExecutorQueue.parse({ executorId, at, lanes });
 }
@@ -48,18 +50,41 @@ export function startQueueSnapshot(opts: {
   log: Logger;
 }) {
   const key = flowKeys.queue(opts.executorId);
+  /** Each lane's demand as last written, to tell a change from a repeat. */
+  const told = new Map<string, string>();
+  let soon: NodeJS.Timeout | null = null;
+  const writeNow = () => {
+    if (soon) clearTimeout(soon);
+    soon = null;
+    last = write().then(() => undefined);
+  };
+  // Never throws: it runs on a timer, where an exception would take the executor down.
   const write = () =>
-    opts.kv
-      .put(key, JSON.stringify(queueOf(opts.executorId, opts.admission.snapshot(), opts.now().getTime())))
+    Promise.resolve()
+      .then(() => queueOf(opts.executorId, opts.admission.snapshot(), opts.now().getTime()))
+      .then((q) => {
+        told.clear();
+        for (const [lane, l] of Object.entries(q.lanes)) told.set(lane, JSON.stringify(l.demand ?? null));
+        return opts.kv.put(key, JSON.stringify(q));
+      })
       .catch((err: unknown) => opts.log.warn({ err }, "queue snapshot not written"));
-  let last = write();
-  const timer = setInterval(() => {
-    last = write();
-  }, EVERY_MS);
+  let last: Promise<unknown> = write();
+  const timer = setInterval(writeNow, EVERY_MS);
   timer.unref();
   return {
+    /**
+     * A task was taken into holding on `lane`: when that changes what this executor wants of the lane (a higher
+     * rank, a tenant not waiting before), the others hear it within SOON_MS rather than at the next tick — a
+     * `high` task's turn is kept lane-wide from its first call.
+     */
+    held(lane: string) {
+      if (soon || JSON.stringify(opts.admission.demandOf(lane)) === (told.get(lane) ?? "null")) return;
+      soon = setTimeout(writeNow, SOON_MS);
+      soon.unref();
+    },
     async stop() {
       clearInterval(timer);
+      if (soon) clearTimeout(soon);
       await last;
       await opts.kv.delete(key).catch(() => undefined);
     },
