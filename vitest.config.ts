@@ -2,6 +2,17 @@ import { defineConfig } from "vitest/config";
 
 const exclude = ["**/node_modules/**", "**/dist/**"];
 
+/**
+ * Files that run whole systems of processes, kill them, restart servers or time them against the provider's
+ * windows: run one at a time, after everything else, so no other file's load bends what they check.
+ */
+const alone = [
+  "tests/{chaos,cluster,faults,flow}/**/*.spec.ts",
+  "services/executor/src/{processes,flow-load}.int.spec.ts",
+  "services/projector/src/{processes,faults}.int.spec.ts",
+  "services/scheduler/src/{instances,server-restart}.int.spec.ts",
+];
+
 export default defineConfig({
   test: {
     pool: "forks",
@@ -9,14 +20,37 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       // Pure functions: no server is needed, so `npm run test:unit` runs with NATS and Postgres stopped.
-      { extends: true, test: { name: "unit", include: ["{libs,services,tools}/**/*.unit.spec.ts"], exclude } },
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["{libs,services,tools}/**/*.unit.spec.ts"],
+          exclude,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      // Each file isolates itself (its own namespace and schema), so two run side by side.
       {
         extends: true,
         test: {
           name: "integration",
           include: ["{libs,services,tests,tools}/**/*.spec.ts"],
-          exclude: [...exclude, "**/*.unit.spec.ts"],
+          exclude: [...exclude, "**/*.unit.spec.ts", ...alone],
           globalSetup: ["tests/global-setup.ts"],
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "alone",
+          include: alone,
+          exclude,
+          globalSetup: ["tests/global-setup.ts"],
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

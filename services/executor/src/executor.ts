@@ -1,6 +1,6 @@
 import { decide, type LaneLimits } from "@taskjet/events";
 import { consume, ensureConsumer, openBucket, publishEvents, type Running } from "@taskjet/runtime";
-import { type Admission, createAdmission } from "./flow/admission.ts";
+import { type Admission, CALL_LEASE_MS, createAdmission } from "./flow/admission.ts";
 import { openLaneStore } from "./flow/lane-store.ts";
 import { flowMetrics, serveMetrics } from "./flow/metrics.ts";
 import { startQueueSnapshot } from "./flow/queue-snapshot.ts";
@@ -54,6 +54,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
     configured: opts.laneLimits ?? {},
     now: () => now().getTime(),
   });
+  lanes.renewEvery(CALL_LEASE_MS);
   const tenants = await openTenants({ kv, log, onChange: poke });
   const metrics = flowMetrics({
     ...{ admission: () => admission, lanes: lanes.lanes, cas: lanes.casCounts, windowMs },

@@ -2,12 +2,12 @@ import { ms, renderTable } from "../shared/table.ts";
 import type { ChaosReport } from "./run.ts";
 
 const SHOW = 5;
-const list = (title: string, xs: readonly string[]) =>
+const list = (title: string, xs: readonly string[], show = SHOW) =>
   xs.length === 0
     ? []
     : [
-        `${title} (${xs.length}${xs.length > SHOW ? `, first ${SHOW}` : ""}):`,
-        ...xs.slice(0, SHOW).map((x) => `  ${x}`),
+        `${title} (${xs.length}${xs.length > show ? `, first ${show}` : ""}):`,
+        ...xs.slice(0, show).map((x) => `  ${x}`),
       ];
 
 /** The properties a run must keep; each failed one makes the exit code non-zero. */
@@ -96,5 +96,6 @@ export function renderChaosReport(r: ChaosReport): string {
       "services that died on their own",
       r.unplannedExits.map((u) => `${u.role} exited ${u.exit}: ${u.lastLines.slice(-3).join(" | ").slice(0, 400)}`),
     ),
+    ...list("the projectors' last lines (the read model did not settle)", r.projectorTail, 24),
   ].join("\n");
 }

@@ -210,6 +210,12 @@ export async function runChaos(o: ChaosOptions) {
       http: { ...stats, byStatus: Object.fromEntries(stats.byStatus) },
       faults: faults.records satisfies FaultRecord[],
       unplannedExits: services.unplanned satisfies UnplannedExit[],
+      // When the read model did not settle, what the projectors last said is where to look first.
+      projectorTail: settled
+        ? []
+        : (["projector-a", "projector-b"] as const).flatMap((role) =>
+            (services.process(role)?.lines ?? []).slice(-12).map((l) => `${role}: ${l.slice(0, 300)}`),
+          ),
       deadAtEnd: services.deadAtEnd(),
       elapsedMs: Date.now() - started,
     };

@@ -57,8 +57,11 @@ const REPORT_EVERY_MS = 10_000;
 const REPORTS_PER_TICK = 500;
 /** Each executor wakes this much (at random) after a lane's pause or refill is due, so they do not all at once. */
 const WAKE_JITTER_MS = 200;
-/** A reservation counts against the lane's concurrency at most this much past the call's own timeout. */
-const LEASE_SLACK_MS = 30_000;
+/**
+ * A reservation counts against the lane's concurrency for this long unless this executor renews it (the lane
+ * store does, every third of it, while it has calls in flight): a killed executor's calls free themselves.
+ */
+export const CALL_LEASE_MS = 30_000;
 
 /**
  * The coordinator between held tasks and run slots. When a slot is free, it takes the next task in admission
@@ -178,7 +181,7 @@ export function createAdmission(opts: AdmissionOptions) {
         }
         const now = nowMs();
         const r = await lanes.reserve(w.lane, {
-          ...{ tenant: w.tenant, need: w.need, tenantCap: flow.maxConcurrent, leaseMs: w.timeoutMs + LEASE_SLACK_MS },
+          ...{ tenant: w.tenant, need: w.need, tenantCap: flow.maxConcurrent, leaseMs: CALL_LEASE_MS },
           ...{ rank: effectiveRank(w, now, opts.agingMs), weight: flow.weight },
           demand: queue.demand(w.lane, now, (t) => heldBackByLane(w.lane, t)),
         });

@@ -143,6 +143,16 @@ export function readySince(state: LaneState, need: Need, clock: Clock): number {
   return since;
 }
 
+/**
+ * This executor is alive: its calls in flight on the lane count until `until` (a renewal every third of the
+ * lease), so those of an executor killed mid-call free themselves within one lease. Null: nothing to renew.
+ */
+export function renewCalls(state: LaneState, executorId: string, until: number): LaneState | null {
+  const mine = state.calls[executorId];
+  if (!mine || mine.n === 0 || mine.until >= until) return null;
+  return { ...state, calls: { ...state.calls, [executorId]: { ...mine, until } } };
+}
+
 export function clampNeed(need: Need, limits: LaneLimits): Need {
   const clamp = (d: Dimension) => (limits[d] === null ? need[d] : Math.min(need[d], limits[d]));
   return { requests: clamp("requests"), inputTokens: clamp("inputTokens"), outputTokens: clamp("outputTokens") };

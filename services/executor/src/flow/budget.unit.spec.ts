@@ -1,6 +1,16 @@
 import { type LaneLimits, NO_LIMITS } from "@taskjet/events";
 import { describe, expect, it } from "vitest";
-import { callsInFlight, estimateNeed, levelAt, newLane, pause, readySince, reconcile, reserve } from "./budget.ts";
+import {
+  callsInFlight,
+  estimateNeed,
+  levelAt,
+  newLane,
+  pause,
+  readySince,
+  reconcile,
+  renewCalls,
+  reserve,
+} from "./budget.ts";
 import { learn, saysLimits } from "./learn.ts";
 
 const T0 = Date.parse("2026-11-26T12:00:00.000Z");
@@ -140,5 +150,23 @@ describe("lane budget", () => {
     }
     expect(readySince(lane, one, at(1500))).toBe(T0 + 1000); // one request refilled at 1 s
     expect(readySince(pause(lane, 5000, at(0)), one, at(7000))).toBe(T0 + 6000);
+  });
+
+  it("a call counts until its lease, which its live executor renews: a killed executor's calls free themselves", () => {
+    const lane = newLane("anthropic/m", limits({ concurrency: 1 }), T0);
+    const r = reserve(lane, { ...call, need: one, leaseMs: 30_000 }, at(0));
+    if (!r.ok) throw new Error("reserve failed");
+    expect(reserve(r.state, { ...call, executorId: "ex-2", need: one, leaseMs: 30_000 }, at(29_000)).ok).toBe(false);
+    // Nobody renewed it (its executor died): past the lease, the slot is free for another executor.
+    expect(reserve(r.state, { ...call, executorId: "ex-2", need: one, leaseMs: 30_000 }, at(30_001)).ok).toBe(true);
+    // Renewed at 20 s by a live executor: still taken at 40 s.
+    const renewed = renewCalls(r.state, "ex-1", T0 + 50_000);
+    expect(renewed).not.toBeNull();
+    expect(
+      reserve(renewed ?? r.state, { ...call, executorId: "ex-2", need: one, leaseMs: 30_000 }, at(40_000)).ok,
+    ).toBe(false);
+    // Nothing in flight, or already renewed as far: no write.
+    expect(renewCalls(r.state, "ex-2", T0 + 50_000)).toBeNull();
+    expect(renewCalls(renewed ?? r.state, "ex-1", T0 + 50_000)).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import {
   type Reservation,
   readySince,
   reconcile,
+  renewCalls,
   reserve,
   type Used,
 } from "./budget.ts";
@@ -175,6 +176,8 @@ export async function openLaneStore(opts: LaneStoreOptions) {
     throw new Error(`lane ${lane}: ${MAX_CAS_TRIES} compare-and-sets lost in a row`);
   }
 
+  let renewing: NodeJS.Timeout | null = null;
+
   type Settling = { req: SettleRequest; resolve: () => void; reject: (err: unknown) => void };
   const settling = new Map<string, { waiting: Settling[]; writing: boolean }>();
 
@@ -275,10 +278,32 @@ export async function openLaneStore(opts: LaneStoreOptions) {
       return out;
     },
 
+    /**
+     * Keeps this executor's calls in flight counted on every shared lane: their lease moves on every third of
+     * `leaseMs` (one compare-and-set per lane while it has calls there, none when idle).
+     */
+    renewEvery(leaseMs: number) {
+      const timer = setInterval(() => {
+        for (const key of follow.known.keys()) {
+          const state = stateOfKey(key);
+          if (!state?.calls[executorId]) continue;
+          const { lane } = state;
+          mutate(
+            lane,
+            (st) => ({ next: renewCalls(st, executorId, now() + leaseMs), result: undefined }),
+            "renew",
+          ).catch((err: unknown) => log.warn({ err, lane }, "calls in flight not renewed; retrying at the next tick"));
+        }
+      }, leaseMs / 3);
+      timer.unref();
+      renewing = timer;
+    },
+
     /** Compare-and-sets this executor has written and lost (each lost one also cost a re-read). */
     casCounts: () => ({ ...cas }),
 
     async close() {
+      if (renewing) clearInterval(renewing);
       await follow.close();
       await queues.close();
     },
