@@ -1,6 +1,6 @@
 import type { KV } from "@nats-io/kv";
 import { ExecutorQueue, flowKeys, type LaneLimits, LaneState, NO_LIMITS } from "@taskjet/events";
-import { isCasConflict, type Logger } from "@taskjet/runtime";
+import { followKeys, isCasConflict, type Logger } from "@taskjet/runtime";
 import {
   type Clock,
   hasLimits,
@@ -15,7 +15,6 @@ import {
   reserve,
   type Used,
 } from "./budget.ts";
-import { followKeys } from "./kv-follow.ts";
 import { learn, saysLimits } from "./learn.ts";
 import { charge, type Demand, isTurn, laneDemand, TURN_GRACE_MS } from "./turns.ts";
 

@@ -1,7 +1,6 @@
 import type { KV } from "@nats-io/kv";
 import { flowKeys, TenantFlow, TenantUsage } from "@taskjet/events";
-import { isCasConflict, type Logger } from "@taskjet/runtime";
-import { followKeys } from "./kv-follow.ts";
+import { followKeys, isCasConflict, type Logger } from "@taskjet/runtime";
 
 const DEFAULT_FLOW: TenantFlow = TenantFlow.parse({});
 const MAX_CAS_TRIES = 50;
