@@ -19,6 +19,17 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-26-004-priority-waiting": priorityWaiting004,
 };
 
+/**
+ * Kysely's migrator lists the tables of *every* schema before it starts (to find its own), so another
+ * deployment or test dropping its schema at that moment fails the listing with 3F000. That says nothing about
+ * this schema: list again.
+ */
+const MAX_TRIES = 5;
+function isOtherSchemaGone(err: unknown, schema: string): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === "3F000" && typeof e.message === "string" && !e.message.includes(`"${schema}"`);
+}
+
 /** Postgres' "relation does not exist": a schema nothing has migrated yet. */
 const UNDEFINED_TABLE = "42P01";
 
@@ -41,12 +52,16 @@ export async function migrate(db: Db, names: Names, log: Logger): Promise<void> 
         provider: { getMigrations: async () => MIGRATIONS },
         migrationTableSchema: names.schema,
       });
-      const { error, results } = await migrator.migrateToLatest();
-      for (const r of results ?? []) {
-        if (r.status === "Success") log.info({ migration: r.migrationName }, "migrated");
-        if (r.status === "Error") log.error({ migration: r.migrationName }, "migration failed");
+      for (let tries = 1; ; tries++) {
+        const { error, results } = await migrator.migrateToLatest();
+        for (const r of results ?? []) {
+          if (r.status === "Success") log.info({ migration: r.migrationName }, "migrated");
+          if (r.status === "Error") log.error({ migration: r.migrationName }, "migration failed");
+        }
+        if (!error) return;
+        if (tries >= MAX_TRIES || !isOtherSchemaGone(error, names.schema)) throw error;
+        log.warn({ err: error }, "another schema went away while the migrator listed tables; migrating again");
       }
-      if (error) throw error;
     } finally {
       await sql`select pg_advisory_unlock(${lock})`.execute(conn);
     }
