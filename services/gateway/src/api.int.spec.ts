@@ -175,8 +175,14 @@ describe("listing", () => {
     } while (cursor);
     expect(seen).toHaveLength(8);
     expect(new Set(seen).size).toBe(8);
-    const onePage = (await get("/tasks?limit=500", tenant)).json().tasks as { id: string; createdAt: string }[];
+    const onePage = (await get("/tasks?limit=500", tenant)).json().tasks as {
+      id: string;
+      createdAt: string;
+      quarantinedSeq: number | null;
+    }[];
     expect(seen).toEqual(onePage.map((t) => t.id)); // pages join up into the one stable order
+    // Nothing of these was quarantined (a list once said its row's index here).
+    expect(onePage.map((t) => t.quarantinedSeq)).toEqual(onePage.map(() => null));
     const times = onePage.map((t) => Date.parse(t.createdAt));
     expect(times).toEqual([...times].sort((a, b) => b - a)); // newest first
 

@@ -82,7 +82,7 @@ export const taskRoutes =
       },
       async (req) => {
         const page = await listTasks(deps, req.principal.tenant, req.query);
-        return { tasks: page.tasks.map(toResource), nextCursor: page.nextCursor };
+        return { tasks: page.tasks.map((t) => toResource(t)), nextCursor: page.nextCursor };
       },
     );
 
