@@ -29,7 +29,14 @@ describe("end to end over HTTP", () => {
       },
       { what: "the task to complete" },
     );
-    expect(task).toMatchObject({ id, status: "completed", output: fakeOutput("hi"), attempts: 1, error: null });
+    expect(task).toMatchObject({
+      id,
+      status: "completed",
+      output: fakeOutput("hi"),
+      attempts: 1,
+      error: null,
+      stopReason: "end_turn",
+    });
     const row = await ctx.db.selectFrom("tasks").select(["status", "output"]).where("id", "=", id).executeTakeFirst();
     expect(row).toEqual({ status: "completed", output: fakeOutput("hi") });
   });

@@ -84,6 +84,10 @@ export const TaskResource = z
     output: z.string().nullable(),
     error: TaskError.nullable(),
     usage: Usage.nullable(),
+    stopReason: z
+      .string()
+      .nullable()
+      .meta({ description: "why the model stopped: end_turn, max_tokens (the output was cut short), stop_sequence…" }),
     cancelReason: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
     priority: Priority,

@@ -22,6 +22,7 @@ export function toResource(s: TaskState, quarantinedSeq: number | null = null): 
     output: s.output,
     error: s.error,
     usage: s.usage,
+    stopReason: s.stopReason,
     cancelReason: s.cancelReason,
     metadata: s.metadata,
     priority: s.priority,

@@ -2422,6 +2422,8 @@ export interface components {
         | "completed"
         | "failed"
         | "cancelled";
+      /** @description why the model stopped: end_turn, max_tokens (the output was cut short), stop_sequence… */
+      stopReason: string | null;
       system: string | null;
       temperature: number | null;
       timeoutSeconds: number;
@@ -2477,6 +2479,8 @@ export interface components {
         | "completed"
         | "failed"
         | "cancelled";
+      /** @description why the model stopped: end_turn, max_tokens (the output was cut short), stop_sequence… */
+      stopReason: string | null;
       system: string | null;
       temperature: number | null;
       timeoutSeconds: number;
