@@ -2,8 +2,15 @@ import type { TenantFlow, WaitReason } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
 import type { Need, Used } from "./budget.ts";
 import type { Refusal, Reserved, ReserveRequest, SettleRequest } from "./lane-store.ts";
-import { type FlowMetrics, NO_METRICS } from "./metrics.ts";
 import { AdmissionQueue, effectiveRank, type Held } from "./queue.ts";
+
+/** What admission counts as it goes (metrics.ts serves it); a no-op when metrics are off. */
+export type FlowMetrics = {
+  reservation(lane: string, result: "ok" | string): void;
+  rateLimited(lane: string): void;
+  callEnded(lane: string, seconds: number): void;
+};
+const NO_METRICS: FlowMetrics = { reservation() {}, rateLimited() {}, callEnded() {} };
 
 /** A held task: what admission orders it by and what its call will take from the lane. */
 export type Candidate = Held & { taskId: string; gen: number; need: Need; timeoutMs: number };

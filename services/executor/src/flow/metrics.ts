@@ -2,16 +2,8 @@ import { createServer } from "node:http";
 import type { LaneState } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Admission } from "./admission.ts";
+import type { Admission, FlowMetrics } from "./admission.ts";
 import { DIMENSIONS, levelAt } from "./budget.ts";
-
-/** What admission counts as it goes; a no-op when metrics are off. */
-export type FlowMetrics = {
-  reservation(lane: string, result: "ok" | string): void;
-  rateLimited(lane: string): void;
-  callEnded(lane: string, seconds: number): void;
-};
-export const NO_METRICS: FlowMetrics = { reservation() {}, rateLimited() {}, callEnded() {} };
 
 /**
  * Prometheus metrics of one executor: its calls in flight, what it holds (by lane, priority, tenant, reason), the
