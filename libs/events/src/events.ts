@@ -16,6 +16,9 @@ export type TaskError = z.infer<typeof TaskError>;
 export const Usage = z.object({
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
+  /** Prompt caching (Anthropic): input written to the cache, and input read from it, beside `inputTokens`. */
+  cacheCreationInputTokens: z.number().int().nonnegative().optional(),
+  cacheReadInputTokens: z.number().int().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof Usage>;
 

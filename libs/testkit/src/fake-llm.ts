@@ -5,7 +5,16 @@ import { estimateTokens, type FakeLimits, type LimitDimension, tokenBuckets } fr
 
 /** What the fake LLM server does with one request, whichever API it came through. */
 export type Reply =
-  | { kind: "message"; text: string; inputTokens?: number; pieces?: number; pieceDelayMs?: number; stopReason?: string }
+  | {
+      kind: "message";
+      text: string;
+      inputTokens?: number;
+      /** Prompt-cache usage the reply reports (Anthropic's `cache_creation_input_tokens`, `cache_read_input_tokens`). */
+      cache?: { creationInputTokens: number; readInputTokens: number };
+      pieces?: number;
+      pieceDelayMs?: number;
+      stopReason?: string;
+    }
   | { kind: "error"; status: number; type: string; message: string; headers?: Record<string, string> }
   /** Streams `text` in pieces, then drops the connection without finishing the message. */
   | { kind: "drop"; text: string; pieces?: number }
@@ -218,6 +227,10 @@ async function respondAsAnthropic(
   const model = seen.body.model;
   const text = r.text;
   const { inputTokens, outputTokens } = tokens(seen, r, counted);
+  const cached =
+    r.kind === "message" && r.cache
+      ? { cache_creation_input_tokens: r.cache.creationInputTokens, cache_read_input_tokens: r.cache.readInputTokens }
+      : {};
   const id = `msg_${randomUUID().replaceAll("-", "").slice(0, 24)}`;
   seen.status = 200;
   seen.inputTokens = inputTokens;
@@ -233,7 +246,7 @@ async function respondAsAnthropic(
         content: [{ type: "text", text }],
         stop_reason: r.stopReason ?? "end_turn",
         stop_sequence: null,
-        usage: { input_tokens: inputTokens, output_tokens: outputTokens },
+        usage: { input_tokens: inputTokens, output_tokens: outputTokens, ...cached },
       }),
     );
     return;
@@ -254,7 +267,7 @@ async function respondAsAnthropic(
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: inputTokens, output_tokens: 1 },
+      usage: { input_tokens: inputTokens, output_tokens: 1, ...cached },
     },
   });
   sse(res, "content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });

@@ -2429,6 +2429,8 @@ export interface components {
       timeoutSeconds: number;
       updatedAt: string;
       usage: {
+        cacheCreationInputTokens?: number;
+        cacheReadInputTokens?: number;
         inputTokens: number;
         outputTokens: number;
       } | null;
@@ -2486,6 +2488,8 @@ export interface components {
       timeoutSeconds: number;
       updatedAt: string;
       usage: {
+        cacheCreationInputTokens?: number;
+        cacheReadInputTokens?: number;
         inputTokens: number;
         outputTokens: number;
       } | null;

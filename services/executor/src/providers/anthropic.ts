@@ -45,7 +45,11 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
           output: text,
           model: final.model,
           stopReason: final.stop_reason,
-          usage: { inputTokens: final.usage.input_tokens, outputTokens: final.usage.output_tokens },
+          usage: {
+            inputTokens: final.usage.input_tokens,
+            outputTokens: final.usage.output_tokens,
+            ...cacheUsage(final.usage),
+          },
           // The raw response's: its rate-limit headers teach the lane its limits and what remains.
           headers: rateLimitHeaders(stream.response?.headers),
         };
@@ -53,5 +57,15 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
         throw toProviderError(err, Anthropic, req.signal, { output: text, usage });
       }
     },
+  };
+}
+
+/** Prompt-cache tokens, when the API reports them (null on calls and models without caching). */
+function cacheUsage(u: Anthropic.Usage): { cacheCreationInputTokens?: number; cacheReadInputTokens?: number } {
+  return {
+    ...(typeof u.cache_creation_input_tokens === "number"
+      ? { cacheCreationInputTokens: u.cache_creation_input_tokens }
+      : {}),
+    ...(typeof u.cache_read_input_tokens === "number" ? { cacheReadInputTokens: u.cache_read_input_tokens } : {}),
   };
 }
