@@ -118,15 +118,18 @@ describe.each(providers)("executor × the real $name SDK × the fake LLM server"
     expect(req?.headers["x-stainless-retry-count"]).toBe("0"); // the SDK's own retries are off
   });
 
-  it.runIf(provider.name === "anthropic")("reports prompt-cache tokens in the task's usage", async () => {
-    const cache = { creationInputTokens: 1200, readInputTokens: 3400 };
-    const { taskId } = await run([{ kind: "message", text: "cached answer", inputTokens: 7, cache }]);
-    const h = await untilTerminal(taskId);
-    expect(h.at(-1)).toMatchObject({
-      type: "TaskCompleted",
-      usage: { inputTokens: 7, outputTokens: 2, cacheCreationInputTokens: 1200, cacheReadInputTokens: 3400 },
+  // Only Anthropic's API reports prompt caching: the test exists for it alone (rather than a skip for the other).
+  if (provider.name === "anthropic") {
+    it("reports prompt-cache tokens in the task's usage", async () => {
+      const cache = { creationInputTokens: 1200, readInputTokens: 3400 };
+      const { taskId } = await run([{ kind: "message", text: "cached answer", inputTokens: 7, cache }]);
+      const h = await untilTerminal(taskId);
+      expect(h.at(-1)).toMatchObject({
+        type: "TaskCompleted",
+        usage: { inputTokens: 7, outputTokens: 2, cacheCreationInputTokens: 1200, cacheReadInputTokens: 3400 },
+      });
     });
-  });
+  }
 
   it("429: waits at least retry-after, without spending an attempt", async () => {
     const started = Date.now();
