@@ -6,6 +6,7 @@ export * from "./flow.ts";
 export * from "./limits.ts";
 export * from "./messages.ts";
 export * from "./names.ts";
+export * from "./spend-periods.ts";
 export * from "./state.ts";
 export * from "./status.ts";
 export * from "./subjects.ts";

@@ -1,15 +1,9 @@
 import type { KV } from "@nats-io/kv";
-import { flowKeys, TenantFlow, TenantUsage } from "@taskjet/events";
+import { flowKeys, periodOf, TenantFlow, TenantUsage } from "@taskjet/events";
 import { followKeys, isCasConflict, type Logger } from "@taskjet/runtime";
 
 const DEFAULT_FLOW: TenantFlow = TenantFlow.parse({});
 const MAX_CAS_TRIES = 50;
-
-/** Spend is counted per UTC day (`2026-11-26`) and calendar month (`2026-11`), as the gateway reads it. */
-export const spendPeriods = (now: Date) => ({
-  day: now.toISOString().slice(0, 10),
-  month: now.toISOString().slice(0, 7),
-});
 
 /**
  * Tenants' flow settings (KV `tenant.<tenant>`: weight, concurrent-call cap, spend limit) and, for tenants with a
@@ -60,18 +54,17 @@ export async function openTenants(opts: { kv: KV; log: Logger; onChange: () => v
     /** Whether the tenant is at or over a spend limit this day or month: its held work waits. */
     overSpend(tenant: string, now: Date): boolean {
       const { dailyTokens, monthlyTokens } = flowOf(tenant).spendLimit;
-      const p = spendPeriods(now);
       return (
-        (dailyTokens !== null && usedTokens(tenant, p.day) >= dailyTokens) ||
-        (monthlyTokens !== null && usedTokens(tenant, p.month) >= monthlyTokens)
+        (dailyTokens !== null && usedTokens(tenant, periodOf("day", now)) >= dailyTokens) ||
+        (monthlyTokens !== null && usedTokens(tenant, periodOf("month", now)) >= monthlyTokens)
       );
     },
     /** Counts a finished call's tokens against the tenant's limits; nothing to do for a tenant without any. */
     async addUsage(tenant: string, tokens: number, now: Date) {
       const { dailyTokens, monthlyTokens } = flowOf(tenant).spendLimit;
       if (tokens <= 0 || (dailyTokens === null && monthlyTokens === null)) return;
-      const p = spendPeriods(now);
-      await Promise.all([add(flowKeys.usage(tenant, p.day), tokens), add(flowKeys.usage(tenant, p.month), tokens)]);
+      const periods = [periodOf("day", now), periodOf("month", now)];
+      await Promise.all(periods.map((period) => add(flowKeys.usage(tenant, period), tokens)));
     },
     async close() {
       await settings.close();

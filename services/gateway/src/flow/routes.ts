@@ -1,11 +1,10 @@
 import type { KV } from "@nats-io/kv";
-import { flowKeys, TenantFlow } from "@taskjet/events";
+import { flowKeys, periodEnd, periodOf, type SpendPeriod, TenantFlow } from "@taskjet/events";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorBody } from "../api-schemas.ts";
 import { TenantId } from "../keys/record.ts";
 import type { FlowCache } from "./cache.ts";
-import { periodEnd, periodOf, type SpendPeriod } from "./periods.ts";
 import { readTenantFlow, readUsageTokens, writeTenantFlow } from "./store.ts";
 
 /** TenantFlow, refusing unknown fields at every level: a misspelt limit must not quietly mean "no limit". */

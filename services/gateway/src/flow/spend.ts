@@ -1,8 +1,7 @@
-import type { TenantFlow } from "@taskjet/events";
+import { periodEnd, periodOf, type SpendPeriod, type TenantFlow } from "@taskjet/events";
 import type { FastifyInstance } from "fastify";
 import { sendRefusal } from "../errors.ts";
 import type { FlowCache } from "./cache.ts";
-import { periodEnd, periodOf, type SpendPeriod } from "./periods.ts";
 
 export const SPEND_LIMIT_EXCEEDED = "spend_limit_exceeded";
 

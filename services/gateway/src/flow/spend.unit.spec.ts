@@ -1,6 +1,5 @@
-import { TenantFlow } from "@taskjet/events";
+import { periodEnd, TenantFlow } from "@taskjet/events";
 import { describe, expect, it } from "vitest";
-import { periodEnd } from "./periods.ts";
 import { spendMessage, spendRefusal } from "./spend.ts";
 
 const limits = (dailyTokens: number | null, monthlyTokens: number | null) =>
