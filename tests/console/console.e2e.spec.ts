@@ -79,7 +79,7 @@ describe("the console in a browser", { timeout: 60_000 }, () => {
     await page.goto(`${system.baseUrl}/new`);
     await page.getByLabel("Prompt", { exact: true }).fill(unique("too hot"));
     const temperature = page.getByLabel("Temperature");
-    await temperature.fill("5");
+    await temperature.fill("1.5");
     await page.getByRole("button", { name: "Submit task" }).click();
     await page.locator('input[aria-invalid="true"]').waitFor();
     expect(await temperature.getAttribute("aria-invalid")).toBe("true");

@@ -46,3 +46,9 @@ export function toLocalInput(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 export const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : undefined);
+
+/** A system prompt as text: given as text, or as text blocks (joined). */
+export function systemText(system: string | readonly { text: string }[] | null): string {
+  if (system === null) return "";
+  return typeof system === "string" ? system : system.map((b) => b.text).join("\n\n");
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BodyRef, OutputBlock, RequestOptions, TextBlock } from "./model-request.ts";
 
 /** Every event carries these; `v` lets a future payload change be told apart from today's. */
 const Base = z.object({
@@ -22,13 +23,18 @@ export const Usage = z.object({
 });
 export type Usage = z.infer<typeof Usage>;
 
-/** What a call to the model needs: the part of a task the executor reads. */
+/**
+ * What a call to the model needs: the part of a task the executor reads. The simple five, then every other
+ * field of a Messages API request, optional (`RequestOptions`). `temperature` goes to 2 for OpenAI-compatible
+ * providers; the gateway holds Anthropic's calls to its 0–1.
+ */
 export const ModelInput = z.object({
   prompt: z.string(),
-  system: z.string().nullable(),
+  system: z.union([z.string(), z.array(TextBlock).min(1)]).nullable(),
   model: z.string().min(1),
   maxTokens: z.number().int().positive(),
-  temperature: z.number().min(0).max(1).nullable(),
+  temperature: z.number().min(0).max(2).nullable(),
+  ...RequestOptions.shape,
 });
 export type ModelInput = z.infer<typeof ModelInput>;
 
@@ -134,6 +140,8 @@ export const TaskStarted = Base.extend({
   attempt: z.number().int().positive(),
   delivery,
   executorId: z.string(),
+  /** The model this attempt calls: the task's, or a fallback after it was overloaded or unavailable. */
+  model: z.string().optional(),
 });
 export const TaskAttemptFailed = Base.extend({
   type: z.literal("TaskAttemptFailed"),
@@ -148,16 +156,33 @@ export const TaskAttemptFailed = Base.extend({
   /** What the attempt produced before it stopped (a cancelled call keeps its partial output). */
   output: z.string().nullable(),
   usage: Usage.nullable(),
+  /** What the attempt cost by the price table (its usage priced; absent when it used nothing known). */
+  costUsd: z.number().nonnegative().optional(),
+  /** The model this attempt called, and the attempt of this generation that model began with. */
+  model: z.string().optional(),
+  modelSince: z.number().int().positive().optional(),
+  /** Set when the model is given up (overloaded or unavailable after its retries): the next try calls this one. */
+  nextModel: z.string().optional(),
 });
 export const TaskCompleted = Base.extend({
   type: z.literal("TaskCompleted"),
   gen: z.number().int().positive(),
   attempt: z.number().int().positive(),
+  /** The final text (its text blocks joined); empty when `outputRef` holds the reply. */
   output: z.string(),
+  /** Every block of the reply — text, thinking, tool calls — when it had more than one text block. */
+  content: z.array(OutputBlock).optional(),
   model: z.string(),
   stopReason: z.string().nullable(),
   usage: Usage,
   durationMs: z.number().nonnegative(),
+  /** The attempt's cost by the price table. */
+  costUsd: z.number().nonnegative().optional(),
+  /** Completed from the result cache: no call was made; `cachedFrom` is the task whose reply it reuses. */
+  cached: z.boolean().optional(),
+  cachedFrom: z.uuid().optional(),
+  /** Claim check: the reply (`{output, content}`) was too large for an event and is in the object store. */
+  outputRef: BodyRef.optional(),
 });
 export const TaskFailed = Base.extend({
   type: z.literal("TaskFailed"),

@@ -5,6 +5,7 @@ export * from "./events.ts";
 export * from "./flow.ts";
 export * from "./limits.ts";
 export * from "./messages.ts";
+export * from "./model-request.ts";
 export * from "./names.ts";
 export * from "./spend-periods.ts";
 export * from "./state.ts";

@@ -58,3 +58,25 @@ export function metadataProblem(metadata: unknown): string | null {
   if (bytes > LIMITS.metadataBytes) return `is ${bytes} bytes as JSON; the limit is ${LIMITS.metadataBytes}`;
   return null;
 }
+
+/**
+ * The path of the first string (key or value) Postgres could not store in a value of any shape, or null. Walks
+ * with an explicit stack, as `metadataProblem` does, so no nesting overflows the call stack.
+ */
+export function unstorableTextAt(value: unknown): (string | number)[] | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: v, path } = stack.pop() as { value: unknown; path: (string | number)[] };
+    if (typeof v === "string") {
+      if (!isStorableText(v)) return path;
+    } else if (Array.isArray(v)) {
+      for (const [i, child] of v.entries()) stack.push({ value: child, path: [...path, i] });
+    } else if (v !== null && typeof v === "object") {
+      for (const [key, child] of Object.entries(v)) {
+        if (!isStorableText(key)) return path;
+        stack.push({ value: child, path: [...path, key] });
+      }
+    }
+  }
+  return null;
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseJson } from "./envelope.ts";
+import { DeltaKind } from "./model-request.ts";
 import { TaskState } from "./state.ts";
 
 /**
@@ -13,13 +14,19 @@ export const ProjectedNotice = z.object({
 });
 export type ProjectedNotice = z.infer<typeof ProjectedNotice>;
 
-/** A piece of a task's live output (`output.<taskId>`, stream TASK_OUTPUT); `index` orders one attempt's pieces. */
+/**
+ * A piece of a task's live output (`output.<taskId>`, stream TASK_OUTPUT); `index` orders one attempt's pieces.
+ * `kind` says what it is a piece of (answer text, thinking, a tool call's input JSON) and `block` which block of
+ * the reply; deltas written before kinds existed decode as text.
+ */
 export const OutputDelta = z.object({
   taskId: z.uuid(),
   gen: z.number().int().positive(),
   attempt: z.number().int().positive(),
   index: z.number().int().nonnegative(),
   text: z.string(),
+  kind: DeltaKind.default("text"),
+  block: z.number().int().nonnegative().optional(),
 });
 export type OutputDelta = z.infer<typeof OutputDelta>;
 

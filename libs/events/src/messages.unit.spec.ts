@@ -5,7 +5,7 @@ import { created } from "./state.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const state = created(ev.submitted());
-const delta = { taskId: TASK_ID, gen: 1, attempt: 2, index: 0, text: "Hel" };
+const delta = { taskId: TASK_ID, gen: 1, attempt: 2, index: 0, text: "Hel", kind: "thinking" as const, block: 0 };
 
 describe("messages on NATS besides events", () => {
   it("a projected notice and an output delta come back as they were sent", () => {
@@ -15,6 +15,14 @@ describe("messages on NATS besides events", () => {
       message: notice,
     });
     expect(decodeMessage(OutputDelta, encodeMessage(OutputDelta, delta))).toEqual({ ok: true, message: delta });
+  });
+
+  it("a delta written before kinds existed reads as answer text", () => {
+    const { kind: _, block: __, ...older } = delta;
+    expect(decodeMessage(OutputDelta, bytes(JSON.stringify(older)))).toEqual({
+      ok: true,
+      message: { ...older, kind: "text" },
+    });
   });
 
   it("a malformed message is never sent", () => {

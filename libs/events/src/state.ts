@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { assertNever } from "./envelope.ts";
-import { type EventOf, Priority, TaskError, type TaskEvent, Usage, WaitReason } from "./events.ts";
+import { type EventOf, ModelInput, Priority, TaskError, type TaskEvent, Usage, WaitReason } from "./events.ts";
+import { BodyRef, OutputBlock, REQUEST_OPTION_KEYS, RequestOptions } from "./model-request.ts";
 import { ACTIVE_STATUSES, isTerminal, TASK_STATUSES, type TaskStatus } from "./status.ts";
 
 /**
@@ -14,10 +15,12 @@ export const TaskState = z.object({
   idempotencyKey: z.string().nullable(),
   parentId: z.uuid().nullable(),
   prompt: z.string(),
-  system: z.string().nullable(),
+  system: ModelInput.shape.system,
   model: z.string(),
   maxTokens: z.number(),
   temperature: z.number().nullable(),
+  /** The rest of the Messages API request, as the task gave it (absent fields: not given). */
+  ...RequestOptions.shape,
   runAt: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   priority: Priority,
@@ -31,8 +34,16 @@ export const TaskState = z.object({
   gen: z.number(),
   attempts: z.number(),
   output: z.string().nullable(),
+  /** Every block of the reply, when it had more than one text block (else `output` says it all). */
+  content: z.array(OutputBlock).nullable(),
+  /** The reply is in the object store (claim check): `output` and `content` are there, not here. */
+  outputRef: BodyRef.nullable(),
   error: TaskError.nullable(),
   usage: Usage.nullable(),
+  /** What every attempt of the task cost together, by the price table. */
+  costUsd: z.number(),
+  /** Completed from the result cache, without a call. */
+  cached: z.boolean(),
   stopReason: z.string().nullable(),
   cancelReason: z.string().nullable(),
   createdAt: z.string(),
@@ -79,7 +90,14 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
     case "TaskAwaitingParent":
       return { ...state, status: "awaiting_parent", updatedAt: at };
     case "TaskQueued":
-      return { ...state, status: "queued", prompt: event.input.prompt, updatedAt: at };
+      // A chained task's input as rendered on its parent's output.
+      return {
+        ...state,
+        status: "queued",
+        prompt: event.input.prompt,
+        ...definedOptions({ messages: event.input.messages, inputRef: event.input.inputRef }),
+        updatedAt: at,
+      };
     case "TaskWaiting":
       return {
         ...state,
@@ -98,7 +116,13 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
     case "TaskAttemptFailed":
       if (state.status === "cancelled") {
         // The aborted attempt of a cancelled task: keep what it produced and spent, nothing else.
-        return { ...state, output: event.output ?? state.output, usage: event.usage ?? state.usage, updatedAt: at };
+        return {
+          ...state,
+          output: event.output ?? state.output,
+          usage: event.usage ?? state.usage,
+          costUsd: state.costUsd + (event.costUsd ?? 0),
+          updatedAt: at,
+        };
       }
       return {
         ...state,
@@ -107,6 +131,7 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
         error: event.error,
         output: event.output ?? state.output,
         usage: event.usage ?? state.usage,
+        costUsd: state.costUsd + (event.costUsd ?? 0),
         updatedAt: at,
       };
     case "TaskCompleted":
@@ -116,9 +141,13 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
         waiting: null,
         attempts: Math.max(state.attempts, event.attempt),
         output: event.output,
+        content: event.content ?? null,
+        outputRef: event.outputRef ?? null,
         model: event.model,
         stopReason: event.stopReason,
         usage: event.usage,
+        costUsd: state.costUsd + (event.costUsd ?? 0),
+        cached: event.cached ?? false,
         error: null,
         updatedAt: at,
         finishedAt: at,
@@ -170,6 +199,7 @@ export function created(event: CreatingEvent): TaskState {
     model: event.model,
     maxTokens: event.maxTokens,
     temperature: event.temperature,
+    ...definedOptions(event),
     runAt: event.runAt,
     metadata: event.metadata,
     priority: event.priority,
@@ -179,8 +209,12 @@ export function created(event: CreatingEvent): TaskState {
     gen: 1,
     attempts: 0,
     output: null,
+    content: null,
+    outputRef: null,
     error: null,
     usage: null,
+    costUsd: 0,
+    cached: false,
     stopReason: null,
     cancelReason: null,
     createdAt: event.at,
@@ -188,6 +222,13 @@ export function created(event: CreatingEvent): TaskState {
     startedAt: null,
     finishedAt: null,
   };
+}
+
+/** The request options a value holds, without the absent ones (a simple task's state carries none). */
+export function definedOptions(from: Partial<RequestOptions>): RequestOptions {
+  const out: Record<string, unknown> = {};
+  for (const key of REQUEST_OPTION_KEYS) if (from[key] !== undefined) out[key] = from[key];
+  return out as RequestOptions;
 }
 
 export { isTerminal };

@@ -6,6 +6,7 @@ import * as tasks001 from "./migrations/2026-11-22-001-tasks.ts";
 import * as quarantine002 from "./migrations/2026-11-26-002-quarantine.ts";
 import * as stats003 from "./migrations/2026-11-26-003-stats.ts";
 import * as priorityWaiting004 from "./migrations/2026-11-26-004-priority-waiting.ts";
+import * as messagesApi005 from "./migrations/2026-11-26-005-messages-api.ts";
 import type { Db } from "./schema.ts";
 
 /**
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-26-002-quarantine": quarantine002,
   "2026-11-26-003-stats": stats003,
   "2026-11-26-004-priority-waiting": priorityWaiting004,
+  "2026-11-26-005-messages-api": messagesApi005,
 };
 
 /**

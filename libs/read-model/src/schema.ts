@@ -1,4 +1,13 @@
-import type { Priority, TaskError, TaskState, TaskStatus, Usage } from "@taskjet/events";
+import type {
+  BodyRef,
+  OutputBlock,
+  Priority,
+  RequestOptions,
+  TaskError,
+  TaskState,
+  TaskStatus,
+  Usage,
+} from "@taskjet/events";
 import type { ColumnType, Kysely } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -14,7 +23,9 @@ export type TasksTable = {
   idempotencyKey: string | null;
   parentId: string | null;
   prompt: string;
-  system: string | null;
+  system: Json<TaskState["system"]>;
+  /** The request's options past the simple five (`RequestOptions`), `{}` for a simple task. */
+  options: ColumnType<RequestOptions, string | undefined, string>;
   model: string;
   maxTokens: number;
   temperature: number | null;
@@ -27,8 +38,12 @@ export type TasksTable = {
   gen: number;
   attempts: number;
   output: string | null;
+  content: Json<OutputBlock[] | null>;
+  outputRef: Json<BodyRef | null>;
   error: Json<TaskError | null>;
   usage: Json<Usage | null>;
+  costUsd: number;
+  cached: boolean;
   stopReason: string | null;
   cancelReason: string | null;
   createdAt: Timestamp;

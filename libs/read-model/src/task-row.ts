@@ -1,4 +1,4 @@
-import type { TaskState } from "@taskjet/events";
+import { definedOptions, REQUEST_OPTION_KEYS, type RequestOptions, type TaskState } from "@taskjet/events";
 import type { Selectable } from "kysely";
 import type { TasksTable } from "./schema.ts";
 
@@ -18,6 +18,7 @@ export function rowToState(row: TaskRow): TaskState {
     model: row.model,
     maxTokens: row.maxTokens,
     temperature: row.temperature,
+    ...row.options,
     runAt: iso(row.runAt),
     metadata: row.metadata,
     priority: row.priority,
@@ -27,8 +28,12 @@ export function rowToState(row: TaskRow): TaskState {
     gen: row.gen,
     attempts: row.attempts,
     output: row.output,
+    content: row.content,
+    outputRef: row.outputRef,
     error: row.error,
     usage: row.usage,
+    costUsd: row.costUsd,
+    cached: row.cached,
     stopReason: row.stopReason,
     cancelReason: row.cancelReason,
     createdAt: row.createdAt.toISOString(),
@@ -39,8 +44,15 @@ export function rowToState(row: TaskRow): TaskState {
 }
 
 export function stateToRow(state: TaskState, seq: number) {
+  // The options share one jsonb column: a new Messages API field needs no migration.
+  const columns: Partial<TaskState> = { ...state };
+  for (const key of REQUEST_OPTION_KEYS) delete columns[key];
   return {
-    ...state,
+    ...(columns as Omit<TaskState, keyof RequestOptions>),
+    system: JSON.stringify(state.system),
+    options: JSON.stringify(definedOptions(state)),
+    content: JSON.stringify(state.content),
+    outputRef: JSON.stringify(state.outputRef),
     metadata: JSON.stringify(state.metadata),
     error: JSON.stringify(state.error),
     usage: JSON.stringify(state.usage),

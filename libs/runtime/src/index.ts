@@ -7,6 +7,7 @@ export * from "./kv.ts";
 export * from "./kv-follow.ts";
 export * from "./logger.ts";
 export * from "./nats.ts";
+export * from "./output-schema.ts";
 export * from "./provision.ts";
 export * from "./shutdown.ts";
 export * from "./when-available.ts";

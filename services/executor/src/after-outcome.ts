@@ -36,9 +36,11 @@ export function afterOutcome(outcome: Outcome, attempt: AttemptState, now: Date,
   const { queued, ref } = attempt;
   switch (outcome.kind) {
     case "completed": {
-      const { output, model, stopReason, usage } = outcome.result;
+      const { output, content, model, stopReason, usage } = outcome.result;
       const durationMs = Math.max(0, now.getTime() - attempt.startedAt.getTime());
-      const result = { output, model, stopReason, usage };
+      // A reply of one text block is said in full by `output`: the event carries no copy of it.
+      const plain = content.length === 1 && content[0]?.type === "text";
+      const result = { output, ...(plain ? {} : { content }), model, stopReason, usage };
       const events = decide({ type: "CompleteAttempt", attempt: ref, result, durationMs }, null, now);
       return { events, verdict: ACK, pauseLaneMs: null };
     }

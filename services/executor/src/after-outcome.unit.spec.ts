@@ -9,7 +9,13 @@ const now = new Date("2026-11-22T10:00:10.000Z");
 const queued = ev.queued({ at: queuedAt.toISOString(), maxAttempts: 3, timeoutMs: 60_000 });
 const startedAt = new Date("2026-11-22T10:00:09.250Z");
 const partial = { output: "half", usage: { inputTokens: 3, outputTokens: 1 } };
-const result = { output: "done", model: "claude-sonnet-4-5", stopReason: "end_turn", usage: partial.usage };
+const result = {
+  output: "done",
+  content: [{ type: "text" as const, text: "done" }],
+  model: "claude-sonnet-4-5",
+  stopReason: "end_turn",
+  usage: partial.usage,
+};
 
 const failedWith = (status: number, type: string, message: string, headers: Record<string, string> = {}): Outcome => {
   const error = new ProviderError(message, { kind: "http", status, type, headers });

@@ -1,9 +1,13 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { encodeMessage, OutputDelta, type Subjects } from "@taskjet/events";
+import { type DeltaKind, encodeMessage, OutputDelta, type Subjects } from "@taskjet/events";
+
+/** Which part of the reply a piece belongs to: its kind, and the index of its content block. */
+export type DeltaPart = { kind: DeltaKind; block?: number };
 
 /**
- * Coalesces streamed text into deltas on `output.<taskId>`: one publish per ~flushMs or maxChars, each with
- * its index, so a subscriber can replay then follow without gaps or duplicates.
+ * Coalesces streamed pieces into deltas on `output.<taskId>`: one publish per ~flushMs or maxChars, or when the
+ * reply moves to another block (thinking → text → a tool call's input), each with its index, so a subscriber
+ * can replay then follow without gaps or duplicates.
  */
 export function outputPublisher(
   js: JetStreamClient,
@@ -12,6 +16,7 @@ export function outputPublisher(
   opts = { flushMs: 75, maxChars: 4096 },
 ) {
   let buffer = "";
+  let part: DeltaPart = { kind: "text" };
   let index = 0;
   let timer: NodeJS.Timeout | null = null;
   const inFlight: Promise<unknown>[] = [];
@@ -20,7 +25,7 @@ export function outputPublisher(
     if (timer) clearTimeout(timer);
     timer = null;
     if (buffer === "") return;
-    const delta: OutputDelta = { ...at, index: index++, text: buffer };
+    const delta: OutputDelta = { ...at, index: index++, text: buffer, ...part };
     buffer = "";
     const msgID = `${at.taskId}:${at.gen}:${at.attempt}:${delta.index}`;
     const data = encodeMessage(OutputDelta, delta);
@@ -28,7 +33,11 @@ export function outputPublisher(
   }
 
   return {
-    write(text: string) {
+    write(text: string, of: DeltaPart = { kind: "text" }) {
+      if (of.kind !== part.kind || of.block !== part.block) {
+        flush();
+        part = of;
+      }
       buffer += text;
       if (buffer.length >= opts.maxChars) flush();
       else timer ??= setTimeout(flush, opts.flushMs);

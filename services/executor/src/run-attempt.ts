@@ -27,7 +27,7 @@ export async function runAttempt(
     const result = await deps.llm.generate({
       ...queued.input,
       signal: AbortSignal.any([cancel, timeout.signal, shutdown]),
-      onText: output.write,
+      onDelta: output.write,
     });
     await output.close();
     return { kind: "completed", result };

@@ -3,11 +3,16 @@ import {
   isStorableText,
   LIMITS,
   metadataProblem,
+  OutputBlock,
   Priority,
+  ProviderName,
+  RequestOptions,
   TASK_STATUSES,
   TaskError,
   TaskState,
+  TextBlock,
   Usage,
+  unstorableTextAt,
 } from "@taskjet/events";
 import { z } from "zod";
 
@@ -29,14 +34,60 @@ const Metadata = z.record(z.string(), z.unknown()).check((ctx) => {
   if (problem !== null) ctx.issues.push({ code: "custom", message: `metadata ${problem}`, input: ctx.value });
 });
 
-/** What a client may send to create a task; limits that depend on configuration are checked in the route. */
+const option = RequestOptions.shape;
+
+/**
+ * What a client may send to create a task: `prompt` (one user message) or `messages` (a conversation), and every
+ * other field of a Messages API request. Limits that depend on configuration or on the provider are checked in
+ * the route (`request-rules.ts`).
+ */
 export const CreateTaskBody = z
   .strictObject({
-    prompt: storableText().min(1, "must not be empty"),
-    system: storableText().optional(),
+    prompt: storableText().min(1, "must not be empty").optional().meta({
+      description: "the shorthand for one user message; give it or `messages`",
+    }),
+    messages: option.messages
+      .unwrap()
+      .optional()
+      .meta({
+        description:
+          "the conversation (Claude's Messages API, camelCase): user and assistant turns, a final assistant turn " +
+          "as prefill, content as text or blocks (text, image, document, tool_use, tool_result, thinking)",
+      }),
+    system: z
+      .union([storableText(), z.array(TextBlock).min(1)])
+      .optional()
+      .meta({
+        description: "text, or text blocks (which may carry cacheControl)",
+      }),
     model: storableText().min(1).max(200).optional(),
     maxTokens: z.number().int().min(1).max(200_000).optional(),
-    temperature: z.number().min(0).max(1).optional(),
+    temperature: z.number().min(0).max(2).optional().meta({
+      description: "0–1 for Anthropic (and fake), 0–2 for an OpenAI-compatible provider",
+    }),
+    topP: option.topP,
+    topK: option.topK,
+    stopSequences: option.stopSequences,
+    tools: option.tools.meta({ description: "tools the model may call: name, description, inputSchema" }),
+    toolChoice: option.toolChoice,
+    thinking: option.thinking.meta({
+      description: "extended thinking: {type:'enabled', budgetTokens ≥ 1024 and < maxTokens}, adaptive, or disabled",
+    }),
+    serviceTier: option.serviceTier,
+    outputSchema: option.outputSchema.meta({
+      description:
+        "structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt " +
+        "(output_invalid), retried by policy",
+    }),
+    provider: ProviderName.optional().meta({ description: "who serves it (default: the configured provider)" }),
+    fallbackModels: option.fallbackModels.meta({
+      description: "tried in turn when the model is overloaded or unavailable after its retries",
+    }),
+    cache: option.cache.meta({
+      description:
+        "opt-in result cache (needs temperature 0): an identical request within ttlSeconds completes from " +
+        "the cache, with no call and no cost",
+    }),
     runAt: storableDate().optional(),
     delaySeconds: z
       .number()
@@ -64,26 +115,86 @@ export const CreateTaskBody = z
     message: "give runAt or delaySeconds, not both",
     path: ["delaySeconds"],
   })
-  .meta({ example: { prompt: "Summarise the plot of Hamlet in one sentence.", maxTokens: 200 } });
+  .refine((b) => (b.prompt === undefined) !== (b.messages === undefined), {
+    message: "give prompt or messages, exactly one",
+    path: ["prompt"],
+  })
+  .check((ctx) => {
+    // Postgres stores every string of a task: a NUL or a lone surrogate anywhere would poison the read model.
+    const at = unstorableTextAt({ messages: ctx.value.messages, tools: ctx.value.tools, system: ctx.value.system });
+    if (at !== null) {
+      ctx.issues.push({
+        code: "custom",
+        message: "must not contain a NUL character or a lone surrogate",
+        input: ctx.value,
+        path: at,
+      });
+    }
+  })
+  .meta({
+    examples: [
+      { prompt: "Summarise the plot of Hamlet in one sentence.", maxTokens: 200 },
+      {
+        messages: [
+          { role: "user", content: "What is the weather in Paris?" },
+          {
+            role: "assistant",
+            content: [{ type: "tool_use", id: "toolu_01", name: "get_weather", input: { city: "Paris" } }],
+          },
+          { role: "user", content: [{ type: "tool_result", toolUseId: "toolu_01", content: "18 °C, clear" }] },
+        ],
+        tools: [
+          {
+            name: "get_weather",
+            description: "The current weather in a city",
+            inputSchema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+          },
+        ],
+        maxTokens: 512,
+      },
+      {
+        prompt: "Extract the name and age: 'Ada, 36'",
+        outputSchema: {
+          type: "object",
+          properties: { name: { type: "string" }, age: { type: "integer" } },
+          required: ["name", "age"],
+        },
+        temperature: 0,
+        cache: { ttlSeconds: 3600 },
+      },
+      {
+        prompt: "Prove that there are infinitely many primes.",
+        maxTokens: 4096,
+        thinking: { type: "enabled", budgetTokens: 2048 },
+      },
+    ],
+  });
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 
 export const TaskResource = z
   .object({
     id: z.uuid(),
     status: z.enum(TASK_STATUSES),
-    prompt: z.string(),
-    system: z.string().nullable(),
+    prompt: z.string().meta({ description: "the prompt; empty when the task gave `messages`" }),
+    system: TaskState.shape.system,
     model: z.string(),
     maxTokens: z.number().int(),
     temperature: z.number().nullable(),
+    ...RequestOptions.omit({ inputRef: true }).shape,
     runAt: z.string().nullable(),
     parentId: z.uuid().nullable(),
     attempts: z.number().int(),
     maxAttempts: z.number().int(),
     timeoutSeconds: z.number(),
-    output: z.string().nullable(),
+    output: z.string().nullable().meta({ description: "the final text: the reply's text blocks, joined" }),
+    content: z.array(OutputBlock).nullable().meta({
+      description:
+        "every block of the reply in order — text, thinking, tool_use — ready to send back as an assistant turn",
+    }),
     error: TaskError.nullable(),
     usage: Usage.nullable(),
+    costUsd: z.number().meta({ description: "what its attempts cost together, by the price table (USD)" }),
+    cached: z.boolean().meta({ description: "completed from the result cache, without a call" }),
     stopReason: z
       .string()
       .nullable()

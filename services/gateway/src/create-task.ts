@@ -4,6 +4,7 @@ import {
   type CreatingEvent,
   created,
   decideCreate,
+  definedOptions,
   queueChild,
   type TaskState,
 } from "@taskjet/events";
@@ -12,6 +13,7 @@ import type { CreateTaskBody } from "./api-schemas.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import type { IdempotencyKeys } from "./idempotency.ts";
+import { checkRequest } from "./request-rules.ts";
 import { readTaskFromStream } from "./task-reader.ts";
 
 export type CreateTask = {
@@ -35,13 +37,15 @@ export async function createTask(
 ): Promise<{ task: TaskState; replay: boolean }> {
   const { config } = deps;
   const { body } = cmd;
-  if (body.prompt.length > config.MAX_PROMPT_CHARS) {
+  const prompt = body.prompt ?? "";
+  if (prompt.length > config.MAX_PROMPT_CHARS) {
     throw new ApiError(
       400,
       "prompt_too_long",
-      `prompt is ${body.prompt.length} characters; the limit is ${config.MAX_PROMPT_CHARS}`,
+      `prompt is ${prompt.length} characters; the limit is ${config.MAX_PROMPT_CHARS}`,
     );
   }
+  checkRequest(body, config);
   const parent =
     cmd.parentId === undefined ? undefined : { id: cmd.parentId, state: await readTaskFromStream(deps, cmd.parentId) };
   const decideFor = (taskId: string) => decideCreate(commandOf(deps, cmd, taskId, parent), null, deps.now())[0];
@@ -90,11 +94,12 @@ function commandOf(
     type: "CreateTask",
     taskId,
     spec: {
-      prompt: body.prompt,
+      prompt: body.prompt ?? "",
       system: body.system ?? null,
       model: body.model ?? config.DEFAULT_MODEL,
       maxTokens: body.maxTokens ?? config.DEFAULT_MAX_TOKENS,
       temperature: body.temperature ?? null,
+      ...definedOptions({ ...body, userId: userIdOf(body.metadata) }),
       maxAttempts: body.maxAttempts ?? config.DEFAULT_MAX_ATTEMPTS,
       timeoutMs: (body.timeoutSeconds ?? config.DEFAULT_TIMEOUT_SECONDS) * 1000,
       tenant: cmd.tenant,
@@ -107,4 +112,10 @@ function commandOf(
     parent,
     issuedBy: cmd.issuedBy ?? null,
   };
+}
+
+/** Anthropic's `metadata.user_id` comes from the task's own `metadata.userId`, when that is a string. */
+function userIdOf(metadata: Record<string, unknown> | undefined): string | undefined {
+  const id = metadata?.userId;
+  return typeof id === "string" && id.length > 0 && id.length <= 256 ? id : undefined;
 }

@@ -1,4 +1,4 @@
-import type { TaskState } from "@taskjet/events";
+import { definedOptions, type TaskState } from "@taskjet/events";
 import type { TaskResource } from "./api-schemas.ts";
 
 /**
@@ -14,14 +14,18 @@ export function toResource(s: TaskState, quarantinedSeq: number | null = null): 
     model: s.model,
     maxTokens: s.maxTokens,
     temperature: s.temperature,
+    ...definedOptions({ ...s, inputRef: undefined }),
     runAt: s.runAt,
     parentId: s.parentId,
     attempts: s.attempts,
     maxAttempts: s.maxAttempts,
     timeoutSeconds: s.timeoutMs / 1000,
     output: s.output,
+    content: s.content ?? (s.output === null || s.status !== "completed" ? null : [{ type: "text", text: s.output }]),
     error: s.error,
     usage: s.usage,
+    costUsd: s.costUsd,
+    cached: s.cached,
     stopReason: s.stopReason,
     cancelReason: s.cancelReason,
     metadata: s.metadata,

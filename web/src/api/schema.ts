@@ -1189,25 +1189,273 @@ export interface paths {
       requestBody: {
         content: {
           "application/json": {
+            /** @description opt-in result cache (needs temperature 0): an identical request within ttlSeconds completes from the cache, with no call and no cost */
+            cache?: {
+              ttlSeconds: number;
+            };
             delaySeconds?: number;
+            /** @description tried in turn when the model is overloaded or unavailable after its retries */
+            fallbackModels?: string[];
             maxAttempts?: number;
             maxTokens?: number;
+            /** @description the conversation (Claude's Messages API, camelCase): user and assistant turns, a final assistant turn as prefill, content as text or blocks (text, image, document, tool_use, tool_result, thinking) */
+            messages?: {
+              content:
+                | string
+                | (
+                    | {
+                        cacheControl?: {
+                          /** @enum {string} */
+                          ttl?: "5m" | "1h";
+                          /** @enum {string} */
+                          type: "ephemeral";
+                        };
+                        text: string;
+                        /** @enum {string} */
+                        type: "text";
+                      }
+                    | {
+                        cacheControl?: {
+                          /** @enum {string} */
+                          ttl?: "5m" | "1h";
+                          /** @enum {string} */
+                          type: "ephemeral";
+                        };
+                        source:
+                          | {
+                              /** Format: base64 */
+                              data: string;
+                              /** @enum {string} */
+                              mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                              /** @enum {string} */
+                              type: "base64";
+                            }
+                          | {
+                              /** @enum {string} */
+                              type: "url";
+                              /** Format: uri */
+                              url: string;
+                            };
+                        /** @enum {string} */
+                        type: "image";
+                      }
+                    | {
+                        cacheControl?: {
+                          /** @enum {string} */
+                          ttl?: "5m" | "1h";
+                          /** @enum {string} */
+                          type: "ephemeral";
+                        };
+                        citations?: {
+                          enabled: boolean;
+                        };
+                        context?: string;
+                        source:
+                          | {
+                              /** Format: base64 */
+                              data: string;
+                              /** @enum {string} */
+                              mediaType: "application/pdf";
+                              /** @enum {string} */
+                              type: "base64";
+                            }
+                          | {
+                              data: string;
+                              /** @enum {string} */
+                              mediaType: "text/plain";
+                              /** @enum {string} */
+                              type: "text";
+                            }
+                          | {
+                              /** @enum {string} */
+                              type: "url";
+                              /** Format: uri */
+                              url: string;
+                            };
+                        title?: string;
+                        /** @enum {string} */
+                        type: "document";
+                      }
+                    | {
+                        cacheControl?: {
+                          /** @enum {string} */
+                          ttl?: "5m" | "1h";
+                          /** @enum {string} */
+                          type: "ephemeral";
+                        };
+                        id: string;
+                        input: {
+                          [key: string]: unknown;
+                        };
+                        name: string;
+                        /** @enum {string} */
+                        type: "tool_use";
+                      }
+                    | {
+                        cacheControl?: {
+                          /** @enum {string} */
+                          ttl?: "5m" | "1h";
+                          /** @enum {string} */
+                          type: "ephemeral";
+                        };
+                        content?:
+                          | string
+                          | (
+                              | {
+                                  cacheControl?: {
+                                    /** @enum {string} */
+                                    ttl?: "5m" | "1h";
+                                    /** @enum {string} */
+                                    type: "ephemeral";
+                                  };
+                                  text: string;
+                                  /** @enum {string} */
+                                  type: "text";
+                                }
+                              | {
+                                  cacheControl?: {
+                                    /** @enum {string} */
+                                    ttl?: "5m" | "1h";
+                                    /** @enum {string} */
+                                    type: "ephemeral";
+                                  };
+                                  source:
+                                    | {
+                                        /** Format: base64 */
+                                        data: string;
+                                        /** @enum {string} */
+                                        mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                        /** @enum {string} */
+                                        type: "base64";
+                                      }
+                                    | {
+                                        /** @enum {string} */
+                                        type: "url";
+                                        /** Format: uri */
+                                        url: string;
+                                      };
+                                  /** @enum {string} */
+                                  type: "image";
+                                }
+                            )[];
+                        isError?: boolean;
+                        toolUseId: string;
+                        /** @enum {string} */
+                        type: "tool_result";
+                      }
+                    | {
+                        signature: string;
+                        thinking: string;
+                        /** @enum {string} */
+                        type: "thinking";
+                      }
+                    | {
+                        data: string;
+                        /** @enum {string} */
+                        type: "redacted_thinking";
+                      }
+                  )[];
+              /** @enum {string} */
+              role: "user" | "assistant";
+            }[];
             /** @description Your own JSON, kept with the task: at most 10 levels deep, 16384 bytes as JSON, keys of at most 256 characters */
             metadata?: {
               [key: string]: unknown;
             };
             model?: string;
+            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+            outputSchema?: {
+              [key: string]: unknown;
+            };
             /**
              * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
              * @enum {string}
              */
             priority?: "low" | "normal" | "high";
-            prompt: string;
+            /** @description the shorthand for one user message; give it or `messages` */
+            prompt?: string;
+            /**
+             * @description who serves it (default: the configured provider)
+             * @enum {string}
+             */
+            provider?: "anthropic" | "openai" | "fake";
             /** Format: date-time */
             runAt?: string;
-            system?: string;
+            /** @enum {string} */
+            serviceTier?: "auto" | "standard_only";
+            stopSequences?: string[];
+            /** @description text, or text blocks (which may carry cacheControl) */
+            system?:
+              | string
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  text: string;
+                  /** @enum {string} */
+                  type: "text";
+                }[];
+            /** @description 0–1 for Anthropic (and fake), 0–2 for an OpenAI-compatible provider */
             temperature?: number;
+            /** @description extended thinking: {type:'enabled', budgetTokens ≥ 1024 and < maxTokens}, adaptive, or disabled */
+            thinking?:
+              | {
+                  budgetTokens: number;
+                  /** @enum {string} */
+                  type: "enabled";
+                }
+              | {
+                  /** @enum {string} */
+                  type: "adaptive";
+                }
+              | {
+                  /** @enum {string} */
+                  type: "disabled";
+                };
             timeoutSeconds?: number;
+            toolChoice?:
+              | {
+                  disableParallelToolUse?: boolean;
+                  /** @enum {string} */
+                  type: "auto";
+                }
+              | {
+                  disableParallelToolUse?: boolean;
+                  /** @enum {string} */
+                  type: "any";
+                }
+              | {
+                  disableParallelToolUse?: boolean;
+                  name: string;
+                  /** @enum {string} */
+                  type: "tool";
+                }
+              | {
+                  /** @enum {string} */
+                  type: "none";
+                };
+            /** @description tools the model may call: name, description, inputSchema */
+            tools?: {
+              cacheControl?: {
+                /** @enum {string} */
+                ttl?: "5m" | "1h";
+                /** @enum {string} */
+                type: "ephemeral";
+              };
+              description?: string;
+              inputSchema: {
+                /** @enum {string} */
+                type: "object";
+              } & {
+                [key: string]: unknown;
+              };
+              name: string;
+            }[];
+            topK?: number;
+            topP?: number;
           };
         };
       };
@@ -1566,25 +1814,273 @@ export interface paths {
       requestBody: {
         content: {
           "application/json": {
+            /** @description opt-in result cache (needs temperature 0): an identical request within ttlSeconds completes from the cache, with no call and no cost */
+            cache?: {
+              ttlSeconds: number;
+            };
             delaySeconds?: number;
+            /** @description tried in turn when the model is overloaded or unavailable after its retries */
+            fallbackModels?: string[];
             maxAttempts?: number;
             maxTokens?: number;
+            /** @description the conversation (Claude's Messages API, camelCase): user and assistant turns, a final assistant turn as prefill, content as text or blocks (text, image, document, tool_use, tool_result, thinking) */
+            messages?: {
+              content:
+                | string
+                | (
+                    | {
+                        cacheControl?: {
+                          /** @enum {string} */
+                          ttl?: "5m" | "1h";
+                          /** @enum {string} */
+                          type: "ephemeral";
+                        };
+                        text: string;
+                        /** @enum {string} */
+                        type: "text";
+                      }
+                    | {
+                        cacheControl?: {
+                          /** @enum {string} */
+                          ttl?: "5m" | "1h";
+                          /** @enum {string} */
+                          type: "ephemeral";
+                        };
+                        source:
+                          | {
+                              /** Format: base64 */
+                              data: string;
+                              /** @enum {string} */
+                              mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                              /** @enum {string} */
+                              type: "base64";
+                            }
+                          | {
+                              /** @enum {string} */
+                              type: "url";
+                              /** Format: uri */
+                              url: string;
+                            };
+                        /** @enum {string} */
+                        type: "image";
+                      }
+                    | {
+                        cacheControl?: {
+                          /** @enum {string} */
+                          ttl?: "5m" | "1h";
+                          /** @enum {string} */
+                          type: "ephemeral";
+                        };
+                        citations?: {
+                          enabled: boolean;
+                        };
+                        context?: string;
+                        source:
+                          | {
+                              /** Format: base64 */
+                              data: string;
+                              /** @enum {string} */
+                              mediaType: "application/pdf";
+                              /** @enum {string} */
+                              type: "base64";
+                            }
+                          | {
+                              data: string;
+                              /** @enum {string} */
+                              mediaType: "text/plain";
+                              /** @enum {string} */
+                              type: "text";
+                            }
+                          | {
+                              /** @enum {string} */
+                              type: "url";
+                              /** Format: uri */
+                              url: string;
+                            };
+                        title?: string;
+                        /** @enum {string} */
+                        type: "document";
+                      }
+                    | {
+                        cacheControl?: {
+                          /** @enum {string} */
+                          ttl?: "5m" | "1h";
+                          /** @enum {string} */
+                          type: "ephemeral";
+                        };
+                        id: string;
+                        input: {
+                          [key: string]: unknown;
+                        };
+                        name: string;
+                        /** @enum {string} */
+                        type: "tool_use";
+                      }
+                    | {
+                        cacheControl?: {
+                          /** @enum {string} */
+                          ttl?: "5m" | "1h";
+                          /** @enum {string} */
+                          type: "ephemeral";
+                        };
+                        content?:
+                          | string
+                          | (
+                              | {
+                                  cacheControl?: {
+                                    /** @enum {string} */
+                                    ttl?: "5m" | "1h";
+                                    /** @enum {string} */
+                                    type: "ephemeral";
+                                  };
+                                  text: string;
+                                  /** @enum {string} */
+                                  type: "text";
+                                }
+                              | {
+                                  cacheControl?: {
+                                    /** @enum {string} */
+                                    ttl?: "5m" | "1h";
+                                    /** @enum {string} */
+                                    type: "ephemeral";
+                                  };
+                                  source:
+                                    | {
+                                        /** Format: base64 */
+                                        data: string;
+                                        /** @enum {string} */
+                                        mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                        /** @enum {string} */
+                                        type: "base64";
+                                      }
+                                    | {
+                                        /** @enum {string} */
+                                        type: "url";
+                                        /** Format: uri */
+                                        url: string;
+                                      };
+                                  /** @enum {string} */
+                                  type: "image";
+                                }
+                            )[];
+                        isError?: boolean;
+                        toolUseId: string;
+                        /** @enum {string} */
+                        type: "tool_result";
+                      }
+                    | {
+                        signature: string;
+                        thinking: string;
+                        /** @enum {string} */
+                        type: "thinking";
+                      }
+                    | {
+                        data: string;
+                        /** @enum {string} */
+                        type: "redacted_thinking";
+                      }
+                  )[];
+              /** @enum {string} */
+              role: "user" | "assistant";
+            }[];
             /** @description Your own JSON, kept with the task: at most 10 levels deep, 16384 bytes as JSON, keys of at most 256 characters */
             metadata?: {
               [key: string]: unknown;
             };
             model?: string;
+            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+            outputSchema?: {
+              [key: string]: unknown;
+            };
             /**
              * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
              * @enum {string}
              */
             priority?: "low" | "normal" | "high";
-            prompt: string;
+            /** @description the shorthand for one user message; give it or `messages` */
+            prompt?: string;
+            /**
+             * @description who serves it (default: the configured provider)
+             * @enum {string}
+             */
+            provider?: "anthropic" | "openai" | "fake";
             /** Format: date-time */
             runAt?: string;
-            system?: string;
+            /** @enum {string} */
+            serviceTier?: "auto" | "standard_only";
+            stopSequences?: string[];
+            /** @description text, or text blocks (which may carry cacheControl) */
+            system?:
+              | string
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  text: string;
+                  /** @enum {string} */
+                  type: "text";
+                }[];
+            /** @description 0–1 for Anthropic (and fake), 0–2 for an OpenAI-compatible provider */
             temperature?: number;
+            /** @description extended thinking: {type:'enabled', budgetTokens ≥ 1024 and < maxTokens}, adaptive, or disabled */
+            thinking?:
+              | {
+                  budgetTokens: number;
+                  /** @enum {string} */
+                  type: "enabled";
+                }
+              | {
+                  /** @enum {string} */
+                  type: "adaptive";
+                }
+              | {
+                  /** @enum {string} */
+                  type: "disabled";
+                };
             timeoutSeconds?: number;
+            toolChoice?:
+              | {
+                  disableParallelToolUse?: boolean;
+                  /** @enum {string} */
+                  type: "auto";
+                }
+              | {
+                  disableParallelToolUse?: boolean;
+                  /** @enum {string} */
+                  type: "any";
+                }
+              | {
+                  disableParallelToolUse?: boolean;
+                  name: string;
+                  /** @enum {string} */
+                  type: "tool";
+                }
+              | {
+                  /** @enum {string} */
+                  type: "none";
+                };
+            /** @description tools the model may call: name, description, inputSchema */
+            tools?: {
+              cacheControl?: {
+                /** @enum {string} */
+                ttl?: "5m" | "1h";
+                /** @enum {string} */
+                type: "ephemeral";
+              };
+              description?: string;
+              inputSchema: {
+                /** @enum {string} */
+                type: "object";
+              } & {
+                [key: string]: unknown;
+              };
+              name: string;
+            }[];
+            topK?: number;
+            topP?: number;
           };
         };
       };
@@ -2386,30 +2882,248 @@ export interface components {
     };
     Task: {
       attempts: number;
+      cache?: {
+        ttlSeconds: number;
+      };
+      /** @description completed from the result cache, without a call */
+      cached: boolean;
       cancelReason: string | null;
+      /** @description every block of the reply in order — text, thinking, tool_use — ready to send back as an assistant turn */
+      content:
+        | (
+            | {
+                cacheControl?: {
+                  /** @enum {string} */
+                  ttl?: "5m" | "1h";
+                  /** @enum {string} */
+                  type: "ephemeral";
+                };
+                text: string;
+                /** @enum {string} */
+                type: "text";
+              }
+            | {
+                signature: string;
+                thinking: string;
+                /** @enum {string} */
+                type: "thinking";
+              }
+            | {
+                data: string;
+                /** @enum {string} */
+                type: "redacted_thinking";
+              }
+            | {
+                cacheControl?: {
+                  /** @enum {string} */
+                  ttl?: "5m" | "1h";
+                  /** @enum {string} */
+                  type: "ephemeral";
+                };
+                id: string;
+                input: {
+                  [key: string]: unknown;
+                };
+                name: string;
+                /** @enum {string} */
+                type: "tool_use";
+              }
+          )[]
+        | null;
+      /** @description what its attempts cost together, by the price table (USD) */
+      costUsd: number;
       createdAt: string;
       error: {
         code: string;
         message: string;
       } | null;
+      fallbackModels?: string[];
       finishedAt: string | null;
       /** Format: uuid */
       id: string;
       maxAttempts: number;
       maxTokens: number;
+      messages?: {
+        content:
+          | string
+          | (
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  text: string;
+                  /** @enum {string} */
+                  type: "text";
+                }
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  source:
+                    | {
+                        /** Format: base64 */
+                        data: string;
+                        /** @enum {string} */
+                        mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                        /** @enum {string} */
+                        type: "base64";
+                      }
+                    | {
+                        /** @enum {string} */
+                        type: "url";
+                        /** Format: uri */
+                        url: string;
+                      };
+                  /** @enum {string} */
+                  type: "image";
+                }
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  citations?: {
+                    enabled: boolean;
+                  };
+                  context?: string;
+                  source:
+                    | {
+                        /** Format: base64 */
+                        data: string;
+                        /** @enum {string} */
+                        mediaType: "application/pdf";
+                        /** @enum {string} */
+                        type: "base64";
+                      }
+                    | {
+                        data: string;
+                        /** @enum {string} */
+                        mediaType: "text/plain";
+                        /** @enum {string} */
+                        type: "text";
+                      }
+                    | {
+                        /** @enum {string} */
+                        type: "url";
+                        /** Format: uri */
+                        url: string;
+                      };
+                  title?: string;
+                  /** @enum {string} */
+                  type: "document";
+                }
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  id: string;
+                  input: {
+                    [key: string]: unknown;
+                  };
+                  name: string;
+                  /** @enum {string} */
+                  type: "tool_use";
+                }
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  content?:
+                    | string
+                    | (
+                        | {
+                            cacheControl?: {
+                              /** @enum {string} */
+                              ttl?: "5m" | "1h";
+                              /** @enum {string} */
+                              type: "ephemeral";
+                            };
+                            text: string;
+                            /** @enum {string} */
+                            type: "text";
+                          }
+                        | {
+                            cacheControl?: {
+                              /** @enum {string} */
+                              ttl?: "5m" | "1h";
+                              /** @enum {string} */
+                              type: "ephemeral";
+                            };
+                            source:
+                              | {
+                                  /** Format: base64 */
+                                  data: string;
+                                  /** @enum {string} */
+                                  mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                  /** @enum {string} */
+                                  type: "base64";
+                                }
+                              | {
+                                  /** @enum {string} */
+                                  type: "url";
+                                  /** Format: uri */
+                                  url: string;
+                                };
+                            /** @enum {string} */
+                            type: "image";
+                          }
+                      )[];
+                  isError?: boolean;
+                  toolUseId: string;
+                  /** @enum {string} */
+                  type: "tool_result";
+                }
+              | {
+                  signature: string;
+                  thinking: string;
+                  /** @enum {string} */
+                  type: "thinking";
+                }
+              | {
+                  data: string;
+                  /** @enum {string} */
+                  type: "redacted_thinking";
+                }
+            )[];
+        /** @enum {string} */
+        role: "user" | "assistant";
+      }[];
       metadata: {
         [key: string]: unknown;
       };
       model: string;
+      /** @description the final text: the reply's text blocks, joined */
       output: string | null;
+      outputSchema?: {
+        [key: string]: unknown;
+      };
       /** Format: uuid */
       parentId: string | null;
       /** @enum {string} */
       priority: "low" | "normal" | "high";
+      /** @description the prompt; empty when the task gave `messages` */
       prompt: string;
+      /** @enum {string} */
+      provider?: "anthropic" | "openai" | "fake";
       /** @description set when the read model could not apply an event of this task (that event's stream sequence; see GET /admin/quarantine): this answer was folded from the stream instead */
       quarantinedSeq: number | null;
       runAt: string | null;
+      /** @enum {string} */
+      serviceTier?: "auto" | "standard_only";
       startedAt: string | null;
       /** @enum {string} */
       status:
@@ -2424,9 +3138,78 @@ export interface components {
         | "cancelled";
       /** @description why the model stopped: end_turn, max_tokens (the output was cut short), stop_sequence… */
       stopReason: string | null;
-      system: string | null;
+      stopSequences?: string[];
+      system:
+        | (
+            | string
+            | {
+                cacheControl?: {
+                  /** @enum {string} */
+                  ttl?: "5m" | "1h";
+                  /** @enum {string} */
+                  type: "ephemeral";
+                };
+                text: string;
+                /** @enum {string} */
+                type: "text";
+              }[]
+          )
+        | null;
       temperature: number | null;
+      thinking?:
+        | {
+            budgetTokens: number;
+            /** @enum {string} */
+            type: "enabled";
+          }
+        | {
+            /** @enum {string} */
+            type: "adaptive";
+          }
+        | {
+            /** @enum {string} */
+            type: "disabled";
+          };
       timeoutSeconds: number;
+      toolChoice?:
+        | {
+            disableParallelToolUse?: boolean;
+            /** @enum {string} */
+            type: "auto";
+          }
+        | {
+            disableParallelToolUse?: boolean;
+            /** @enum {string} */
+            type: "any";
+          }
+        | {
+            disableParallelToolUse?: boolean;
+            name: string;
+            /** @enum {string} */
+            type: "tool";
+          }
+        | {
+            /** @enum {string} */
+            type: "none";
+          };
+      tools?: {
+        cacheControl?: {
+          /** @enum {string} */
+          ttl?: "5m" | "1h";
+          /** @enum {string} */
+          type: "ephemeral";
+        };
+        description?: string;
+        inputSchema: {
+          /** @enum {string} */
+          type: "object";
+        } & {
+          [key: string]: unknown;
+        };
+        name: string;
+      }[];
+      topK?: number;
+      topP?: number;
       updatedAt: string;
       usage: {
         cacheCreationInputTokens?: number;
@@ -2434,6 +3217,7 @@ export interface components {
         inputTokens: number;
         outputTokens: number;
       } | null;
+      userId?: string;
       /** @description why a queued task is not running yet: its model lane paused after a 429 or out of budget, a concurrency cap, or its tenant over its spend limit; null otherwise. Waiting burns no attempt. */
       waiting: {
         lane: string;
@@ -2445,30 +3229,248 @@ export interface components {
     };
     TaskInput: {
       attempts: number;
+      cache?: {
+        ttlSeconds: number;
+      };
+      /** @description completed from the result cache, without a call */
+      cached: boolean;
       cancelReason: string | null;
+      /** @description every block of the reply in order — text, thinking, tool_use — ready to send back as an assistant turn */
+      content:
+        | (
+            | {
+                cacheControl?: {
+                  /** @enum {string} */
+                  ttl?: "5m" | "1h";
+                  /** @enum {string} */
+                  type: "ephemeral";
+                };
+                text: string;
+                /** @enum {string} */
+                type: "text";
+              }
+            | {
+                signature: string;
+                thinking: string;
+                /** @enum {string} */
+                type: "thinking";
+              }
+            | {
+                data: string;
+                /** @enum {string} */
+                type: "redacted_thinking";
+              }
+            | {
+                cacheControl?: {
+                  /** @enum {string} */
+                  ttl?: "5m" | "1h";
+                  /** @enum {string} */
+                  type: "ephemeral";
+                };
+                id: string;
+                input: {
+                  [key: string]: unknown;
+                };
+                name: string;
+                /** @enum {string} */
+                type: "tool_use";
+              }
+          )[]
+        | null;
+      /** @description what its attempts cost together, by the price table (USD) */
+      costUsd: number;
       createdAt: string;
       error: {
         code: string;
         message: string;
       } | null;
+      fallbackModels?: string[];
       finishedAt: string | null;
       /** Format: uuid */
       id: string;
       maxAttempts: number;
       maxTokens: number;
+      messages?: {
+        content:
+          | string
+          | (
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  text: string;
+                  /** @enum {string} */
+                  type: "text";
+                }
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  source:
+                    | {
+                        /** Format: base64 */
+                        data: string;
+                        /** @enum {string} */
+                        mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                        /** @enum {string} */
+                        type: "base64";
+                      }
+                    | {
+                        /** @enum {string} */
+                        type: "url";
+                        /** Format: uri */
+                        url: string;
+                      };
+                  /** @enum {string} */
+                  type: "image";
+                }
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  citations?: {
+                    enabled: boolean;
+                  };
+                  context?: string;
+                  source:
+                    | {
+                        /** Format: base64 */
+                        data: string;
+                        /** @enum {string} */
+                        mediaType: "application/pdf";
+                        /** @enum {string} */
+                        type: "base64";
+                      }
+                    | {
+                        data: string;
+                        /** @enum {string} */
+                        mediaType: "text/plain";
+                        /** @enum {string} */
+                        type: "text";
+                      }
+                    | {
+                        /** @enum {string} */
+                        type: "url";
+                        /** Format: uri */
+                        url: string;
+                      };
+                  title?: string;
+                  /** @enum {string} */
+                  type: "document";
+                }
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  id: string;
+                  input: {
+                    [key: string]: unknown;
+                  };
+                  name: string;
+                  /** @enum {string} */
+                  type: "tool_use";
+                }
+              | {
+                  cacheControl?: {
+                    /** @enum {string} */
+                    ttl?: "5m" | "1h";
+                    /** @enum {string} */
+                    type: "ephemeral";
+                  };
+                  content?:
+                    | string
+                    | (
+                        | {
+                            cacheControl?: {
+                              /** @enum {string} */
+                              ttl?: "5m" | "1h";
+                              /** @enum {string} */
+                              type: "ephemeral";
+                            };
+                            text: string;
+                            /** @enum {string} */
+                            type: "text";
+                          }
+                        | {
+                            cacheControl?: {
+                              /** @enum {string} */
+                              ttl?: "5m" | "1h";
+                              /** @enum {string} */
+                              type: "ephemeral";
+                            };
+                            source:
+                              | {
+                                  /** Format: base64 */
+                                  data: string;
+                                  /** @enum {string} */
+                                  mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                  /** @enum {string} */
+                                  type: "base64";
+                                }
+                              | {
+                                  /** @enum {string} */
+                                  type: "url";
+                                  /** Format: uri */
+                                  url: string;
+                                };
+                            /** @enum {string} */
+                            type: "image";
+                          }
+                      )[];
+                  isError?: boolean;
+                  toolUseId: string;
+                  /** @enum {string} */
+                  type: "tool_result";
+                }
+              | {
+                  signature: string;
+                  thinking: string;
+                  /** @enum {string} */
+                  type: "thinking";
+                }
+              | {
+                  data: string;
+                  /** @enum {string} */
+                  type: "redacted_thinking";
+                }
+            )[];
+        /** @enum {string} */
+        role: "user" | "assistant";
+      }[];
       metadata: {
         [key: string]: unknown;
       };
       model: string;
+      /** @description the final text: the reply's text blocks, joined */
       output: string | null;
+      outputSchema?: {
+        [key: string]: unknown;
+      };
       /** Format: uuid */
       parentId: string | null;
       /** @enum {string} */
       priority: "low" | "normal" | "high";
+      /** @description the prompt; empty when the task gave `messages` */
       prompt: string;
+      /** @enum {string} */
+      provider?: "anthropic" | "openai" | "fake";
       /** @description set when the read model could not apply an event of this task (that event's stream sequence; see GET /admin/quarantine): this answer was folded from the stream instead */
       quarantinedSeq: number | null;
       runAt: string | null;
+      /** @enum {string} */
+      serviceTier?: "auto" | "standard_only";
       startedAt: string | null;
       /** @enum {string} */
       status:
@@ -2483,9 +3485,78 @@ export interface components {
         | "cancelled";
       /** @description why the model stopped: end_turn, max_tokens (the output was cut short), stop_sequence… */
       stopReason: string | null;
-      system: string | null;
+      stopSequences?: string[];
+      system:
+        | (
+            | string
+            | {
+                cacheControl?: {
+                  /** @enum {string} */
+                  ttl?: "5m" | "1h";
+                  /** @enum {string} */
+                  type: "ephemeral";
+                };
+                text: string;
+                /** @enum {string} */
+                type: "text";
+              }[]
+          )
+        | null;
       temperature: number | null;
+      thinking?:
+        | {
+            budgetTokens: number;
+            /** @enum {string} */
+            type: "enabled";
+          }
+        | {
+            /** @enum {string} */
+            type: "adaptive";
+          }
+        | {
+            /** @enum {string} */
+            type: "disabled";
+          };
       timeoutSeconds: number;
+      toolChoice?:
+        | {
+            disableParallelToolUse?: boolean;
+            /** @enum {string} */
+            type: "auto";
+          }
+        | {
+            disableParallelToolUse?: boolean;
+            /** @enum {string} */
+            type: "any";
+          }
+        | {
+            disableParallelToolUse?: boolean;
+            name: string;
+            /** @enum {string} */
+            type: "tool";
+          }
+        | {
+            /** @enum {string} */
+            type: "none";
+          };
+      tools?: {
+        cacheControl?: {
+          /** @enum {string} */
+          ttl?: "5m" | "1h";
+          /** @enum {string} */
+          type: "ephemeral";
+        };
+        description?: string;
+        inputSchema: {
+          /** @enum {string} */
+          type: "object";
+        } & {
+          [key: string]: unknown;
+        };
+        name: string;
+      }[];
+      topK?: number;
+      topP?: number;
       updatedAt: string;
       usage: {
         cacheCreationInputTokens?: number;
@@ -2493,6 +3564,7 @@ export interface components {
         inputTokens: number;
         outputTokens: number;
       } | null;
+      userId?: string;
       /** @description why a queued task is not running yet: its model lane paused after a 429 or out of budget, a concurrency cap, or its tenant over its spend limit; null otherwise. Waiting burns no attempt. */
       waiting: {
         lane: string;

@@ -1,6 +1,6 @@
 // The submit form's values (as the inputs hold them: strings) and the POST /tasks body they make.
 import type { CreateTaskBody, Task } from "../api/client.ts";
-import { fromLocalInput, toLocalInput } from "../format.ts";
+import { fromLocalInput, systemText, toLocalInput } from "../format.ts";
 
 export type When = "now" | "at" | "delay";
 
@@ -49,7 +49,7 @@ export function valuesFrom(task: Task, mode: "rerun" | "chain"): FormValues {
   return {
     ...EMPTY_FORM,
     prompt: mode === "chain" ? "Continue from this:\n\n{{parent.output}}" : task.prompt,
-    system: task.system ?? "",
+    system: systemText(task.system),
     model: task.model,
     maxTokens: String(task.maxTokens),
     temperature: task.temperature === null ? "" : String(task.temperature),

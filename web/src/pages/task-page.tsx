@@ -5,7 +5,7 @@ import { Problem } from "../components/problem.tsx";
 import { PriorityBadge, StatusBadge, TERMINAL, WaitingBadge } from "../components/status.tsx";
 import { Timeline } from "../components/timeline.tsx";
 import { useNow } from "../components/use-now.ts";
-import { count, dateTime, duration, excerpt, runTime } from "../format.ts";
+import { count, dateTime, duration, excerpt, runTime, systemText } from "../format.ts";
 import { isNewer, keepNewer, useFollowTask } from "../live/hooks.ts";
 import { Link } from "../router.tsx";
 import { CurlPanel } from "./curl-panel.tsx";
@@ -73,7 +73,7 @@ function TaskView({ task, streamed }: { task: Task; streamed: string }) {
           {task.system && (
             <>
               <h2>System prompt</h2>
-              <pre className="text-block">{task.system}</pre>
+              <pre className="text-block">{systemText(task.system)}</pre>
             </>
           )}
           <section aria-label="Output">

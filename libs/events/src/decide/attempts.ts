@@ -11,10 +11,16 @@ export type AttemptRef = { taskId: string; gen: number; attempt: number; deliver
 export type PartialOutput = { output: string | null; usage: Usage | null };
 
 export type StartAttempt = { type: "StartAttempt"; attempt: AttemptRef; executorId: string };
+/** What a finished call hands over: the reply and its cost, as TaskCompleted carries them. */
+export type AttemptResult = Omit<
+  EventOf<"TaskCompleted">,
+  "type" | "v" | "taskId" | "at" | "gen" | "attempt" | "durationMs"
+>;
+
 export type CompleteAttempt = {
   type: "CompleteAttempt";
   attempt: AttemptRef;
-  result: { output: string; model: string; stopReason: string | null; usage: Usage };
+  result: AttemptResult;
   durationMs: number;
 };
 /** A failed try; `retryInMs` null: no try follows, the task has failed. */

@@ -1,6 +1,7 @@
 import type { EventOf, TaskError } from "../events.ts";
 import { LIMITS } from "../limits.ts";
-import type { TaskState } from "../state.ts";
+import type { Message } from "../model-request.ts";
+import { definedOptions, type TaskState } from "../state.ts";
 import { cancelled, existingTask } from "./task-commands.ts";
 
 /** A created task not yet due is announced once; the scheduler holds it until then. */
@@ -47,7 +48,10 @@ export function decideAwaitParent(
   return [{ type: "TaskAwaitingParent", v: 1, taskId: state.id, at: now.toISOString(), parentId: state.parentId }];
 }
 
-function queued(state: TaskState, now: Date, prompt: string = state.prompt): EventOf<"TaskQueued"> {
+/** What a task runs with: as created, or a chained task's prompt and conversation as rendered on its parent. */
+type Rendered = { prompt: string; messages?: Message[] | undefined };
+
+function queued(state: TaskState, now: Date, rendered: Rendered = state): EventOf<"TaskQueued"> {
   return {
     type: "TaskQueued",
     v: 1,
@@ -55,11 +59,12 @@ function queued(state: TaskState, now: Date, prompt: string = state.prompt): Eve
     at: now.toISOString(),
     gen: state.gen,
     input: {
-      prompt,
+      prompt: rendered.prompt,
       system: state.system,
       model: state.model,
       maxTokens: state.maxTokens,
       temperature: state.temperature,
+      ...definedOptions({ ...state, messages: rendered.messages }),
     },
     maxAttempts: state.maxAttempts,
     timeoutMs: state.timeoutMs,
@@ -90,6 +95,29 @@ export function renderChildPrompt(template: string, parentOutput: string): strin
   return used ? rendered : `${rendered}\n\n${parentOutput}`;
 }
 
+/**
+ * A chained task's input on its parent's output: its prompt rendered, or — for a conversation — its last user
+ * turn (the text, or its last text block; a text block is added to a turn of other blocks).
+ */
+export function renderChild(child: Rendered, parentOutput: string): Rendered {
+  if (child.messages === undefined) return { prompt: renderChildPrompt(child.prompt, parentOutput) };
+  const messages = [...child.messages];
+  const last = messages.findLastIndex((m) => m.role === "user");
+  const turn = messages[last];
+  if (turn === undefined) return { prompt: child.prompt, messages };
+  if (typeof turn.content === "string") {
+    messages[last] = { ...turn, content: renderChildPrompt(turn.content, parentOutput) };
+  } else {
+    const blocks = [...turn.content];
+    const textAt = blocks.findLastIndex((b) => b.type === "text");
+    const text = blocks[textAt];
+    if (text?.type === "text") blocks[textAt] = { ...text, text: renderChildPrompt(text.text, parentOutput) };
+    else blocks.push({ type: "text", text: parentOutput });
+    messages[last] = { ...turn, content: blocks };
+  }
+  return { prompt: child.prompt, messages };
+}
+
 /** How large a task's input may be: the configured prompt limit, and the NATS connection's max_payload. */
 export type InputLimits = { maxPromptChars: number; maxPayloadBytes: number };
 
@@ -106,12 +134,13 @@ export function queueChild(
   now: Date,
   limits: InputLimits,
 ): { event: EventOf<"TaskQueued"> } | { error: TaskError } {
-  const prompt = renderChildPrompt(child.prompt, parentOutput);
+  const rendered = renderChild(child, parentOutput);
+  const { prompt } = rendered;
   if (prompt.length > limits.maxPromptChars) {
     const message = `the rendered prompt is ${prompt.length} characters; the limit is ${limits.maxPromptChars}`;
     return { error: { code: "prompt_too_long", message } };
   }
-  const event = queued(child, now, prompt);
+  const event = queued(child, now, rendered);
   const bytes = utf8.encode(JSON.stringify(event)).byteLength + LIMITS.headerBytes;
   if (bytes > limits.maxPayloadBytes) {
     const message = `the rendered task is ${bytes} bytes; one NATS message holds at most ${limits.maxPayloadBytes}`;

@@ -1,4 +1,12 @@
-import { type Bucket, type LaneLimits, LaneState, NO_LIMITS, type WaitReason } from "@taskjet/events";
+import {
+  type Bucket,
+  type LaneLimits,
+  LaneState,
+  type ModelInput,
+  NO_LIMITS,
+  requestChars,
+  type WaitReason,
+} from "@taskjet/events";
 
 /**
  * A model lane's shared budget as pure functions of its LaneState: every executor reads the state, applies one of
@@ -21,8 +29,8 @@ export type Reservation =
   | { ok: false; reason: WaitReason; untilMs: number | null };
 
 /** The estimate a call reserves: ~4 characters a token for its input, its whole `maxTokens` for its output. */
-export function estimateNeed(input: { prompt: string; system: string | null; maxTokens: number }): Need {
-  const chars = input.prompt.length + (input.system?.length ?? 0);
+export function estimateNeed(input: Pick<ModelInput, "prompt" | "system" | "maxTokens" | "messages" | "tools">): Need {
+  const chars = requestChars(input);
   return { requests: 1, inputTokens: Math.ceil(chars / 4), outputTokens: input.maxTokens };
 }
 

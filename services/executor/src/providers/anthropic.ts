@@ -31,7 +31,7 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
         );
         stream.on("text", (delta) => {
           text += delta;
-          req.onText(delta);
+          req.onDelta(delta, { kind: "text" });
         });
         stream.on("streamEvent", (event) => {
           if (event.type === "message_start") {
@@ -43,6 +43,7 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
         const final = await stream.finalMessage();
         return {
           output: text,
+          content: [{ type: "text", text }],
           model: final.model,
           stopReason: final.stop_reason,
           usage: {

@@ -20,9 +20,9 @@ const llm: LlmProvider = {
   generate: (req) =>
     fake.generate({
       ...req,
-      onText(text) {
+      onDelta(text, part) {
         streamed.set(req.prompt, [...(streamed.get(req.prompt) ?? []), text]);
-        req.onText(text);
+        req.onDelta(text, part);
       },
     }),
 };

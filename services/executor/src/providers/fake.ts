@@ -34,10 +34,11 @@ export function fakeProvider(opts: { latencyMs: number; replyChars?: number }): 
           throw err;
         }
         sent += piece;
-        req.onText(piece);
+        req.onDelta(piece, { kind: "text" });
       }
       return {
         output,
+        content: [{ type: "text", text: output }],
         model: req.model,
         stopReason: "end_turn",
         usage: { inputTokens: wordCount(req.prompt), outputTokens: wordCount(output) },

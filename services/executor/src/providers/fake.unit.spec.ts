@@ -81,14 +81,14 @@ describe("fakeOutput", () => {
 });
 
 describe("fakeProvider", () => {
-  const request = (prompt: string, signal = new AbortController().signal, onText = (_: string) => undefined) => ({
+  const request = (prompt: string, signal = new AbortController().signal, onDelta = (_: string) => undefined) => ({
     prompt,
     system: null,
     model: "fake-model",
     maxTokens: 100,
     temperature: null,
     signal,
-    onText,
+    onDelta,
   });
   const statusOf = (p: Promise<unknown>) =>
     p.then(

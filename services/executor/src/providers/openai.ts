@@ -41,7 +41,7 @@ export function openaiProvider(opts: { apiKey?: string; baseURL?: string }): Llm
           const delta = choice?.delta?.content;
           if (delta) {
             text += delta;
-            req.onText(delta);
+            req.onDelta(delta, { kind: "text" });
           }
           if (choice?.finish_reason) stopReason = choice.finish_reason;
           if (chunk.usage)
@@ -49,7 +49,7 @@ export function openaiProvider(opts: { apiKey?: string; baseURL?: string }): Llm
         }
         // The SDK ends the iteration quietly when the request is aborted; a cancelled call must not look finished.
         req.signal.throwIfAborted();
-        return { output: text, model, stopReason, usage };
+        return { output: text, content: [{ type: "text", text }], model, stopReason, usage };
       } catch (err) {
         throw toProviderError(err, OpenAI, req.signal, { output: text, usage });
       }

@@ -1,13 +1,18 @@
-import type { ModelInput, Usage } from "@taskjet/events";
+import type { ModelInput, OutputBlock, Usage } from "@taskjet/events";
+import type { DeltaPart } from "../output-publisher.ts";
 
+/** The task's input with the model this attempt calls (a fallback's, after the task's own gave out). */
 export type GenerateRequest = ModelInput & {
   signal: AbortSignal;
-  /** Called with each piece of text as the model produces it. */
-  onText: (text: string) => void;
+  /** Called with each piece of the reply as the model produces it: text, thinking, a tool call's input JSON. */
+  onDelta: (text: string, part: DeltaPart) => void;
 };
 
 export type GenerateResult = {
+  /** The final text: the text blocks of `content`, joined. */
   output: string;
+  /** Every block of the reply, in order. */
+  content: OutputBlock[];
   model: string;
   stopReason: string | null;
   usage: Usage;
