@@ -1,4 +1,4 @@
-import { fakeProvider, listenForCancellations, startExecutor } from "@taskjet/executor";
+import { type ExecutorDeps, fakeProvider, listenForCancellations, startExecutor } from "@taskjet/executor";
 import { buildApp } from "@taskjet/gateway";
 import { startProjector } from "@taskjet/projector";
 import { migrate } from "@taskjet/read-model";
@@ -6,8 +6,14 @@ import { inputLimits } from "@taskjet/runtime";
 import { startScheduler } from "@taskjet/scheduler";
 import type { TestContext } from "@taskjet/testkit";
 
-/** All four services in this process against one test namespace, gateways on real ports. */
-export async function startSystem(ctx: TestContext, opts: { llmLatencyMs?: number } = {}) {
+/**
+ * All four services in this process against one test namespace, gateways on real ports. The executor calls the
+ * fake provider unless `llm` (and `providers`, `price`) say otherwise.
+ */
+export async function startSystem(
+  ctx: TestContext,
+  opts: { llmLatencyMs?: number } & Partial<Pick<ExecutorDeps, "llm" | "providers" | "price">> = {},
+) {
   const now = () => new Date();
   const stops: (() => Promise<unknown>)[] = [];
   await migrate(ctx.db, ctx.names, ctx.log);
@@ -17,9 +23,18 @@ export async function startSystem(ctx: TestContext, opts: { llmLatencyMs?: numbe
     { ackWaitMs: 5000, config: ctx.config },
   );
   const cancellations = listenForCancellations(ctx.nc, ctx.subjects);
-  const llm = fakeProvider({ latencyMs: opts.llmLatencyMs ?? 20 });
+  const llm = opts.llm ?? fakeProvider({ latencyMs: opts.llmLatencyMs ?? 20 });
   const executor = await startExecutor(
-    { ...ctx, llm, cancellations, executorId: "e2e", now, random: Math.random },
+    {
+      ...ctx,
+      llm,
+      providers: opts.providers,
+      price: opts.price,
+      cancellations,
+      executorId: "e2e",
+      now,
+      random: Math.random,
+    },
     { concurrency: 64, ackWaitMs: 5000 },
   );
   stops.push(

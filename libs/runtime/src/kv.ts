@@ -3,14 +3,22 @@ import { type KV, Kvm } from "@nats-io/kv";
 import type { Names } from "@taskjet/events";
 import type { Config } from "./config.ts";
 
-/** Opens (creating when missing) one of the deployment's KV buckets: `<kvPrefix>_<purpose>`. */
+/**
+ * Opens (creating when missing) one of the deployment's KV buckets: `<kvPrefix>_<purpose>`; `ttlMs` bounds how
+ * long an entry is kept (a cache).
+ */
 export async function openBucket(
   js: JetStreamClient,
   names: Names,
   purpose: string,
   config: Pick<Config, "STREAM_REPLICAS">,
+  opts: { ttlMs?: number } = {},
 ): Promise<KV> {
-  return new Kvm(js).create(`${names.kvPrefix}_${purpose}`, { history: 1, replicas: config.STREAM_REPLICAS });
+  return new Kvm(js).create(`${names.kvPrefix}_${purpose}`, {
+    history: 1,
+    replicas: config.STREAM_REPLICAS,
+    ...(opts.ttlMs === undefined ? {} : { ttl: opts.ttlMs }),
+  });
 }
 
 /** The API error NATS gives a compare-and-set that lost the race (wrong last sequence). */

@@ -114,3 +114,70 @@ describe("afterOutcome: every outcome × attempts left or last", () => {
     });
   });
 });
+
+describe("afterOutcome: what a reply is worth", () => {
+  const price = (model: string, usage: { inputTokens: number; outputTokens: number }) =>
+    model === "free" ? undefined : usage.inputTokens * 0.01 + usage.outputTokens * 0.1;
+  const priced = (outcome: Outcome, input = queued.input, fallback: { model: string; since: number } | null = null) =>
+    afterOutcome(
+      outcome,
+      { queued: { ...queued, input }, ref: { taskId: TASK_ID, gen: 1, attempt: 1, delivery: 9 }, startedAt, fallback },
+      now,
+      { random: () => 1, price },
+    );
+
+  it("prices every attempt by its usage: a completed one, a failed one, a cancelled one", () => {
+    expect(priced({ kind: "completed", result }).events[0]).toMatchObject({ costUsd: 0.13 });
+    expect(priced(overloaded).events[0]).toMatchObject({ costUsd: 0.13 });
+    expect(priced({ kind: "cancelled", partial }).events[0]).toMatchObject({ costUsd: 0.13 });
+    expect(priced({ kind: "completed", result: { ...result, model: "free" } }).events[0]).not.toHaveProperty("costUsd");
+  });
+
+  it("a final reply that does not match outputSchema is a failed attempt, retried, keeping what it said and cost", () => {
+    const input = { ...queued.input, outputSchema: { type: "object", required: ["name"] } };
+    const after = priced({ kind: "completed", result }, input);
+    expect(after.verdict).toEqual({ nak: 1000 });
+    expect(after.events).toEqual([
+      expect.objectContaining({
+        type: "TaskAttemptFailed",
+        error: { code: "output_invalid", message: "the output is not JSON" },
+        retryable: true,
+        output: "done",
+        costUsd: 0.13,
+      }),
+    ]);
+    const json = { ...result, output: '{"name":"Ada"}', content: [{ type: "text" as const, text: '{"name":"Ada"}' }] };
+    expect(types(priced({ kind: "completed", result: json }, input))).toEqual(["TaskCompleted"]);
+    const missing = { ...json, output: '{"age":3}' };
+    expect(priced({ kind: "completed", result: missing }, input).events[0]).toMatchObject({
+      error: { code: "output_invalid", message: expect.stringContaining("must have required property 'name'") },
+    });
+    const toolCall = { ...result, stopReason: "tool_use" };
+    expect(types(priced({ kind: "completed", result: toolCall }, input))).toEqual(["TaskCompleted"]);
+  });
+
+  it("keeps every block of a reply with more than one, and only the text of a plain one", () => {
+    const content = [
+      { type: "thinking" as const, thinking: "hmm", signature: "s" },
+      { type: "text" as const, text: "done" },
+    ];
+    expect(priced({ kind: "completed", result: { ...result, content } }).events[0]).toMatchObject({ content });
+    expect(priced({ kind: "completed", result }).events[0]).not.toHaveProperty("content");
+  });
+
+  it("records the fallback model an attempt called, and the model it moves to", () => {
+    const input = { ...queued.input, model: "big", fallbackModels: ["small"] };
+    const [onOwn] = priced(overloaded, { ...input }, null).events;
+    expect(onOwn).not.toHaveProperty("model");
+    const last = afterOutcome(
+      overloaded,
+      { queued: { ...queued, input }, ref: { taskId: TASK_ID, gen: 1, attempt: 3, delivery: 9 }, startedAt },
+      now,
+      { random: () => 1 },
+    );
+    expect(types(last)).toEqual(["TaskAttemptFailed"]);
+    expect(last.events[0]).toMatchObject({ nextModel: "small" });
+    const [onSmall] = priced(overloaded, input, { model: "small", since: 4 }).events;
+    expect(onSmall).toMatchObject({ model: "small", modelSince: 4 });
+  });
+});

@@ -2,7 +2,7 @@ import { ev } from "@taskjet/testkit/fixtures";
 import { describe, expect, it } from "vitest";
 import { classifyFailure, retryAfterMs, retryDelayMs } from "./classify.ts";
 import { ProviderError } from "./providers/provider.ts";
-import { afterFailure, attemptNumber } from "./retry-policy.ts";
+import { afterFailure, attemptModel, attemptNumber } from "./retry-policy.ts";
 
 const now = new Date("2026-11-22T10:00:00.000Z");
 const http = (status: number, type: string | null, message = "msg", headers: Record<string, string> = {}) =>
@@ -113,5 +113,49 @@ describe("attempts and retries", () => {
   it("never retries a fatal failure", () => {
     const fatal = { code: "invalid_request", message: "x", retryable: false, retryAfterMs: null };
     expect(afterFailure({ ...base, failure: fatal, attempt: 4 }).retryInMs).toBeNull();
+  });
+});
+
+describe("fallback models", () => {
+  const input = { ...ev.queued().input, model: "big", fallbackModels: ["mid", "small"] };
+  const queued = ev.queued({ gen: 1, attemptsBefore: 0, maxAttempts: 2, input, at: now.toISOString() });
+  const overloaded = { code: "overloaded", message: "x", retryable: true, retryAfterMs: null };
+  const notFound = { code: "not_found", message: "x", retryable: false, retryAfterMs: null };
+  const invalid = { code: "invalid_request", message: "x", retryable: false, retryAfterMs: null };
+  const base = { queued, random: () => 1 };
+
+  it("gives each model maxAttempts, then moves to the next one in the task's order", () => {
+    expect(afterFailure({ ...base, failure: overloaded, attempt: 1 })).toEqual({
+      countsAsAttempt: true,
+      retryInMs: 1000,
+    });
+    expect(afterFailure({ ...base, failure: overloaded, attempt: 2 })).toEqual({
+      countsAsAttempt: true,
+      retryInMs: 1000,
+      nextModel: "mid",
+    });
+    const onMid = { model: "mid", since: 3 };
+    expect(afterFailure({ ...base, fallback: onMid, failure: overloaded, attempt: 3 }).nextModel).toBeUndefined();
+    expect(afterFailure({ ...base, fallback: onMid, failure: overloaded, attempt: 4 }).nextModel).toBe("small");
+    const onSmall = { model: "small", since: 5 };
+    expect(afterFailure({ ...base, fallback: onSmall, failure: overloaded, attempt: 6 })).toEqual({
+      countsAsAttempt: true,
+      retryInMs: null,
+    });
+  });
+  it("moves on at once from a model the provider does not know, never for a request it refuses", () => {
+    expect(afterFailure({ ...base, failure: notFound, attempt: 1 }).nextModel).toBe("mid");
+    expect(afterFailure({ ...base, failure: invalid, attempt: 1 })).toEqual({ countsAsAttempt: true, retryInMs: null });
+  });
+  it("a delivery calls the model its last failure moved to, or the fallback that failure was on", () => {
+    expect(attemptModel(queued, null, 1)).toBeNull();
+    expect(attemptModel(queued, ev.attemptFailed({ attempt: 1 }), 2)).toBeNull();
+    expect(attemptModel(queued, ev.attemptFailed({ attempt: 2, nextModel: "mid" }), 3)).toEqual({
+      model: "mid",
+      since: 3,
+    });
+    const onMid = ev.attemptFailed({ attempt: 3, model: "mid", modelSince: 3 });
+    expect(attemptModel(queued, onMid, 4)).toEqual({ model: "mid", since: 3 });
+    expect(attemptModel(queued, { ...onMid, gen: 2 }, 4)).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import { flowMetrics, serveMetrics } from "./flow/metrics.ts";
 import { startQueueSnapshot } from "./flow/queue-snapshot.ts";
 import { openTenants } from "./flow/tenants.ts";
 import { type ExecutorDeps, onTaskQueued } from "./on-task-queued.ts";
+import { RESULTS_MAX_AGE_MS, resultCache } from "./result-cache.ts";
 
 export function executorDurable(prefix: string) {
   return `${prefix}executor`;
@@ -44,6 +45,8 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
   const consumer = await js.consumers.get(names.stream, durable);
   const kv = await openBucket(js, names, "flow", { STREAM_REPLICAS: opts.replicas ?? 1 });
   const windowMs = opts.windowMs ?? 60_000;
+  const replicas = { STREAM_REPLICAS: opts.replicas ?? 1 };
+  const results = resultCache(await openBucket(js, names, "results", replicas, { ttlMs: RESULTS_MAX_AGE_MS }), log);
 
   let admission: Admission | null = null;
   let pulling: Running | null = null;
@@ -80,7 +83,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
 
   const running = consume({
     consumer,
-    handle: onTaskQueued({ ...deps, admission }),
+    handle: onTaskQueued({ ...deps, admission, results }),
     log,
     concurrency: Math.max(opts.maxHeld ?? 5000, opts.concurrency),
     // Held beyond the run slots: only what the lanes hold back (admission.ts `slotBound`), a slot's worth at a time.

@@ -10,22 +10,24 @@ import {
 } from "@taskjet/runtime";
 import { listenForCancellations } from "./cancellations.ts";
 import { startExecutor } from "./executor.ts";
-import { providerFromConfig } from "./providers/index.ts";
+import { providerFromConfig, providersFromConfig } from "./providers/index.ts";
 
 const config = loadConfig();
 const log = createLogger("executor", config);
 
 runMain(log, async () => {
   const llm = providerFromConfig(config);
+  const providers = providersFromConfig(config);
   if (llm.name === "fake") log.warn("LLM_PROVIDER=fake: tasks get a fake reply (set ANTHROPIC_API_KEY for Claude)");
   else log.info({ provider: llm.name }, "LLM provider");
+  log.info({ providers: Object.keys(providers) }, "providers a task may name");
   const { names, subjects, nc, js, jsm } = await connectService(config, log, "executor");
   await ensureStream(jsm, outputStreamConfig(names, config), log);
   const cancellations = listenForCancellations(nc, subjects);
   const executorId = config.EXECUTOR_ID ?? `${hostname()}-${process.pid}`;
   const running = await startExecutor(
     {
-      ...{ js, jsm, names, subjects, llm, cancellations, log, executorId },
+      ...{ js, jsm, names, subjects, llm, providers, cancellations, log, executorId },
       now: () => new Date(),
       random: Math.random,
     },

@@ -1,5 +1,15 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
-import { decide, laneOf, type Names, type Subjects, type TaskEvent } from "@taskjet/events";
+import {
+  type AttemptRef,
+  decide,
+  type EventOf,
+  laneOf,
+  type ModelInput,
+  type Names,
+  type ProviderName,
+  type Subjects,
+  type TaskEvent,
+} from "@taskjet/events";
 import {
   ACK,
   type Delivery,
@@ -9,24 +19,30 @@ import {
   publishEventsRetrying,
   type Verdict,
 } from "@taskjet/runtime";
-import { afterOutcome } from "./after-outcome.ts";
+import { afterOutcome, type OutcomePolicy } from "./after-outcome.ts";
 import type { Cancellations } from "./cancellations.ts";
 import type { Admission, CallEnd } from "./flow/admission.ts";
 import { estimateNeed } from "./flow/budget.ts";
 import type { Outcome } from "./outcome.ts";
 import type { LlmProvider } from "./providers/provider.ts";
-import { attemptNumber, type RetryPolicy } from "./retry-policy.ts";
+import { type CachedResult, type ResultCache, requestKey } from "./result-cache.ts";
+import { attemptModel, attemptNumber } from "./retry-policy.ts";
 import { runAttempt } from "./run-attempt.ts";
 
 /** How long an outcome is retried through a NATS outage: well inside JetStream's 2-minute duplicate window. */
 const OUTCOME_PUBLISH_WITHIN_MS = 60_000;
 
-export type ExecutorDeps = RetryPolicy & {
+export type ExecutorDeps = OutcomePolicy & {
   js: JetStreamClient;
   jsm: JetStreamManager;
   names: Names;
   subjects: Subjects;
+  /** The configured provider: what a task that names none calls. */
   llm: LlmProvider;
+  /** The other providers a task may name (`provider`), by name. */
+  providers?: Partial<Record<ProviderName, LlmProvider>>;
+  /** The opt-in result cache; absent: a task's `cache` is never looked up. */
+  results?: ResultCache;
   cancellations: Cancellations;
   log: Logger;
   executorId: string;
@@ -82,21 +98,38 @@ export function onTaskQueued(deps: ExecutorDeps) {
         log.info({ taskId, cancelled: !!cancelled, completed: !!completed }, "already finished; skipped");
         return ACK;
       }
-      const ref = { taskId, gen, attempt: attemptNumber(queued, lastFailure?.event ?? null), delivery: deliverySeq };
-      const lane = laneOf(deps.llm.name, queued.input.model);
+      const attempt = attemptNumber(queued, lastFailure?.event ?? null);
+      const ref = { taskId, gen, attempt, delivery: deliverySeq };
+      const fallback = attemptModel(queued, lastFailure?.event ?? null, attempt);
+      const llm = providerOf(deps, queued.input.provider);
+      if (llm === null) return await refuse(queued, ref, `provider ${queued.input.provider} is not configured`);
+      const input: ModelInput = { ...queued.input, model: fallback?.model ?? queued.input.model };
+      const cacheKey = input.cache && deps.results ? requestKey(llm.name, input) : null;
+      if (cacheKey !== null && input.cache) {
+        const hit = await deps.results?.find(cacheKey, input.cache.ttlSeconds, now().getTime());
+        if (hit) return await completeFromCache(ref, hit);
+      }
+      const lane = laneOf(llm.name, input.model);
       const candidate = {
         ...{ id: taskId, taskId, gen, lane, tenant: queued.tenant, priority: queued.priority },
-        ...{ heldAt: now().getTime(), need: estimateNeed(queued.input), timeoutMs: queued.timeoutMs },
+        ...{ heldAt: now().getTime(), need: estimateNeed(input), timeoutMs: queued.timeoutMs },
       };
       const ticket = await admission.admit(candidate, AbortSignal.any([cancel.signal, signal]));
       // Not admitted: cancelled while held (the cancel is the task's end) or handed back at shutdown.
       if (ticket === null) return cancel.signal.aborted ? ACK : { nak: 0 };
       let end: CallEnd = { used: null, headers: {}, pauseMs: null };
       try {
-        await publishEvents(js, subjects, decide({ type: "StartAttempt", attempt: ref, executorId }, null, now()));
+        const start = { type: "StartAttempt" as const, attempt: ref, executorId, fallback };
+        await publishEvents(js, subjects, decide(start, null, now()));
         const startedAt = now();
-        const outcome = await runAttempt(deps, { queued, ref, cancel: cancel.signal, shutdown: signal });
-        const { events, verdict, pauseLaneMs } = afterOutcome(outcome, { queued, ref, startedAt }, now(), deps);
+        const call = { queued, input, ref, cancel: cancel.signal, shutdown: signal };
+        const outcome = await runAttempt({ ...deps, llm }, call);
+        const { events, verdict, pauseLaneMs } = afterOutcome(
+          outcome,
+          { queued, ref, startedAt, fallback },
+          now(),
+          deps,
+        );
         end = { ...callEnd(outcome), pauseMs: pauseLaneMs };
         // The call is done and paid for: its outcome waits out a NATS restart rather than be made again.
         await publishEventsRetrying(js, subjects, events, {
@@ -104,6 +137,8 @@ export function onTaskQueued(deps: ExecutorDeps) {
           signal,
           onRetry: (err, inMs) => log.warn({ taskId, err: String(err), retryInMs: inMs }, "outcome not published yet"),
         });
+        const completed = events.find((e) => e.type === "TaskCompleted");
+        if (cacheKey !== null && completed) await deps.results?.keep(cacheKey, cachedFrom(completed, now()));
         logEnd(log, { ...ref, ms: now().getTime() - startedAt.getTime() }, events, verdict);
         return verdict;
       } finally {
@@ -114,6 +149,43 @@ export function onTaskQueued(deps: ExecutorDeps) {
       cancellations.release(taskId);
     }
   }
+
+  /** A task that names a provider this executor has none of fails at once: another try would find none either. */
+  async function refuse(queued: EventOf<"TaskQueued">, ref: AttemptRef, message: string): Promise<Verdict> {
+    const partial = { output: null, usage: null };
+    const error = { code: "provider_unavailable", message };
+    const fail = { type: "FailAttempt" as const, attempt: ref, error, countsAsAttempt: true, retryInMs: null, partial };
+    await publishEvents(js, subjects, decide(fail, null, now()));
+    log.warn({ taskId: queued.taskId, provider: queued.input.provider }, "provider not configured; task failed");
+    return { term: "failed: provider_unavailable" };
+  }
+
+  /** A request answered before, young enough for this task: it completes from the cache, with no call and no cost. */
+  async function completeFromCache(ref: AttemptRef, hit: CachedResult): Promise<Verdict> {
+    const { output, content, model, stopReason } = hit;
+    const result = {
+      ...{ output, ...(content ? { content } : {}), model, stopReason },
+      ...{ usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, cached: true, cachedFrom: hit.taskId },
+    };
+    await publishEvents(
+      js,
+      subjects,
+      decide({ type: "CompleteAttempt", attempt: ref, result, durationMs: 0 }, null, now()),
+    );
+    return ACK;
+  }
+}
+
+/** The provider a task asked for, the configured one when it asked for none; null when this executor has none. */
+function providerOf(deps: Pick<ExecutorDeps, "llm" | "providers">, name: ProviderName | undefined): LlmProvider | null {
+  if (name === undefined || name === deps.llm.name) return deps.llm;
+  return deps.providers?.[name] ?? null;
+}
+
+/** What the cache keeps of a completed attempt: the reply as it was, under the task that paid for it. */
+function cachedFrom(completed: EventOf<"TaskCompleted">, now: Date): CachedResult {
+  const { taskId, output, content, model, stopReason, usage } = completed;
+  return { taskId, output, ...(content ? { content } : {}), model, stopReason, usage, storedAt: now.getTime() };
 }
 
 /** What a call used and what the provider's headers said, for its lane and its tenant. */

@@ -1,11 +1,13 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import type { AttemptRef, EventOf, Subjects } from "@taskjet/events";
+import type { AttemptRef, EventOf, ModelInput, Subjects } from "@taskjet/events";
 import type { Outcome } from "./outcome.ts";
 import { outputPublisher } from "./output-publisher.ts";
 import { type LlmProvider, ProviderError } from "./providers/provider.ts";
 
 export type Attempt = {
   queued: EventOf<"TaskQueued">;
+  /** What the call sends: the task's input with the attempt's model (a fallback's, after the task's gave out). */
+  input: ModelInput;
   ref: AttemptRef;
   /** Aborted when the task is cancelled. */
   cancel: AbortSignal;
@@ -16,7 +18,7 @@ export type Attempt = {
 /** The call itself: streams its output as it comes, stops it on cancel, timeout or shutdown, says how it ended. */
 export async function runAttempt(
   deps: { js: JetStreamClient; subjects: Subjects; llm: LlmProvider },
-  { queued, ref, cancel, shutdown }: Attempt,
+  { queued, input, ref, cancel, shutdown }: Attempt,
 ): Promise<Outcome> {
   // Not AbortSignal.timeout: its timer would keep the call's state alive for the whole timeout (600 s by
   // default) after the call ended — tens of MB per 10,000 tasks on a busy executor.
@@ -25,7 +27,7 @@ export async function runAttempt(
   const output = outputPublisher(deps.js, deps.subjects, { taskId: ref.taskId, gen: ref.gen, attempt: ref.attempt });
   try {
     const result = await deps.llm.generate({
-      ...queued.input,
+      ...input,
       signal: AbortSignal.any([cancel, timeout.signal, shutdown]),
       onDelta: output.write,
     });

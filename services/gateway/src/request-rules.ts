@@ -37,6 +37,8 @@ export function requestProblems(body: CreateTaskBody, config: Config): Problem[]
   }
   const names = body.tools?.map((t) => t.name) ?? [];
   if (new Set(names).size !== names.length) problem("tools", "tool names must be unique");
+  const models = [body.model ?? config.DEFAULT_MODEL, ...(body.fallbackModels ?? [])];
+  if (new Set(models).size !== models.length) problem("fallbackModels", "each model once, the task's own not again");
   if (body.cache !== undefined && body.temperature !== 0) {
     problem("cache", "a cached result is reused only for a deterministic request: set temperature to 0");
   }

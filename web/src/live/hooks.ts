@@ -55,7 +55,7 @@ export function useLiveTasks(onResume: () => void) {
 /** One task followed live: every new version goes into the query cache, and its output as it is generated. */
 export function useFollowTask(taskId: string) {
   const queryClient = useQueryClient();
-  const [output, setOutput] = useState<{ key: string; parts: string[] }>({ key: "", parts: [] });
+  const [output, setOutput] = useState<{ key: string; parts: Delta[] }>({ key: "", parts: [] });
   useEffect(() => {
     setOutput({ key: "", parts: [] });
     return live.follow({
@@ -71,7 +71,7 @@ export function useFollowTask(taskId: string) {
           if (o.key !== "" && compareAttempt(key, o.key) < 0) return o;
           const parts = o.key === key ? [...o.parts] : [];
           if (parts[d.index] !== undefined) return o;
-          parts[d.index] = d.text;
+          parts[d.index] = d;
           return { key, parts };
         });
       },
@@ -81,7 +81,13 @@ export function useFollowTask(taskId: string) {
   // Shown up to the first missing piece: never a hole in the middle of the text.
   let shown = 0;
   while (output.parts[shown] !== undefined) shown++;
-  return { streamed: output.parts.slice(0, shown).join(""), streamedPieces: shown };
+  const received = output.parts.slice(0, shown);
+  const of = (kind: Delta["kind"]) =>
+    received
+      .filter((d) => (d.kind ?? "text") === kind)
+      .map((d) => d.text)
+      .join("");
+  return { streamed: of("text"), thinking: of("thinking"), streamedPieces: shown };
 }
 
 function compareAttempt(a: string, b: string): number {

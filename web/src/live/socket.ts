@@ -4,7 +4,16 @@
 import { auth } from "../api/auth.ts";
 import type { Task } from "../api/client.ts";
 
-export type Delta = { taskId: string; gen: number; attempt: number; index: number; text: string };
+/** A piece of live output: answer text, thinking, or a tool call's input JSON (`kind`), of block `block`. */
+export type Delta = {
+  taskId: string;
+  gen: number;
+  attempt: number;
+  index: number;
+  text: string;
+  kind?: "text" | "thinking" | "tool_input";
+  block?: number;
+};
 
 export type ConnectionState =
   | { kind: "connecting"; attempt: number }

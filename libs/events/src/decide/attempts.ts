@@ -10,7 +10,18 @@ export type AttemptRef = { taskId: string; gen: number; attempt: number; deliver
 /** What an attempt produced and spent before it stopped. */
 export type PartialOutput = { output: string | null; usage: Usage | null };
 
-export type StartAttempt = { type: "StartAttempt"; attempt: AttemptRef; executorId: string };
+/**
+ * The model a try calls when it is not the task's own (a fallback): `model`, and the attempt of this generation
+ * it began with, so each model gets its own retries.
+ */
+export type FallbackModel = { model: string; since: number };
+
+export type StartAttempt = {
+  type: "StartAttempt";
+  attempt: AttemptRef;
+  executorId: string;
+  fallback?: FallbackModel | null;
+};
 /** What a finished call hands over: the reply and its cost, as TaskCompleted carries them. */
 export type AttemptResult = Omit<
   EventOf<"TaskCompleted">,
@@ -23,7 +34,10 @@ export type CompleteAttempt = {
   result: AttemptResult;
   durationMs: number;
 };
-/** A failed try; `retryInMs` null: no try follows, the task has failed. */
+/**
+ * A failed try; `retryInMs` null: no try follows, the task has failed. `nextModel`: the model is given up and the
+ * next try calls this one.
+ */
 export type FailAttempt = {
   type: "FailAttempt";
   attempt: AttemptRef;
@@ -31,9 +45,17 @@ export type FailAttempt = {
   countsAsAttempt: boolean;
   retryInMs: number | null;
   partial: PartialOutput;
+  costUsd?: number | undefined;
+  fallback?: FallbackModel | null;
+  nextModel?: string | null;
 };
 /** A try stopped by the task's cancellation: the cancel already ended the task, this keeps what it produced. */
-export type AbortAttempt = { type: "AbortAttempt"; attempt: AttemptRef; partial: PartialOutput };
+export type AbortAttempt = {
+  type: "AbortAttempt";
+  attempt: AttemptRef;
+  partial: PartialOutput;
+  costUsd?: number | undefined;
+};
 
 /**
  * A queued task an executor holds but cannot start yet: its lane or its tenant is at a limit. Burns no attempt;
@@ -56,9 +78,12 @@ export function decideWaitForLane(command: WaitForLane, now: Date): [EventOf<"Ta
 }
 
 export function decideStartAttempt(command: StartAttempt, now: Date): [EventOf<"TaskStarted">] {
-  const { attempt, executorId } = command;
-  return [{ type: "TaskStarted", v: 1, at: now.toISOString(), ...attempt, executorId }];
+  const { attempt, executorId, fallback } = command;
+  return [{ type: "TaskStarted", v: 1, at: now.toISOString(), ...attempt, executorId, ...modelOf(fallback) }];
 }
+
+/** The fields an attempt's events record of a fallback model: none while it calls the task's own. */
+const modelOf = (fallback: FallbackModel | null | undefined) => (fallback ? { model: fallback.model } : {});
 
 export function decideCompleteAttempt(command: CompleteAttempt, now: Date): [EventOf<"TaskCompleted">] {
   const { taskId, gen, attempt } = command.attempt;
@@ -70,15 +95,14 @@ export function decideFailAttempt(
   command: FailAttempt,
   now: Date,
 ): [EventOf<"TaskAttemptFailed">] | [EventOf<"TaskAttemptFailed">, EventOf<"TaskFailed">] {
-  const { attempt, error, countsAsAttempt, retryInMs, partial } = command;
+  const { attempt, error, countsAsAttempt, retryInMs, fallback, nextModel } = command;
   const at = now.toISOString();
   const retryAt = retryInMs === null ? null : new Date(now.getTime() + retryInMs).toISOString();
-  const failed = attemptFailed(
-    attempt,
-    at,
-    { error, retryable: retryInMs !== null, countsAsAttempt, retryAt },
-    partial,
-  );
+  const failed = {
+    ...attemptFailed(attempt, at, { error, retryable: retryInMs !== null, countsAsAttempt, retryAt }, command),
+    ...(fallback ? { model: fallback.model, modelSince: fallback.since } : {}),
+    ...(nextModel ? { nextModel } : {}),
+  };
   if (retryInMs !== null) return [failed];
   const { taskId, gen } = attempt;
   return [failed, { type: "TaskFailed", v: 1, taskId, at, gen, attempts: attempt.attempt, error }];
@@ -91,14 +115,24 @@ export function decideAbortAttempt(command: AbortAttempt, now: Date): [EventOf<"
     countsAsAttempt: true,
     retryAt: null,
   };
-  return [attemptFailed(command.attempt, now.toISOString(), verdict, command.partial)];
+  return [attemptFailed(command.attempt, now.toISOString(), verdict, command)];
 }
 
 function attemptFailed(
   ref: AttemptRef,
   at: string,
   verdict: Pick<EventOf<"TaskAttemptFailed">, "error" | "retryable" | "countsAsAttempt" | "retryAt">,
-  partial: PartialOutput,
+  { partial, costUsd }: { partial: PartialOutput; costUsd?: number | undefined },
 ): EventOf<"TaskAttemptFailed"> {
-  return { type: "TaskAttemptFailed", v: 1, at, ...ref, ...verdict, output: partial.output, usage: partial.usage };
+  const cost = costUsd === undefined ? {} : { costUsd };
+  return {
+    type: "TaskAttemptFailed",
+    v: 1,
+    at,
+    ...ref,
+    ...verdict,
+    output: partial.output,
+    usage: partial.usage,
+    ...cost,
+  };
 }
