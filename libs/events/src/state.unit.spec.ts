@@ -208,3 +208,32 @@ describe("evolve: rules", () => {
     expect(s?.attempts).toBe(3);
   });
 });
+
+describe("evolve: the Messages API's fields", () => {
+  it("a task keeps the request options it was given, and none it was not", () => {
+    const tools = [{ name: "t", inputSchema: { type: "object" as const } }];
+    const rich = foldEvents([ev.submitted({ prompt: "", messages: [{ role: "user", content: "hi" }], tools })]);
+    expect(rich).toMatchObject({ prompt: "", messages: [{ role: "user", content: "hi" }], tools });
+    const simple = foldEvents([ev.submitted()]);
+    expect(simple).not.toHaveProperty("messages");
+    expect(simple).not.toHaveProperty("tools");
+  });
+
+  it("costs add up over attempts; a completion brings its blocks, its claim check and whether it was cached", () => {
+    const content = [
+      { type: "thinking" as const, thinking: "t", signature: "s" },
+      { type: "text" as const, text: "hi there" },
+    ];
+    const state = foldEvents([
+      ev.submitted(),
+      ev.queued(),
+      ev.started(),
+      ev.attemptFailed({ costUsd: 0.25 }),
+      ev.started({ attempt: 2 }),
+      ev.completed({ attempt: 2, costUsd: 0.5, content, cached: false }),
+    ]);
+    expect(state).toMatchObject({ status: "completed", costUsd: 0.75, content, cached: false, outputRef: null });
+    const fromCache = foldEvents([ev.submitted(), ev.queued(), ev.completed({ cached: true, costUsd: 0 })]);
+    expect(fromCache).toMatchObject({ status: "completed", cached: true, costUsd: 0, content: null });
+  });
+});

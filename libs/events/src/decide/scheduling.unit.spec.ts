@@ -4,7 +4,7 @@ import type { TaskEvent } from "../events.ts";
 import { ev, PARENT_ID, TASK_ID } from "../fixtures.ts";
 import { foldEvents } from "../state.ts";
 import { type Command, decide } from "./decide.ts";
-import { msUntilDue, queueChild, renderChildPrompt } from "./scheduling.ts";
+import { msUntilDue, queueChild, renderChild, renderChildPrompt } from "./scheduling.ts";
 
 const now = new Date("2026-11-22T10:30:00.000Z");
 const at = now.toISOString();
@@ -148,5 +148,55 @@ describe("renderChildPrompt", () => {
     ["handles an empty output", "[{{parent.output}}]", "", "[]"],
   ])("%s", (_what, template, output, expected) => {
     expect(renderChildPrompt(template, output)).toBe(expected);
+  });
+});
+
+describe("a chained conversation on its parent's output", () => {
+  it("renders the last user turn: its text, its last text block, or a block added after its others", () => {
+    const asText = renderChild(
+      { prompt: "", messages: [{ role: "user", content: "Translate: {{parent.output}}" }] },
+      "Bonjour",
+    );
+    expect(asText.messages).toEqual([{ role: "user", content: "Translate: Bonjour" }]);
+    const blocks = renderChild(
+      {
+        prompt: "",
+        messages: [
+          { role: "user", content: "earlier {{parent.output}}" },
+          { role: "assistant", content: "ok" },
+          { role: "user", content: [{ type: "text", text: "Summarise:" }] },
+          { role: "assistant", content: "Summary:" },
+        ],
+      },
+      "the text",
+    );
+    expect(blocks.messages?.[0]).toEqual({ role: "user", content: "earlier {{parent.output}}" });
+    expect(blocks.messages?.[2]).toEqual({ role: "user", content: [{ type: "text", text: "Summarise:\n\nthe text" }] });
+    expect(blocks.messages?.[3]).toEqual({ role: "assistant", content: "Summary:" });
+    const image = { type: "image" as const, source: { type: "url" as const, url: "https://x.test/a.png" } };
+    const imageOnly = renderChild({ prompt: "", messages: [{ role: "user", content: [image] }] }, "caption");
+    expect(imageOnly.messages?.[0]?.content).toEqual([image, { type: "text", text: "caption" }]);
+  });
+
+  it("a prompt task renders its prompt and carries no conversation", () => {
+    expect(renderChild({ prompt: "Go on: {{parent.output}}" }, "x")).toEqual({ prompt: "Go on: x" });
+  });
+
+  it("a queued child carries the task's request options and its rendered conversation", () => {
+    const child = foldEvents([
+      ev.chained({
+        prompt: "",
+        messages: [{ role: "user", content: "Use {{parent.output}}" }],
+        tools: [{ name: "t", inputSchema: { type: "object" } }],
+        topK: 5,
+      }),
+    ]);
+    if (child === null) throw new Error("no child");
+    const q = queueChild(child, "OUT", new Date(), { maxPromptChars: 1000, maxPayloadBytes: 1024 * 1024 });
+    expect("event" in q && q.event.input).toMatchObject({
+      messages: [{ role: "user", content: "Use OUT" }],
+      tools: [{ name: "t", inputSchema: { type: "object" } }],
+      topK: 5,
+    });
   });
 });
