@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{libs,services,tools}/**/*.unit.spec.ts"],
+          include: ["{libs,services,tools,web}/**/*.unit.spec.ts"],
           exclude,
           maxWorkers: 2,
           sequence: { groupOrder: 0 },

@@ -129,8 +129,10 @@ describe("the Messages API through a task", () => {
     ];
     const task = await finished(await submit({ messages: [{ role: "user", content }] }));
     expect(task).toMatchObject({ status: "completed", output: "A red dot." });
-    const image = (requestsFor(token)[0]?.body.messages[0]?.content as unknown as Record<string, unknown>[])[0];
-    expect(image).toEqual({ type: "image", source: { type: "base64", media_type: "image/png", data: png } });
+    expect(requestsFor(token)[0]?.body.messages[0]?.content).toEqual([
+      { type: "image", source: { type: "base64", media_type: "image/png", data: png } },
+      { type: "text", text: `What is in this picture? (${token})` },
+    ]);
   });
 
   it("streams thinking and answer deltas over the WebSocket, by kind, and keeps every block", async () => {

@@ -221,7 +221,49 @@ export const TaskResource = z
           "GET /admin/quarantine): this answer was folded from the stream instead",
       }),
   })
-  .meta({ id: "Task" });
+  .meta({
+    id: "Task",
+    example: {
+      id: "8d100074-3c1b-4f7e-9a55-1d2f6b0c7e21",
+      status: "completed",
+      prompt: "",
+      messages: [{ role: "user", content: "What is the weather in Paris?" }],
+      tools: [
+        {
+          name: "get_weather",
+          inputSchema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        },
+      ],
+      system: null,
+      model: "claude-sonnet-4-5",
+      maxTokens: 1024,
+      temperature: null,
+      runAt: null,
+      parentId: null,
+      attempts: 1,
+      maxAttempts: 3,
+      timeoutSeconds: 600,
+      output: "Let me look that up.",
+      content: [
+        { type: "text", text: "Let me look that up." },
+        { type: "tool_use", id: "toolu_01A", name: "get_weather", input: { city: "Paris" } },
+      ],
+      error: null,
+      usage: { inputTokens: 412, outputTokens: 58, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 },
+      costUsd: 0.002106,
+      cached: false,
+      stopReason: "tool_use",
+      cancelReason: null,
+      metadata: {},
+      priority: "normal",
+      waiting: null,
+      createdAt: "2026-11-26T10:00:00.000Z",
+      updatedAt: "2026-11-26T10:00:01.200Z",
+      startedAt: "2026-11-26T10:00:00.050Z",
+      finishedAt: "2026-11-26T10:00:01.200Z",
+      quarantinedSeq: null,
+    },
+  });
 export type TaskResource = z.infer<typeof TaskResource>;
 
 export const ErrorBody = z

@@ -111,7 +111,13 @@ function TaskForm({ initial, parentId }: { initial: FormValues; parentId: string
   return (
     <form className="task-form" onSubmit={onSubmit} noValidate aria-label={parentId ? "Chain a task" : "New task"}>
       {field("prompt", "Prompt", (p) => (
-        <textarea {...p} rows={6} value={values.prompt} onChange={set("prompt")} required />
+        <textarea
+          {...p}
+          rows={6}
+          value={values.prompt}
+          onChange={set("prompt")}
+          required={!values.request.includes('"messages"')}
+        />
       ))}
       {field("system", "System prompt", (p) => (
         <textarea {...p} rows={2} value={values.system} onChange={set("system")} />
@@ -183,6 +189,22 @@ function TaskForm({ initial, parentId }: { initial: FormValues; parentId: string
           />
         ),
         "your own JSON object, kept with the task",
+      )}
+      {field(
+        "request",
+        "Messages API (JSON)",
+        (p) => (
+          <textarea
+            {...p}
+            rows={4}
+            className="mono"
+            value={values.request}
+            onChange={set("request")}
+            placeholder='{"thinking": {"type": "enabled", "budgetTokens": 2048}, "tools": […], "outputSchema": {…}}'
+          />
+        ),
+        "everything else a task may say: messages (instead of the prompt), tools, toolChoice, thinking, " +
+          "outputSchema, stopSequences, topP, topK, provider, fallbackModels, cache",
       )}
       {submit.error && (hasFieldProblems ? formProblems.length > 0 : true) && (
         <Problem

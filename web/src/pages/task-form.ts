@@ -18,7 +18,25 @@ export type FormValues = {
   /** "": the API's default, normal. */
   priority: "" | "low" | "high";
   metadata: string;
+  /** The rest of the Messages API as a JSON object: messages, tools, thinking, outputSchema, cache… */
+  request: string;
 };
+
+/** The body's fields the form has no input of its own for: they travel in `request`. */
+export const REQUEST_FIELDS = [
+  "messages",
+  "tools",
+  "toolChoice",
+  "stopSequences",
+  "topP",
+  "topK",
+  "thinking",
+  "serviceTier",
+  "outputSchema",
+  "provider",
+  "fallbackModels",
+  "cache",
+] as const;
 
 /** The priority select's options, highest first; normal is the API's default, so it sends none. */
 export const PRIORITY_CHOICES: readonly (readonly [FormValues["priority"], string])[] = [
@@ -42,6 +60,7 @@ export const EMPTY_FORM: FormValues = {
   timeoutSeconds: "",
   priority: "",
   metadata: "",
+  request: "",
 };
 
 /** "Run again with edits": the task's own input. "Chain from": its settings, and a prompt on its output. */
@@ -57,9 +76,16 @@ export function valuesFrom(task: Task, mode: "rerun" | "chain"): FormValues {
     timeoutSeconds: String(task.timeoutSeconds),
     priority: task.priority === "normal" ? "" : task.priority,
     metadata: Object.keys(task.metadata).length > 0 ? JSON.stringify(task.metadata, null, 2) : "",
+    request: requestOf(task),
     runAt: task.runAt && Date.parse(task.runAt) > Date.now() ? toLocalInput(task.runAt) : "",
     when: task.runAt && Date.parse(task.runAt) > Date.now() ? "at" : "now",
   };
+}
+
+/** The task's Messages API fields past the form's own, as the JSON the form edits ("" when it has none). */
+function requestOf(task: Task): string {
+  const fields = Object.fromEntries(REQUEST_FIELDS.filter((k) => task[k] !== undefined).map((k) => [k, task[k]]));
+  return Object.keys(fields).length > 0 ? JSON.stringify(fields, null, 2) : "";
 }
 
 /** A number input's value ("" when empty: the API's default applies). */
@@ -75,8 +101,21 @@ export function toBody(v: FormValues): { body: CreateTaskBody } | { problems: Pa
       return { problems: { metadata: `not valid JSON: ${(err as Error).message}` } };
     }
   }
+  let request: Partial<CreateTaskBody> = {};
+  if (v.request.trim() !== "") {
+    try {
+      request = JSON.parse(v.request) as Partial<CreateTaskBody>;
+    } catch (err) {
+      return { problems: { request: `not valid JSON: ${(err as Error).message}` } };
+    }
+    if (request === null || typeof request !== "object" || Array.isArray(request)) {
+      return { problems: { request: "must be a JSON object" } };
+    }
+  }
   const body: CreateTaskBody = {
-    prompt: v.prompt,
+    ...request,
+    // A conversation replaces the prompt: the API takes one or the other.
+    prompt: request.messages !== undefined && v.prompt.trim() === "" ? undefined : v.prompt,
     system: v.system.trim() === "" ? undefined : v.system,
     model: v.model.trim() === "" ? undefined : v.model.trim(),
     maxTokens: num(v.maxTokens),
@@ -96,6 +135,7 @@ export function toBody(v: FormValues): { body: CreateTaskBody } | { problems: Pa
 export function fieldOf(path: string): FieldName | null {
   const name = path.replace(/^body\.?/, "").split(".")[0] ?? "";
   const fields: readonly string[] = Object.keys(EMPTY_FORM).filter((k) => k !== "when");
+  if ((REQUEST_FIELDS as readonly string[]).includes(name)) return "request";
   return fields.includes(name) ? (name as FieldName) : null;
 }
 
