@@ -7,6 +7,7 @@ export * from "./limits.ts";
 export * from "./messages.ts";
 export * from "./model-request.ts";
 export * from "./names.ts";
+export * from "./prices.ts";
 export * from "./spend-periods.ts";
 export * from "./state.ts";
 export * from "./status.ts";
