@@ -1,4 +1,4 @@
-import { LaneLimits } from "@taskjet/events";
+import { LaneLimits, PriceOverride } from "@taskjet/events";
 import { z } from "zod";
 
 const seconds = z.coerce.number().nonnegative();
@@ -52,6 +52,10 @@ const Env = z.object({
   // {"anthropic/claude-sonnet-4-5":{"requests":50,"inputTokens":30000,"outputTokens":8000,"concurrency":20}}.
   // What the provider's anthropic-ratelimit-* headers say lowers them at run time; absent, a lane learns them.
   LANE_LIMITS: json(z.record(z.string(), LaneLimits.partial())).default({}),
+  // Prices (USD per million tokens) over the table in the repo (libs/events/src/prices.ts), as JSON: a row per
+  // model id or prefix `*` replaces the default row of that key; without cache columns it takes 1.25× and 0.1×
+  // input. {"models":{"claude-sonnet-4-5*":{"input":2.5,"output":12}},"batchDiscount":0.5,"version":"contract-1"}
+  PRICE_TABLE: json(PriceOverride).optional(),
   // The window those limits are counted over: a minute at Anthropic.
   LANE_WINDOW_SECONDS: seconds.positive().default(60),
   // A task waiting this long in its lane moves up one priority, so low priority is never starved for ever. Long

@@ -29,7 +29,15 @@ describe("loadConfig", () => {
     });
   });
 
+  it("reads PRICE_TABLE as an override of the price table, absent by default", () => {
+    expect(loadConfig({}).PRICE_TABLE).toBeUndefined();
+    const c = loadConfig({ PRICE_TABLE: '{"models":{"claude-sonnet-4*":{"input":2,"output":10}}}' });
+    expect(c.PRICE_TABLE).toEqual({ models: { "claude-sonnet-4*": { input: 2, output: 10 } } });
+  });
+
   it.each([
+    ["PRICE_TABLE", "{not json"],
+    ["PRICE_TABLE", '{"models":{"m":{"input":-1,"output":1}}}'],
     ["PORT", "eighty"],
     ["PORT", "70000"],
     ["LLM_PROVIDER", "gpt"],
