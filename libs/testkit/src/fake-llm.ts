@@ -1,18 +1,32 @@
-import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { estimateTokens, type FakeLimits, type LimitDimension, tokenBuckets } from "./fake-limits.ts";
+import { respondAsAnthropic, respondAsOpenai } from "./fake-llm-wire.ts";
+
+/** A block a scripted reply answers with, in the API's words (Anthropic's; chat completions leaves thinking out). */
+export type FakeBlock =
+  | { type: "text"; text: string }
+  | { type: "thinking"; thinking: string; signature: string }
+  | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };
 
 /** What the fake LLM server does with one request, whichever API it came through. */
 export type Reply =
   | {
       kind: "message";
       text: string;
+      /**
+       * The blocks to answer with instead of `text`, streamed as each API does: Anthropic a content block each
+       * (thinking deltas then its signature, a tool call's input as partial JSON, text deltas); OpenAI text
+       * and `tool_calls` deltas with the arguments in pieces.
+       */
+      content?: FakeBlock[];
       inputTokens?: number;
       /** Prompt-cache usage the reply reports (Anthropic's `cache_creation_input_tokens`, `cache_read_input_tokens`). */
       cache?: { creationInputTokens: number; readInputTokens: number };
+      /** Pieces each block is streamed in (default 4). */
       pieces?: number;
       pieceDelayMs?: number;
+      /** Default: `tool_use` when the content calls a tool, else `end_turn` (each in the chat-completions word). */
       stopReason?: string;
     }
   | { kind: "error"; status: number; type: string; message: string; headers?: Record<string, string> }
@@ -23,19 +37,45 @@ export type Reply =
   /** Never answers. */
   | { kind: "hang" };
 
+/** A content block as a request carries it: Anthropic's blocks, or chat-completions content parts. */
+export type WireBlock = { type: string; text?: string; content?: unknown; [key: string]: unknown };
+
+/** A message as either API carries it (chat completions adds `system` and `tool` roles and `tool_calls`). */
+export type WireMessage = {
+  role: string;
+  content: string | WireBlock[] | null;
+  tool_calls?: { id: string; type: string; function: { name: string; arguments: string } }[];
+  tool_call_id?: string;
+};
+
 export type SeenRequest = {
   /** `anthropic`: POST /v1/messages; `openai`: POST /v1/chat/completions. */
   api: "anthropic" | "openai";
+  /** The request body as sent; the fields past the simple ones are each API's own. */
   body: {
     model: string;
     max_tokens: number;
     stream?: boolean;
-    system?: string;
+    stream_options?: { include_usage?: boolean };
+    system?: string | WireBlock[];
     temperature?: number;
-    messages: { role: string; content: string }[];
+    top_p?: number;
+    top_k?: number;
+    messages: WireMessage[];
+    tools?: Record<string, unknown>[];
+    tool_choice?: unknown;
+    parallel_tool_calls?: boolean;
+    stop_sequences?: string[];
+    stop?: string[];
+    thinking?: { type: string; budget_tokens?: number };
+    metadata?: { user_id?: string };
+    user?: string;
+    service_tier?: string;
+    output_config?: { format?: { type: string; schema: Record<string, unknown> } };
+    response_format?: { type: string; json_schema?: { name: string; schema: Record<string, unknown> } };
   };
   headers: IncomingMessage["headers"];
-  /** The prompt: the first user message's text. */
+  /** The prompt: the text of the last user turn (its text blocks, its tool results). */
   prompt: string;
   /** True once the client closed the connection before the reply ended (an aborted call). */
   closedByClient: boolean;
@@ -77,14 +117,6 @@ export type FakeLlmOptions = {
    * of the characters, rounded up). A client's own estimate is never exact: count differently to see it settle.
    */
   countTokens?: (text: string) => number;
-};
-
-const sse = (res: ServerResponse, event: string, data: unknown) =>
-  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const split = (text: string, n: number) => {
-  const size = Math.max(1, Math.ceil(text.length / n));
-  return Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
 };
 
 /**
@@ -140,7 +172,7 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply, opts: Fak
         api,
         body,
         headers: req.headers,
-        prompt: body.messages.find((m) => m.role === "user")?.content ?? "",
+        prompt: lastUserTurn(body.messages),
         closedByClient: false,
         closedAt: null,
         piecesSent: 0,
@@ -204,191 +236,24 @@ function inputText(body: SeenRequest["body"]): string {
   return textOf(body.system) + body.messages.map((m) => textOf(m.content)).join("");
 }
 
+/**
+ * The text of the last user turn: what follows the last assistant message (a user message; in chat completions
+ * also the `tool` messages that answer its calls), its text and its tool results' text, a line each.
+ */
+function lastUserTurn(messages: WireMessage[]): string {
+  const turn = messages.slice(messages.findLastIndex((m) => m.role === "assistant") + 1);
+  return turn
+    .filter((m) => m.role === "user" || m.role === "tool")
+    .flatMap((m) =>
+      typeof m.content === "string"
+        ? [m.content]
+        : (m.content ?? []).map((b) => (b.type === "tool_result" ? textOf(b.content) : textOf([b]))),
+    )
+    .filter(Boolean)
+    .join("\n");
+}
+
 const routes: Record<string, SeenRequest["api"]> = {
   "/v1/messages": "anthropic",
   "/v1/chat/completions": "openai",
 };
-
-async function respondAsAnthropic(
-  seen: SeenRequest,
-  res: ServerResponse,
-  r: Reply,
-  limitHeaders: Record<string, string> = {},
-  counted = false,
-) {
-  const requestId = `req_${randomUUID().replaceAll("-", "")}`;
-  if (r.kind === "hang") return;
-  if (r.kind === "error") {
-    seen.status = r.status;
-    res.writeHead(r.status, { "content-type": "application/json", "request-id": requestId, ...r.headers });
-    res.end(JSON.stringify({ type: "error", error: { type: r.type, message: r.message }, request_id: requestId }));
-    return;
-  }
-  const model = seen.body.model;
-  const text = r.text;
-  const { inputTokens, outputTokens } = tokens(seen, r, counted);
-  const cached =
-    r.kind === "message" && r.cache
-      ? { cache_creation_input_tokens: r.cache.creationInputTokens, cache_read_input_tokens: r.cache.readInputTokens }
-      : {};
-  const id = `msg_${randomUUID().replaceAll("-", "").slice(0, 24)}`;
-  seen.status = 200;
-  seen.inputTokens = inputTokens;
-  if (!seen.body.stream && r.kind === "message") {
-    seen.outputTokens = outputTokens;
-    res.writeHead(200, { "content-type": "application/json", "request-id": requestId, ...limitHeaders });
-    res.end(
-      JSON.stringify({
-        id,
-        type: "message",
-        role: "assistant",
-        model,
-        content: [{ type: "text", text }],
-        stop_reason: r.stopReason ?? "end_turn",
-        stop_sequence: null,
-        usage: { input_tokens: inputTokens, output_tokens: outputTokens, ...cached },
-      }),
-    );
-    return;
-  }
-  res.writeHead(200, {
-    "content-type": "text/event-stream",
-    "cache-control": "no-cache",
-    "request-id": requestId,
-    ...limitHeaders,
-  });
-  sse(res, "message_start", {
-    type: "message_start",
-    message: {
-      id,
-      type: "message",
-      role: "assistant",
-      model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: inputTokens, output_tokens: 1, ...cached },
-    },
-  });
-  sse(res, "content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
-  sse(res, "ping", { type: "ping" });
-  const finished = await streamPieces(seen, res, r, (piece) =>
-    sse(res, "content_block_delta", {
-      type: "content_block_delta",
-      index: 0,
-      delta: { type: "text_delta", text: piece },
-    }),
-  );
-  if (!finished) return;
-  if (r.kind === "sse-error") {
-    sse(res, "error", { type: "error", error: { type: r.type, message: r.message } });
-    res.end();
-    return;
-  }
-  sse(res, "content_block_stop", { type: "content_block_stop", index: 0 });
-  seen.outputTokens = outputTokens;
-  sse(res, "message_delta", {
-    type: "message_delta",
-    delta: { stop_reason: (r.kind === "message" && r.stopReason) || "end_turn", stop_sequence: null },
-    usage: { output_tokens: outputTokens },
-  });
-  sse(res, "message_stop", { type: "message_stop" });
-  res.end();
-}
-
-/** OpenAI's chat-completions wire format: `data:` lines of `chat.completion.chunk`, a usage chunk, `[DONE]`. */
-async function respondAsOpenai(
-  seen: SeenRequest,
-  res: ServerResponse,
-  r: Reply,
-  limitHeaders: Record<string, string> = {},
-  counted = false,
-) {
-  if (r.kind === "hang") return;
-  if (r.kind === "error") {
-    seen.status = r.status;
-    res.writeHead(r.status, { "content-type": "application/json", "x-request-id": randomUUID(), ...r.headers });
-    res.end(JSON.stringify({ error: { message: r.message, type: r.type, param: null, code: null } }));
-    return;
-  }
-  const model = seen.body.model;
-  const { inputTokens, outputTokens } = tokens(seen, r, counted);
-  seen.status = 200;
-  seen.inputTokens = inputTokens;
-  const usage = {
-    prompt_tokens: inputTokens,
-    completion_tokens: outputTokens,
-    total_tokens: inputTokens + outputTokens,
-  };
-  const id = `chatcmpl-${randomUUID().replaceAll("-", "").slice(0, 24)}`;
-  const created = Math.floor(Date.now() / 1000);
-  const finishReason = r.kind === "message" ? (r.stopReason ?? "stop") : "stop";
-  if (!seen.body.stream && r.kind === "message") {
-    seen.outputTokens = outputTokens;
-    res.writeHead(200, { "content-type": "application/json", ...limitHeaders });
-    res.end(
-      JSON.stringify({
-        id,
-        object: "chat.completion",
-        created,
-        model,
-        choices: [{ index: 0, message: { role: "assistant", content: r.text }, finish_reason: finishReason }],
-        usage,
-      }),
-    );
-    return;
-  }
-  const chunk = (choices: unknown[], extra: object = {}) =>
-    res.write(
-      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices, ...extra })}\n\n`,
-    );
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...limitHeaders });
-  chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
-  const finished = await streamPieces(seen, res, r, (piece) =>
-    chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]),
-  );
-  if (!finished) return;
-  if (r.kind === "sse-error") {
-    res.write(`data: ${JSON.stringify({ error: { type: r.type, message: r.message } })}\n\n`);
-    res.end();
-    return;
-  }
-  chunk([{ index: 0, delta: {}, finish_reason: finishReason }]);
-  seen.outputTokens = outputTokens;
-  const wantsUsage = (seen.body as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage;
-  if (wantsUsage) chunk([], { usage });
-  res.write("data: [DONE]\n\n");
-  res.end();
-}
-
-/**
- * The usage a reply reports. Under limits (`counted`), input is what the limits charged (a reply's own
- * `inputTokens` aside), so a client that reconciles with the reported usage agrees with the fake's buckets.
- */
-function tokens(seen: SeenRequest, r: Exclude<Reply, { kind: "error" | "hang" }>, counted: boolean) {
-  const unscripted = counted ? seen.inputTokens : r.kind === "message" ? seen.prompt.split(/\s+/).length : 10;
-  return {
-    inputTokens: r.kind === "message" ? (r.inputTokens ?? unscripted) : unscripted,
-    outputTokens: r.text.split(/\s+/).filter(Boolean).length,
-  };
-}
-
-/** Writes the reply's text in pieces; false when the reply drops the connection (or the client went away). */
-async function streamPieces(
-  seen: SeenRequest,
-  res: ServerResponse,
-  r: Exclude<Reply, { kind: "error" | "hang" }>,
-  write: (piece: string) => void,
-) {
-  for (const piece of split(r.text, r.kind === "sse-error" ? 2 : (r.pieces ?? 4))) {
-    if (res.destroyed) return false;
-    write(piece);
-    seen.piecesSent++;
-    await sleep(r.kind === "message" && r.pieceDelayMs ? r.pieceDelayMs : 1);
-  }
-  if (r.kind === "drop") {
-    res.destroy();
-    return false;
-  }
-  return !res.destroyed;
-}

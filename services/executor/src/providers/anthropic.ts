@@ -1,4 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { type DeltaKind, textOf } from "@taskjet/events";
+import { fromAnthropicContent, toAnthropicParams } from "./anthropic-request.ts";
 import { type GenerateRequest, type GenerateResult, type LlmProvider, rateLimitHeaders } from "./provider.ts";
 import { toProviderError } from "./sdk-errors.ts";
 
@@ -19,31 +21,24 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
       let text = "";
       let usage = { inputTokens: 0, outputTokens: 0 };
       try {
-        const stream = client.messages.stream(
-          {
-            model: req.model,
-            max_tokens: req.maxTokens,
-            messages: [{ role: "user", content: req.prompt }],
-            ...(req.system !== null ? { system: req.system } : {}),
-            ...(req.temperature !== null ? { temperature: req.temperature } : {}),
-          },
-          { signal: req.signal },
-        );
-        stream.on("text", (delta) => {
-          text += delta;
-          req.onDelta(delta, { kind: "text" });
-        });
+        const stream = client.messages.stream(toAnthropicParams(req), { signal: req.signal });
         stream.on("streamEvent", (event) => {
           if (event.type === "message_start") {
             usage = { inputTokens: event.message.usage.input_tokens, outputTokens: event.message.usage.output_tokens };
           } else if (event.type === "message_delta") {
             usage = { ...usage, outputTokens: event.usage.output_tokens };
+          } else if (event.type === "content_block_delta") {
+            const piece = deltaPiece(event.delta);
+            if (piece === null) return;
+            if (piece.kind === "text") text += piece.text;
+            req.onDelta(piece.text, { kind: piece.kind, block: event.index });
           }
         });
         const final = await stream.finalMessage();
+        const content = fromAnthropicContent(final.content);
         return {
-          output: text,
-          content: [{ type: "text", text }],
+          output: textOf(content),
+          content,
           model: final.model,
           stopReason: final.stop_reason,
           usage: {
@@ -69,4 +64,18 @@ function cacheUsage(u: Anthropic.Usage): { cacheCreationInputTokens?: number; ca
       : {}),
     ...(typeof u.cache_read_input_tokens === "number" ? { cacheReadInputTokens: u.cache_read_input_tokens } : {}),
   };
+}
+
+/** What a streamed delta adds, and to which kind of block: signatures and citations are not live output. */
+function deltaPiece(delta: Anthropic.RawContentBlockDelta): { kind: DeltaKind; text: string } | null {
+  switch (delta.type) {
+    case "text_delta":
+      return { kind: "text", text: delta.text };
+    case "thinking_delta":
+      return { kind: "thinking", text: delta.thinking };
+    case "input_json_delta":
+      return { kind: "tool_input", text: delta.partial_json };
+    default:
+      return null;
+  }
 }

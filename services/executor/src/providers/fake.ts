@@ -1,29 +1,46 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { lastUserText, type OutputBlock, requestChars, textOf } from "@taskjet/events";
+import type { DeltaPart } from "../output-publisher.ts";
+import { promptCache } from "./fake-cache.ts";
+import { answersInvalid, countedCalls, fakeFailure, overloadedModel, parseFakeMarkers } from "./fake-markers.ts";
+import { fakeReply } from "./fake-reply.ts";
 import { type GenerateRequest, type GenerateResult, type LlmProvider, ProviderError } from "./provider.ts";
 
+export { type FakeMarkers, fakeFailure, parseFakeMarkers } from "./fake-markers.ts";
+export { fakeOutput } from "./fake-reply.ts";
+
 /**
- * A deterministic stand-in for a model: echoes the prompt back in a few streamed pieces over `latencyMs`.
- * Lets the whole system run, and be tested, without a key or a network. Markers in the prompt make it fail or
- * stream slowly on request (`parseFakeMarkers`), so retries, failures and streaming can be watched too.
+ * A deterministic stand-in for a model, what `npm start` runs without a key: it echoes the last user turn
+ * (`Fake reply to: …`) in a few streamed pieces over `latencyMs`, and answers the rest of the Messages API
+ * plausibly (`fakeReply`): tool calls with inputs made from their schemas, thinking first when asked, JSON
+ * that satisfies an `outputSchema`, replies cut at a stop sequence or `maxTokens` words, prompt-cache usage
+ * for requests marked `cacheControl`. Any model whose name contains `overloaded` is always answered 529.
+ * Markers in the prompt (`parseFakeMarkers`: `[fake:rate-limit=N]`, `[fake:overloaded=N]`,
+ * `[fake:invalid-output=N]`, `[fake:fail]`, `[fake:slow=MS]`) make it fail, miss the schema or stream slowly
+ * on request, so retries, failures and streaming can be watched too.
  */
 export function fakeProvider(opts: { latencyMs: number; replyChars?: number }): LlmProvider {
   /** Calls so far per marked prompt, while it still has failures to give; the oldest dropped past a bound. */
   const calls = new Map<string, number>();
+  const cache = promptCache();
   return {
     name: "fake",
     async generate(req: GenerateRequest): Promise<GenerateResult> {
-      const markers = parseFakeMarkers(req.prompt);
-      const failing = markers.rateLimit + markers.overloaded;
-      if (markers.fail || failing > 0) {
-        const n = (calls.get(req.prompt) ?? 0) + 1;
-        calls.delete(req.prompt);
-        if (n <= failing) calls.set(req.prompt, n);
+      const busy = overloadedModel(req.model);
+      if (busy) throw busy;
+      const prompt = lastUserText(req);
+      const markers = parseFakeMarkers(prompt);
+      let n = 1;
+      if (markers.fail || countedCalls(markers) > 0) {
+        n = (calls.get(prompt) ?? 0) + 1;
+        calls.delete(prompt);
+        if (n <= countedCalls(markers)) calls.set(prompt, n);
         if (calls.size > MAX_TRACKED) calls.delete(calls.keys().next().value ?? "");
         const failure = fakeFailure(markers, n);
         if (failure) throw failure;
       }
-      const output = fakeOutput(req.prompt, opts.replyChars);
-      const pieces = markers.slowMs === null ? evenPieces(output) : (output.match(/\S+\s*/g) ?? [output]);
+      const reply = fakeReply(req, { replyChars: opts.replyChars, invalid: answersInvalid(markers, n) });
+      const pieces = reply.content.flatMap((b, block) => piecesOf(b, block, markers.slowMs !== null));
       const pause = markers.slowMs ?? opts.latencyMs / pieces.length;
       let sent = "";
       for (const piece of pieces) {
@@ -33,92 +50,39 @@ export function fakeProvider(opts: { latencyMs: number; replyChars?: number }): 
           err.partialOutput = sent;
           throw err;
         }
-        sent += piece;
-        req.onDelta(piece, { kind: "text" });
+        if (piece.part.kind === "text") sent += piece.text;
+        req.onDelta(piece.text, piece.part);
       }
+      const output = textOf(reply.content);
+      const streamed = pieces.map((p) => p.text).join(" ");
       return {
         output,
-        content: [{ type: "text", text: output }],
+        content: reply.content,
         model: req.model,
-        stopReason: "end_turn",
-        usage: { inputTokens: wordCount(req.prompt), outputTokens: wordCount(output) },
+        stopReason: reply.stopReason,
+        usage: { ...cache.usage(req, Math.ceil(requestChars(req) / 4)), outputTokens: wordCount(streamed) },
       };
     },
   };
 }
 
-/** The reply is streamed in this many pieces, spread over the latency. */
+/** A block is streamed in this many pieces, spread over the latency. */
 const PIECES = 8;
 /** Marked prompts whose calls are counted at once: a bound on memory, far above any demo's. */
 const MAX_TRACKED = 10_000;
+
+/** A block's streamed pieces: its text, thinking or input JSON, in even pieces, or a word at a time when slow. */
+function piecesOf(b: OutputBlock, block: number, slow: boolean): { text: string; part: DeltaPart }[] {
+  if (b.type === "redacted_thinking") return [];
+  const text = b.type === "text" ? b.text : b.type === "thinking" ? b.thinking : JSON.stringify(b.input);
+  const kind = b.type === "text" ? "text" : b.type === "thinking" ? "thinking" : "tool_input";
+  const pieces = slow ? (text.match(/\S+\s*/g) ?? [text]) : evenPieces(text);
+  return pieces.map((p) => ({ text: p, part: { kind, block } }));
+}
 
 const evenPieces = (output: string) => {
   const size = Math.max(1, Math.ceil(output.length / PIECES));
   return Array.from({ length: Math.ceil(output.length / size) }, (_, i) => output.slice(i * size, (i + 1) * size));
 };
-
-/**
- * What a prompt asks of the fake provider, by markers anywhere in it:
- * - `[fake:rate-limit=N]`: the first N calls are answered 429 `rate_limit_error` with `retry-after: 1`;
- * - `[fake:overloaded=N]`: the N calls after those, 529 `overloaded_error`;
- * - `[fake:fail]`: every call, a permanent 400 `invalid_request_error`;
- * - `[fake:slow=MS]`: a longer reply, streamed a word every MS milliseconds.
- * Calls are counted per provider (executor process) and prompt text.
- */
-export type FakeMarkers = { rateLimit: number; overloaded: number; fail: boolean; slowMs: number | null };
-
-const MARKER = /\[fake:([a-z-]+)(?:=(\d{1,6}))?\]/g;
-const MAX_COUNT = 100;
-const MAX_SLOW_MS = 10_000;
-
-/** The markers in a prompt. Unknown ones and values out of range are ignored; of two of a kind the last wins. */
-export function parseFakeMarkers(prompt: string): FakeMarkers {
-  const markers: FakeMarkers = { rateLimit: 0, overloaded: 0, fail: false, slowMs: null };
-  for (const [, name, raw] of prompt.matchAll(MARKER)) {
-    const n = raw === undefined ? null : Number(raw);
-    if (name === "fail" && n === null) markers.fail = true;
-    else if (name === "rate-limit" && n !== null && n <= MAX_COUNT) markers.rateLimit = n;
-    else if (name === "overloaded" && n !== null && n <= MAX_COUNT) markers.overloaded = n;
-    else if (name === "slow" && n !== null && n > 0 && n <= MAX_SLOW_MS) markers.slowMs = n;
-  }
-  return markers;
-}
-
-/** How the `n`th call (from 1) of a prompt with these markers fails, or null when it answers. */
-export function fakeFailure(markers: FakeMarkers, n: number): ProviderError | null {
-  if (markers.fail) {
-    const message = "fake: invalid request, as [fake:fail] asked";
-    return new ProviderError(message, { kind: "http", status: 400, type: "invalid_request_error" });
-  }
-  if (n <= markers.rateLimit) {
-    const message = `fake: rate limited (${n} of ${markers.rateLimit}), as [fake:rate-limit] asked`;
-    const headers = { "retry-after": "1" };
-    return new ProviderError(message, { kind: "http", status: 429, type: "rate_limit_error", headers });
-  }
-  if (n <= markers.rateLimit + markers.overloaded) {
-    const message = `fake: overloaded (${n - markers.rateLimit} of ${markers.overloaded}), as [fake:overloaded] asked`;
-    return new ProviderError(message, { kind: "http", status: 529, type: "overloaded_error" });
-  }
-  return null;
-}
-
-/** What a slow reply goes on with after the echo: long enough to watch it grow, and to cancel it. */
-const SLOW_TAIL =
-  "Messages wait in the stream until a worker is free. Each one is taken, worked on, and acknowledged; " +
-  "one that fails comes back later, after a pause that grows each time, and one that is cancelled stops " +
-  "where it is. Nothing is lost when a process dies: the log remembers what happened, and the read model " +
-  "is folded again from it. This reply is slow on purpose, one word at a time, so that you can watch it " +
-  "arrive, or cancel it before it ends.";
-
-/**
- * The fake's reply: the prompt echoed without its markers (so a task chained onto it is not marked too), a
- * longer text after it when slow, padded with dots to `minLength` characters (a benchmark's realistic size).
- */
-export function fakeOutput(prompt: string, minLength = 0): string {
-  const unmarked = prompt.replace(MARKER, "");
-  const echo = `Fake reply to: ${unmarked === prompt ? prompt : unmarked.replace(/ {2,}/g, " ").trim()}`;
-  const reply = parseFakeMarkers(prompt).slowMs === null ? echo : `${echo}\n\n${SLOW_TAIL}`;
-  return reply.padEnd(minLength, ".");
-}
 
 const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;

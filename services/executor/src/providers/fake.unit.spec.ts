@@ -3,7 +3,7 @@ import { classifyFailure } from "../classify.ts";
 import { fakeFailure, fakeOutput, fakeProvider, parseFakeMarkers } from "./fake.ts";
 import { ProviderError } from "./provider.ts";
 
-const NONE = { rateLimit: 0, overloaded: 0, fail: false, slowMs: null };
+const NONE = { rateLimit: 0, overloaded: 0, invalidOutput: 0, fail: false, slowMs: null };
 const NOW = new Date("2026-11-26T12:00:00.000Z");
 
 describe("parseFakeMarkers", () => {

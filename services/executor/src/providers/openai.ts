@@ -1,4 +1,6 @@
 import OpenAI from "openai";
+import { fromOpenAiStopReason, openAiReply } from "./openai-reply.ts";
+import { toOpenAiParams } from "./openai-request.ts";
 import type { GenerateRequest, GenerateResult, LlmProvider } from "./provider.ts";
 import { toProviderError } from "./sdk-errors.ts";
 
@@ -16,42 +18,32 @@ export function openaiProvider(opts: { apiKey?: string; baseURL?: string }): Llm
   return {
     name: "openai",
     async generate(req: GenerateRequest): Promise<GenerateResult> {
-      let text = "";
+      const reply = openAiReply();
       let usage = { inputTokens: 0, outputTokens: 0 };
       let stopReason: string | null = null;
       let model = req.model;
       try {
-        const stream = await client.chat.completions.create(
-          {
-            model: req.model,
-            max_tokens: req.maxTokens,
-            stream: true,
-            stream_options: { include_usage: true },
-            messages: [
-              ...(req.system !== null ? [{ role: "system" as const, content: req.system }] : []),
-              { role: "user", content: req.prompt },
-            ],
-            ...(req.temperature !== null ? { temperature: req.temperature } : {}),
-          },
-          { signal: req.signal },
-        );
+        const params = { ...toOpenAiParams(req), stream: true as const, stream_options: { include_usage: true } };
+        const stream = await client.chat.completions.create(params, { signal: req.signal });
         for await (const chunk of stream) {
           model = chunk.model || model;
           const choice = chunk.choices[0];
-          const delta = choice?.delta?.content;
-          if (delta) {
-            text += delta;
-            req.onDelta(delta, { kind: "text" });
-          }
+          for (const piece of reply.add(choice?.delta)) req.onDelta(piece.text, piece.part);
           if (choice?.finish_reason) stopReason = choice.finish_reason;
           if (chunk.usage)
             usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
         }
         // The SDK ends the iteration quietly when the request is aborted; a cancelled call must not look finished.
         req.signal.throwIfAborted();
-        return { output: text, content: [{ type: "text", text }], model, stopReason, usage };
+        return {
+          output: reply.text(),
+          content: reply.content(),
+          model,
+          stopReason: fromOpenAiStopReason(stopReason),
+          usage,
+        };
       } catch (err) {
-        throw toProviderError(err, OpenAI, req.signal, { output: text, usage });
+        throw toProviderError(err, OpenAI, req.signal, { output: reply.text(), usage });
       }
     },
   };

@@ -28,6 +28,8 @@ export function toProviderError(
 }
 
 function classify(err: unknown, sdk: SdkErrors, signal: AbortSignal): ProviderError {
+  // Already described: a request the provider refused before sending it, a reply it could not read.
+  if (err instanceof ProviderError && !signal.aborted) return err;
   if (signal.aborted || err instanceof sdk.APIUserAbortError) {
     return new ProviderError("request aborted", { kind: "aborted", cause: err });
   }
