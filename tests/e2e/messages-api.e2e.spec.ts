@@ -1,3 +1,4 @@
+import { costUsd, DEFAULT_PRICES } from "@taskjet/events";
 import { anthropicProvider, openaiProvider } from "@taskjet/executor";
 import {
   createTestContext,
@@ -61,7 +62,8 @@ beforeAll(async () => {
   fake = await startFakeLlm(replyTo);
   const anthropic = anthropicProvider({ apiKey: "sk-test", baseURL: fake.url });
   const openai = openaiProvider({ apiKey: "sk-test", baseURL: `${fake.url}/v1` });
-  system = await startSystem(ctx, { llm: anthropic, providers: { openai } });
+  const price = (model: string, usage: Parameters<typeof costUsd>[1]) => costUsd(model, usage, DEFAULT_PRICES);
+  system = await startSystem(ctx, { llm: anthropic, providers: { openai }, price });
   baseUrl = system.baseUrl;
 });
 afterAll(async () => {
@@ -145,13 +147,14 @@ describe("the Messages API through a task", () => {
         { type: "text", text: "Yes: 3 and 5, 5 and 7, 11 and 13." },
       ],
     }));
-    const ws = await connectWs(baseUrl);
-    ws.send({ type: "subscribe", all: true });
     const id = await submit({
       prompt: `Are there twin primes? (${token})`,
       maxTokens: 4096,
       thinking: { type: "enabled", budgetTokens: 2048 },
     });
+    // Output is followed by id: what was generated before the subscription is replayed, the rest comes live.
+    const ws = await connectWs(baseUrl);
+    ws.send({ type: "subscribe", taskIds: [id] });
     const task = await finished(id);
     expect(task.content).toEqual([
       { type: "thinking", thinking: "Two primes differ by two when they are twin primes.", signature: "sig-1" },
@@ -227,8 +230,31 @@ describe("the Messages API through a task", () => {
     expect(requestsFor(token).map((r) => r.body.model)).toEqual(["claude-busy", "claude-busy", "claude-haiku-4-5"]);
   });
 
+  it("costs what the price table says of its usage, prompt-cache tokens included", async () => {
+    const token = script("priced", () => ({
+      kind: "message",
+      text: "one two three four five",
+      inputTokens: 1200,
+      cache: { creationInputTokens: 3000, readInputTokens: 40_000 },
+    }));
+    const system = [{ type: "text", text: "A long, cached system prompt.", cacheControl: { type: "ephemeral" } }];
+    const task = await finished(await submit({ prompt: `Go (${token})`, model: "claude-sonnet-4-5", system }));
+    expect(task.usage).toEqual({
+      inputTokens: 1200,
+      outputTokens: 5,
+      cacheCreationInputTokens: 3000,
+      cacheReadInputTokens: 40_000,
+    });
+    // Sonnet 4.5's list prices per million tokens: $3 in, $15 out, $3.75 cache write, $0.30 cache read.
+    const expected = (1200 * 3 + 5 * 15 + 3000 * 3.75 + 40_000 * 0.3) / 1e6;
+    expect(task.costUsd).toBeCloseTo(expected, 12);
+    expect(requestsFor(token)[0]?.body.system).toEqual([
+      { type: "text", text: "A long, cached system prompt.", cache_control: { type: "ephemeral" } },
+    ]);
+  });
+
   it("completes an identical request from the result cache: no call, no cost", async () => {
-    const token = script("cached", () => ({ kind: "message", text: "Paris." }));
+    const token = script("result-cache", () => ({ kind: "message", text: "Paris." }));
     const body = { prompt: `The capital of France? (${token})`, temperature: 0, cache: { ttlSeconds: 600 } };
     const first = await finished(await submit(body));
     expect(first).toMatchObject({ status: "completed", output: "Paris.", cached: false });

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { costUsd, resolvePrices } from "@taskjet/events";
 import {
   connectService,
   createLogger,
@@ -18,6 +19,7 @@ const log = createLogger("executor", config);
 runMain(log, async () => {
   const llm = providerFromConfig(config);
   const providers = providersFromConfig(config);
+  const prices = resolvePrices(config.PRICE_TABLE);
   if (llm.name === "fake") log.warn("LLM_PROVIDER=fake: tasks get a fake reply (set ANTHROPIC_API_KEY for Claude)");
   else log.info({ provider: llm.name }, "LLM provider");
   log.info({ providers: Object.keys(providers) }, "providers a task may name");
@@ -30,6 +32,7 @@ runMain(log, async () => {
       ...{ js, jsm, names, subjects, llm, providers, cancellations, log, executorId },
       now: () => new Date(),
       random: Math.random,
+      price: (model, usage) => costUsd(model, usage, prices),
     },
     {
       ...{ concurrency: config.EXECUTOR_CONCURRENCY, ackWaitMs: config.ACK_WAIT_SECONDS * 1000 },
