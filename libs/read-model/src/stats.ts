@@ -61,3 +61,56 @@ export async function readTaskStats(db: Db, tenant: string, now: Date): Promise<
   for (const row of statuses) countsByStatus[row.status] = row.count;
   return { perMinute: fillMinutes(now, finished), countsByStatus };
 }
+
+const DAY_MS = 86_400_000;
+/** How many UTC days of spend the overview shows, today (so far) last. */
+export const COST_DAYS = 30;
+
+export type DayCost = { day: string; costUsd: number };
+
+/** The UTC days (`2026-11-26`) of the last `days` up to `now`'s, oldest first. */
+export function costDays(now: Date, days: number): string[] {
+  const today = Math.floor(now.getTime() / DAY_MS);
+  return Array.from({ length: days }, (_, i) => new Date((today - days + 1 + i) * DAY_MS).toISOString().slice(0, 10));
+}
+
+/** The instant the first of the last `days` days begins, and the one after `now`'s day ends. */
+function dayRange(now: Date, days: number): { from: Date; until: Date } {
+  const today = Math.floor(now.getTime() / DAY_MS);
+  return { from: new Date((today - days + 1) * DAY_MS), until: new Date((today + 1) * DAY_MS) };
+}
+
+/**
+ * What a tenant's tasks cost per UTC day over the last `days` (zero where nothing was spent), by the day each
+ * task finished: a task's cost (every attempt's) is known once it has finished, so a running task counts on the
+ * day it ends, and a task retried after failing moves, all of it, to the day of its new end.
+ */
+export async function readCostPerDay(db: Db, tenant: string, now: Date, days = COST_DAYS): Promise<DayCost[]> {
+  const { from, until } = dayRange(now, days);
+  const rows = await db
+    .selectFrom("tasks")
+    .select([
+      sql<string>`to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD')`.as("day"),
+      sql<number>`sum(cost_usd)::float8`.as("costUsd"),
+    ])
+    .where("tenant", "=", tenant)
+    .where("finishedAt", ">=", from)
+    .where("finishedAt", "<", until)
+    .groupBy(sql`1`)
+    .execute();
+  const byDay = new Map(rows.map((r) => [r.day, r.costUsd]));
+  return costDays(now, days).map((day) => ({ day, costUsd: byDay.get(day) ?? 0 }));
+}
+
+/** Every tenant's spend on `now`'s UTC day so far (tenants that spent nothing left out), for /metrics. */
+export async function readCostToday(db: Db, now: Date): Promise<{ tenant: string; costUsd: number }[]> {
+  const { from, until } = dayRange(now, 1);
+  return db
+    .selectFrom("tasks")
+    .select(["tenant", sql<number>`sum(cost_usd)::float8`.as("costUsd")])
+    .where("finishedAt", ">=", from)
+    .where("finishedAt", "<", until)
+    .where("costUsd", ">", 0)
+    .groupBy("tenant")
+    .execute();
+}

@@ -1,4 +1,4 @@
-import { countQuarantined, readCheckpoint } from "@taskjet/read-model";
+import { countQuarantined, readCheckpoint, readCostToday } from "@taskjet/read-model";
 import type { FastifyInstance } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { GatewayDeps } from "./deps.ts";
@@ -61,6 +61,19 @@ export function createMetrics(deps: GatewayDeps) {
     },
   });
   void quarantined;
+  const costToday = new Gauge({
+    name: "taskjet_cost_usd",
+    help: "What each tenant's tasks that finished on the current UTC day cost by the price table, USD",
+    labelNames: ["tenant"],
+    registers: [registry],
+    async collect() {
+      const rows = await readCostToday(deps.db, deps.now());
+      // A new day starts every tenant at nothing: series of tenants that have not spent yet go.
+      this.reset();
+      for (const { tenant, costUsd } of rows) this.set({ tenant }, costUsd);
+    },
+  });
+  void costToday;
 
   return {
     registry,

@@ -121,6 +121,7 @@ describe("GET /stats", () => {
       "running",
       "waiting",
       "countsByStatus",
+      "cost",
       "projectorLagEvents",
       "lanes",
     ]);

@@ -783,7 +783,7 @@ export interface paths {
     };
     /**
      * Overview of the caller's tasks
-     * @description Completed and failed per minute for the last hour, tasks running and waiting, counts by status (all in the caller's tenant), how many events the read model trails the stream by, and the model lanes' budgets and queues.
+     * @description Completed and failed per minute for the last hour, tasks running and waiting, counts by status, cost per day (all in the caller's tenant), how many events the read model trails the stream by, and the model lanes' budgets and queues.
      */
     get: {
       parameters: {
@@ -2835,6 +2835,31 @@ export interface components {
       type: string | null;
     };
     Stats: {
+      /**
+       * @description what the caller's tasks cost by the price table, per UTC day for the last 30 days (oldest first, today last, so far), each task counted whole on the day it finished
+       * @example {
+       *       "todayUsd": 0.0412,
+       *       "perDay": [
+       *         {
+       *           "day": "2026-11-25",
+       *           "costUsd": 1.27
+       *         },
+       *         {
+       *           "day": "2026-11-26",
+       *           "costUsd": 0.0412
+       *         }
+       *       ]
+       *     }
+       */
+      cost: {
+        perDay: {
+          costUsd: number;
+          /** @description a UTC day, 2026-11-26 */
+          day: string;
+        }[];
+        /** @description spent so far on the current UTC day */
+        todayUsd: number;
+      };
       /** @description every status, zero included */
       countsByStatus: {
         [key: string]: number;
@@ -2858,6 +2883,31 @@ export interface components {
       };
     };
     StatsInput: {
+      /**
+       * @description what the caller's tasks cost by the price table, per UTC day for the last 30 days (oldest first, today last, so far), each task counted whole on the day it finished
+       * @example {
+       *       "todayUsd": 0.0412,
+       *       "perDay": [
+       *         {
+       *           "day": "2026-11-25",
+       *           "costUsd": 1.27
+       *         },
+       *         {
+       *           "day": "2026-11-26",
+       *           "costUsd": 0.0412
+       *         }
+       *       ]
+       *     }
+       */
+      cost: {
+        perDay: {
+          costUsd: number;
+          /** @description a UTC day, 2026-11-26 */
+          day: string;
+        }[];
+        /** @description spent so far on the current UTC day */
+        todayUsd: number;
+      };
       /** @description every status, zero included */
       countsByStatus: {
         [key: string]: number;

@@ -1,5 +1,5 @@
 import { TASK_STATUSES } from "@taskjet/events";
-import { readCheckpoint, readTaskStats } from "@taskjet/read-model";
+import { COST_DAYS, readCheckpoint, readCostPerDay, readTaskStats } from "@taskjet/read-model";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorBody } from "../api-schemas.ts";
@@ -7,6 +7,7 @@ import type { GatewayDeps } from "../deps.ts";
 import { LaneStats, type LanesOf } from "../flow/lanes.ts";
 
 const count = z.number().int().nonnegative();
+const usd = z.number().nonnegative();
 
 export const Stats = z
   .object({
@@ -22,6 +23,23 @@ export const Stats = z
     running: count,
     waiting: z.object({ queued: count, scheduled: count, awaitingParent: count }),
     countsByStatus: z.record(z.enum(TASK_STATUSES), count).meta({ description: "every status, zero included" }),
+    cost: z
+      .object({
+        todayUsd: usd.meta({ description: "spent so far on the current UTC day" }),
+        perDay: z.array(z.object({ day: z.string().meta({ description: "a UTC day, 2026-11-26" }), costUsd: usd })),
+      })
+      .meta({
+        description:
+          `what the caller's tasks cost by the price table, per UTC day for the last ${COST_DAYS} days (oldest ` +
+          "first, today last, so far), each task counted whole on the day it finished",
+        example: {
+          todayUsd: 0.0412,
+          perDay: [
+            { day: "2026-11-25", costUsd: 1.27 },
+            { day: "2026-11-26", costUsd: 0.0412 },
+          ],
+        },
+      }),
     projectorLagEvents: count.meta({ description: "events in the stream (any tenant's) not yet in the read model" }),
     lanes: z.array(LaneStats).meta({
       description:
@@ -42,17 +60,19 @@ export const statsRoutes =
         schema: {
           summary: "Overview of the caller's tasks",
           description:
-            "Completed and failed per minute for the last hour, tasks running and waiting, counts by status " +
-            "(all in the caller's tenant), how many events the read model trails the stream by, and the model " +
-            "lanes' budgets and queues.",
+            "Completed and failed per minute for the last hour, tasks running and waiting, counts by status, " +
+            "cost per day (all in the caller's tenant), how many events the read model trails the stream by, " +
+            "and the model lanes' budgets and queues.",
           tags: ["tasks"],
           response: { 200: Stats, 400: ErrorBody, 503: ErrorBody },
         },
       },
       async (req): Promise<Stats> => {
         const { tenant } = req.principal;
-        const [stats, info, checkpoint] = await Promise.all([
-          readTaskStats(deps.db, tenant, deps.now()),
+        const now = deps.now();
+        const [stats, perDay, info, checkpoint] = await Promise.all([
+          readTaskStats(deps.db, tenant, now),
+          readCostPerDay(deps.db, tenant, now),
           deps.jsm.streams.info(deps.names.stream),
           readCheckpoint(deps.db),
         ]);
@@ -62,6 +82,7 @@ export const statsRoutes =
           running: counts.running,
           waiting: { queued: counts.queued, scheduled: counts.scheduled, awaitingParent: counts.awaiting_parent },
           countsByStatus: counts,
+          cost: { todayUsd: perDay.at(-1)?.costUsd ?? 0, perDay },
           projectorLagEvents: Math.max(0, info.state.last_seq - checkpoint.seq),
           lanes: lanes({ tenant, allTenants: false }),
         };
