@@ -54,7 +54,7 @@ export function fakeProvider(opts: { latencyMs: number; replyChars?: number }): 
         req.onDelta(piece.text, piece.part);
       }
       const output = textOf(reply.content);
-      const streamed = pieces.map((p) => p.text).join(" ");
+      const streamed = reply.content.map(streamedText).join(" ");
       return {
         output,
         content: reply.content,
@@ -74,11 +74,21 @@ const MAX_TRACKED = 10_000;
 /** A block's streamed pieces: its text, thinking or input JSON, in even pieces, or a word at a time when slow. */
 function piecesOf(b: OutputBlock, block: number, slow: boolean): { text: string; part: DeltaPart }[] {
   if (b.type === "redacted_thinking") return [];
-  const text = b.type === "text" ? b.text : b.type === "thinking" ? b.thinking : JSON.stringify(b.input);
+  const text = streamedText(b);
   const kind = b.type === "text" ? "text" : b.type === "thinking" ? "thinking" : "tool_input";
   const pieces = slow ? (text.match(/\S+\s*/g) ?? [text]) : evenPieces(text);
   return pieces.map((p) => ({ text: p, part: { kind, block } }));
 }
+
+/** What a block streams: its text, its thinking, or its input as JSON. */
+const streamedText = (b: OutputBlock) =>
+  b.type === "text"
+    ? b.text
+    : b.type === "thinking"
+      ? b.thinking
+      : b.type === "tool_use"
+        ? JSON.stringify(b.input)
+        : "";
 
 const evenPieces = (output: string) => {
   const size = Math.max(1, Math.ceil(output.length / PIECES));

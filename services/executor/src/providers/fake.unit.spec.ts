@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classifyFailure } from "../classify.ts";
 import { fakeFailure, fakeOutput, fakeProvider, parseFakeMarkers } from "./fake.ts";
-import { ProviderError } from "./provider.ts";
+import { type GenerateRequest, ProviderError } from "./provider.ts";
 
 const NONE = { rateLimit: 0, overloaded: 0, invalidOutput: 0, fail: false, slowMs: null };
 const NOW = new Date("2026-11-26T12:00:00.000Z");
@@ -13,6 +13,7 @@ describe("parseFakeMarkers", () => {
     ["Hello [fake:overloaded=1]", { ...NONE, overloaded: 1 }],
     ["[fake:fail]", { ...NONE, fail: true }],
     ["[fake:slow=200] a story", { ...NONE, slowMs: 200 }],
+    ["[fake:invalid-output=2] extract", { ...NONE, invalidOutput: 2 }],
     ["[fake:rate-limit=1][fake:overloaded=3][fake:slow=50] x", { ...NONE, rateLimit: 1, overloaded: 3, slowMs: 50 }],
     ["[fake:rate-limit=1] [fake:rate-limit=4]", { ...NONE, rateLimit: 4 }],
   ])("%s", (prompt, expected) => {
@@ -24,6 +25,8 @@ describe("parseFakeMarkers", () => {
     "[fake:fail=1]",
     "[fake:rate-limit]",
     "[fake:rate-limit=101]",
+    "[fake:invalid-output]",
+    "[fake:invalid-output=101]",
     "[fake:slow=0]",
     "[fake:slow=10001]",
     "[fake:slow=-5]",
@@ -81,7 +84,11 @@ describe("fakeOutput", () => {
 });
 
 describe("fakeProvider", () => {
-  const request = (prompt: string, signal = new AbortController().signal, onDelta = (_: string) => undefined) => ({
+  const request = (
+    prompt: string,
+    signal = new AbortController().signal,
+    onDelta: GenerateRequest["onDelta"] = () => undefined,
+  ): GenerateRequest => ({
     prompt,
     system: null,
     model: "fake-model",
@@ -128,5 +135,85 @@ describe("fakeProvider", () => {
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ kind: "aborted", partialOutput: sent.join("") });
     expect(sent).toHaveLength(5);
+  });
+
+  it("answers a model named overloaded 529 overloaded_error, every call", async () => {
+    const llm = fakeProvider({ latencyMs: 0 });
+    const busy = { ...request("hi"), model: "claude-overloaded" };
+    const statuses = [await statusOf(llm.generate(busy)), await statusOf(llm.generate(busy))];
+    expect(statuses).toEqual([529, 529]);
+    const err = await llm.generate(busy).catch((e: unknown) => e);
+    expect(err).toMatchObject({ type: "overloaded_error" });
+    expect(await statusOf(llm.generate(request("hi")))).toBe("ok");
+  });
+
+  it("[fake:invalid-output=N]: the first N answers miss the outputSchema, after the marked failures", async () => {
+    const llm = fakeProvider({ latencyMs: 0 });
+    const outputSchema = { type: "object", properties: { n: { type: "integer" } }, required: ["n"] };
+    const ask = (prompt: string) =>
+      llm.generate({ ...request(prompt), outputSchema }).then(
+        (r) => (JSON.parse(r.output)?.n === 1 ? "valid" : "invalid"),
+        (e: unknown) => (e instanceof ProviderError ? e.status : String(e)),
+      );
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await ask("[fake:rate-limit=1][fake:invalid-output=2] extract"));
+    expect(answers).toEqual([429, "invalid", "invalid", "valid"]);
+    expect(await ask("[fake:invalid-output=1] another")).toBe("invalid");
+  });
+
+  it("streams thinking, then a tool call's input, each piece with its kind and block", async () => {
+    const llm = fakeProvider({ latencyMs: 0 });
+    const parts: { text: string; kind: string; block?: number | undefined }[] = [];
+    const tools = [
+      {
+        name: "lookup",
+        inputSchema: { type: "object" as const, properties: { q: { type: "string" } }, required: ["q"] },
+      },
+    ];
+    const result = await llm.generate({
+      ...request("find it", undefined, (text, part) => void parts.push({ text, ...part })),
+      tools,
+      thinking: { type: "adaptive" },
+    });
+    expect(result).toMatchObject({ stopReason: "tool_use", output: "" });
+    expect(result.content.map((b) => b.type)).toEqual(["thinking", "tool_use"]);
+    const of = (kind: string) => parts.filter((p) => p.kind === kind);
+    expect(of("thinking").every((p) => p.block === 0)).toBe(true);
+    expect(
+      of("thinking")
+        .map((p) => p.text)
+        .join(""),
+    ).toBe(result.content[0]?.type === "thinking" && result.content[0].thinking);
+    expect(of("tool_input").every((p) => p.block === 1)).toBe(true);
+    expect(
+      JSON.parse(
+        of("tool_input")
+          .map((p) => p.text)
+          .join(""),
+      ),
+    ).toEqual({ q: "sample q" });
+    expect(parts.map((p) => p.kind)).toEqual([
+      ...of("thinking").map(() => "thinking"),
+      ...of("tool_input").map(() => "tool_input"),
+    ]);
+  });
+
+  it("reports prompt-cache usage: written on a prefix's first call, read on the next", async () => {
+    const llm = fakeProvider({ latencyMs: 0 });
+    const system = [
+      { type: "text" as const, text: "a long and stable system prompt", cacheControl: { type: "ephemeral" as const } },
+    ];
+    const first = await llm.generate({ ...request("one"), system });
+    const second = await llm.generate({ ...request("two"), system });
+    expect(first.usage.cacheCreationInputTokens).toBeGreaterThan(0);
+    expect(first.usage.cacheReadInputTokens).toBeUndefined();
+    expect(second.usage).toMatchObject({ cacheReadInputTokens: first.usage.cacheCreationInputTokens });
+    expect((await llm.generate(request("plain"))).usage).not.toHaveProperty("cacheCreationInputTokens");
+  });
+
+  it("says max_tokens when it cuts the reply", async () => {
+    const llm = fakeProvider({ latencyMs: 0 });
+    const result = await llm.generate({ ...request("a b c d e f g"), maxTokens: 4 });
+    expect(result).toMatchObject({ output: "Fake reply to: a", stopReason: "max_tokens", usage: { outputTokens: 4 } });
   });
 });
