@@ -40,6 +40,19 @@ const Env = z.object({
   DEFAULT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   DEFAULT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),
   MAX_PROMPT_CHARS: z.coerce.number().int().positive().default(200_000),
+  // Claim check: a task input or reply larger than this as JSON goes to the object store (`<prefix>_bodies`) and
+  // its events carry a reference. 256 KiB: well under NATS's default 1 MiB max_payload, so events stay small.
+  CLAIM_CHECK_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
+  // The largest request body the gateway reads: 32 MiB, Anthropic's own request limit.
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024 * 1024),
   EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().default(256),
   EXECUTOR_ID: z.string().optional(),
   ACK_WAIT_SECONDS: seconds.default(30),

@@ -1,3 +1,4 @@
+export * from "./bodies.ts";
 export * from "./config.ts";
 export * from "./connect-service.ts";
 export * from "./consume.ts";

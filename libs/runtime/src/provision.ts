@@ -115,7 +115,8 @@ function assertKept(what: string, want: object, got: object) {
 export async function deleteNamespaceStreams(jsm: JetStreamManager, names: Names) {
   const streams = [names.stream, names.outputStream];
   for await (const name of jsm.streams.names()) {
-    if (name.startsWith(`KV_${names.kvPrefix}_`)) streams.push(name);
+    // Its KV buckets and its object store (claim-checked bodies) are streams too.
+    if (name.startsWith(`KV_${names.kvPrefix}_`) || name.startsWith(`OBJ_${names.kvPrefix}_`)) streams.push(name);
   }
   for (const stream of streams) await jsm.streams.delete(stream).catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { decide, type LaneLimits } from "@taskjet/events";
-import { consume, ensureConsumer, openBucket, publishEvents, type Running } from "@taskjet/runtime";
+import { consume, ensureConsumer, openBodies, openBucket, publishEvents, type Running } from "@taskjet/runtime";
 import { type Admission, CALL_LEASE_MS, createAdmission } from "./flow/admission.ts";
 import { openLaneStore } from "./flow/lane-store.ts";
 import { flowMetrics, serveMetrics } from "./flow/metrics.ts";
@@ -33,7 +33,7 @@ export type ExecutorOptions = {
  * of the calls: up to `maxHeld` deliveries are held (heartbeated by the consume loop) so admission can choose
  * by priority and tenant among them, and at most `concurrency` of them call at once.
  */
-export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts: ExecutorOptions) {
+export async function startExecutor(deps: Omit<ExecutorDeps, "admission" | "bodies">, opts: ExecutorOptions) {
   const { js, jsm, names, subjects, log, executorId, now } = deps;
   const durable = executorDurable(names.consumerPrefix);
   await ensureConsumer(
@@ -47,6 +47,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
   const windowMs = opts.windowMs ?? 60_000;
   const replicas = { STREAM_REPLICAS: opts.replicas ?? 1 };
   const results = resultCache(await openBucket(js, names, "results", replicas, { ttlMs: RESULTS_MAX_AGE_MS }), log);
+  const bodies = await openBodies(js, names, replicas);
 
   let admission: Admission | null = null;
   let pulling: Running | null = null;
@@ -83,7 +84,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission">, opts:
 
   const running = consume({
     consumer,
-    handle: onTaskQueued({ ...deps, admission, results }),
+    handle: onTaskQueued({ ...deps, admission, results, bodies }),
     log,
     concurrency: Math.max(opts.maxHeld ?? 5000, opts.concurrency),
     // Held beyond the run slots: only what the lanes hold back (admission.ts `slotBound`), a slot's worth at a time.

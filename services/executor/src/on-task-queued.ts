@@ -12,6 +12,7 @@ import {
 } from "@taskjet/events";
 import {
   ACK,
+  type Bodies,
   type Delivery,
   type Logger,
   lastEvent,
@@ -44,6 +45,8 @@ export type ExecutorDeps = OutcomePolicy & {
   /** The opt-in result cache; absent: a task's `cache` is never looked up. */
   results?: ResultCache;
   cancellations: Cancellations;
+  /** The object store of claim-checked inputs and replies (`bodies.ts`). */
+  bodies: Bodies;
   log: Logger;
   executorId: string;
   now: () => Date;

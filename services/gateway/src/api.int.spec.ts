@@ -249,8 +249,8 @@ describe("errors: every bad request is a 4xx JSON error and the service stays he
       "unsupported_media_type",
     ],
     [
-      "an oversize body",
-      { method: "POST", url: "/tasks", payload: { prompt: "x".repeat(1_100_000) } },
+      "a body past MAX_REQUEST_BYTES (32 MiB)",
+      { method: "POST", url: "/tasks", payload: { prompt: "x".repeat(32 * 1024 * 1024) } },
       413,
       "payload_too_large",
     ],

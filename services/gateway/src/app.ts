@@ -35,7 +35,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {}) {
   const requestTimeout = deps.config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000;
   const app = Fastify({
-    bodyLimit: 1024 * 1024,
+    bodyLimit: deps.config.MAX_REQUEST_BYTES,
     // Headers and body must arrive within the request timeout (else 408 and the connection closes), checked
     // often enough that a trickled body is cut near it. No idle timeout on the socket itself: it would cut
     // a quiet SSE stream or WebSocket. Between requests, keep-alive closes an idle connection after 72 s.

@@ -10,6 +10,7 @@ import {
 } from "@taskjet/events";
 import { findCreation, inputLimits, publishEvent } from "@taskjet/runtime";
 import type { CreateTaskBody } from "./api-schemas.ts";
+import { claimCheckCreation } from "./bodies.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import type { IdempotencyKeys } from "./idempotency.ts";
@@ -68,7 +69,7 @@ export async function createTask(
       event = decideFor(claim.taskId);
     }
   }
-  await publishEvent(deps.js, deps.subjects, event);
+  await publishEvent(deps.js, deps.subjects, await claimCheckCreation(deps, event));
   return { task: created(event), replay: false };
 }
 
@@ -77,7 +78,9 @@ export async function createTask(
  * at once, before anything is published or an idempotency key claimed.
  */
 function assertRunnableOn(deps: GatewayDeps, child: CreatingEvent, parent: TaskState) {
-  const q = queueChild(created(child), parent.output ?? "", deps.now(), inputLimits(deps.config, deps.nc));
+  // No bound on bytes: the scheduler claim-checks a rendered input too large for one message.
+  const limits = { ...inputLimits(deps.config, deps.nc), maxPayloadBytes: Number.POSITIVE_INFINITY };
+  const q = queueChild(created(child), parent.output ?? "", deps.now(), limits);
   if ("error" in q) throw new ApiError(400, q.error.code, q.error.message);
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@nats-io/transport-node";
 import type { EventOf, TaskEvent } from "@taskjet/events";
-import { inputLimits, lastEvent } from "@taskjet/runtime";
+import { getInputBody, inputLimits, lastEvent, openBodies } from "@taskjet/runtime";
 import { createTestContext, ev, runTestExecutor, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "./scheduler.ts";
@@ -175,14 +175,17 @@ describe("a chain whose rendered input is too large", () => {
     expect(h.at(-1)).toMatchObject({ reason: tooLong });
   });
 
-  it("is cancelled when the queued task would not fit in one NATS message", async () => {
+  it("is queued with its input in the object store when it would not fit in one NATS message", async () => {
     const parent = await submit("😀".repeat(10_000)); // 40 kB of output
     await until(parent, "TaskCompleted");
     const child = await chain(parent, "{{parent.output}}".repeat(4), { system: "s".repeat(900_000) });
-    const h = await until(child, "TaskCancelled");
-    expect((h.at(-1) as EventOf<"TaskCancelled">).reason).toMatch(
-      /^prompt_too_long: the rendered task is \d+ bytes; one NATS message holds at most 1048576$/,
-    );
+    const h = await until(child, "TaskQueued");
+    const queued = h.find((e): e is EventOf<"TaskQueued"> => e.type === "TaskQueued");
+    expect(queued?.input).toMatchObject({ prompt: "", system: null, inputRef: { name: `input/${child}/1` } });
+    const ref = queued?.input.inputRef;
+    if (ref === undefined) throw new Error("no inputRef");
+    const body = await getInputBody(await openBodies(ctx.js, ctx.names, ctx.config), ref);
+    expect(body).toEqual({ prompt: `out(${"😀".repeat(10_000)})`.repeat(4), system: "s".repeat(900_000) });
   });
 });
 

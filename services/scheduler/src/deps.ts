@@ -1,6 +1,6 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { InputLimits, Names, Subjects } from "@taskjet/events";
-import type { Logger } from "@taskjet/runtime";
+import type { Bodies, Logger } from "@taskjet/runtime";
 import type { WaitingChildren } from "./waiting-children.ts";
 
 export type SchedulerDeps = {
@@ -13,4 +13,6 @@ export type SchedulerDeps = {
   now: () => Date;
   /** What a chained task's rendered input may come to (the prompt limit, the NATS server's max_payload). */
   limits: InputLimits;
+  /** Where claim-checked bodies are, and the size past which a rendered child's input goes there too. */
+  claimCheck: { bodies: Bodies; limitBytes: number };
 };

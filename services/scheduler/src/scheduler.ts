@@ -1,18 +1,19 @@
 import { eventKind, type TaskEventType } from "@taskjet/events";
-import { type Config, consume, ensureConsumer, type Handler, openBucket } from "@taskjet/runtime";
+import { type Config, consume, ensureConsumer, type Handler, openBodies, openBucket } from "@taskjet/runtime";
 import type { SchedulerDeps } from "./deps.ts";
 import { onRetryRequested } from "./on-retry-requested.ts";
 import { onTaskCreated } from "./on-task-created.ts";
 import { onTaskFinished } from "./on-task-finished.ts";
 import { waitingChildren } from "./waiting-children.ts";
 
-export type SchedulerOptions = { ackWaitMs: number; config: Pick<Config, "STREAM_REPLICAS"> };
+export type SchedulerOptions = { ackWaitMs: number; config: Pick<Config, "STREAM_REPLICAS" | "CLAIM_CHECK_BYTES"> };
 
 /** One durable consumer per event kind (NATS 2.9 allows one filter subject per consumer), shared by replicas. */
-export async function startScheduler(deps: Omit<SchedulerDeps, "waiting">, opts: SchedulerOptions) {
+export async function startScheduler(deps: Omit<SchedulerDeps, "waiting" | "claimCheck">, opts: SchedulerOptions) {
   const { js, jsm, names, subjects, log } = deps;
   const waiting = waitingChildren(await openBucket(js, names, "waiting_children", opts.config));
-  const full: SchedulerDeps = { ...deps, waiting };
+  const claimCheck = { bodies: await openBodies(js, names, opts.config), limitBytes: opts.config.CLAIM_CHECK_BYTES };
+  const full: SchedulerDeps = { ...deps, waiting, claimCheck };
   const created = onTaskCreated(full);
   const finished = onTaskFinished(full);
   const reactions: [TaskEventType, Handler][] = [

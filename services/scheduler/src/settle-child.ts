@@ -1,5 +1,15 @@
-import { decide, type TaskState } from "@taskjet/events";
-import { publishEvents } from "@taskjet/runtime";
+import { decide, type EventOf, type TaskState } from "@taskjet/events";
+import {
+  bodyBytes,
+  getInputBody,
+  getOutputBody,
+  inputBodyOf,
+  needsClaimCheck,
+  publishEvents,
+  putBody,
+  withInputBody,
+  withInputRef,
+} from "@taskjet/runtime";
 import type { SchedulerDeps } from "./deps.ts";
 
 export type Settled = "queued" | "cancelled" | "waiting";
@@ -10,10 +20,43 @@ export type Settled = "queued" | "cancelled" | "waiting";
  * the same child safely.
  */
 export async function settleChild(deps: SchedulerDeps, child: TaskState, parent: TaskState | null): Promise<Settled> {
-  const [event] = decide({ type: "SettleChild", taskId: child.id, parent, limits: deps.limits }, child, deps.now());
-  if (event === undefined) return "waiting";
+  // Rendered on the full texts: the child's own template and its parent's reply, wherever they are kept.
+  const [template, reply] = await Promise.all([withInput(deps, child), withOutput(deps, parent)]);
+  // No bound on bytes here: a rendered input too large for an event is claim-checked below instead.
+  const limits = { ...deps.limits, maxPayloadBytes: Number.POSITIVE_INFINITY };
+  const [decided] = decide({ type: "SettleChild", taskId: child.id, parent: reply, limits }, template, deps.now());
+  if (decided === undefined) return "waiting";
+  const event =
+    decided.type === "TaskQueued" ? await claimCheckQueued(deps, decided, child.inputRef !== undefined) : decided;
   await publishEvents(deps.js, deps.subjects, [event]);
   const reason = event.type === "TaskCancelled" ? event.reason : undefined;
   deps.log.info({ taskId: child.id, parentId: child.parentId, outcome: event.type, reason }, "chained task settled");
   return event.type === "TaskQueued" ? "queued" : "cancelled";
+}
+
+async function withInput(deps: SchedulerDeps, s: TaskState): Promise<TaskState> {
+  return s.inputRef === undefined ? s : withInputBody(s, await getInputBody(deps.claimCheck.bodies, s.inputRef));
+}
+
+async function withOutput(deps: SchedulerDeps, s: TaskState | null): Promise<TaskState | null> {
+  if (s === null || s.outputRef === null) return s;
+  const body = await getOutputBody(deps.claimCheck.bodies, s.outputRef);
+  return { ...s, output: body.output, content: body.content ?? null, outputRef: null };
+}
+
+/**
+ * A rendered input larger than the limit goes to the object store as `input/<childId>/<gen>` (a retry renders
+ * its own). So does every input of a child created claim-checked: its TaskQueued must carry a reference, or
+ * the one from its creation would still name the unrendered template.
+ */
+async function claimCheckQueued(
+  deps: SchedulerDeps,
+  event: EventOf<"TaskQueued">,
+  createdChecked: boolean,
+): Promise<EventOf<"TaskQueued">> {
+  const { bodies, limitBytes } = deps.claimCheck;
+  const body = inputBodyOf(event.input);
+  if (!createdChecked && !needsClaimCheck(bodyBytes(body).byteLength, limitBytes)) return event;
+  const ref = await putBody(bodies, `input/${event.taskId}/${event.gen}`, body);
+  return { ...event, input: withInputRef(event.input, ref) };
 }

@@ -11,6 +11,7 @@ import {
   TaskParams,
   TaskResource,
 } from "../api-schemas.ts";
+import { resolveBodies } from "../bodies.ts";
 import { createTask } from "../create-task.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { IDEMPOTENCY_HEADER, type IdempotencyKeys } from "../idempotency.ts";
@@ -39,7 +40,10 @@ export const taskRoutes =
       });
       if (!replay) metrics.tasksSubmitted.inc();
       if (replay) reply.header("idempotent-replayed", "true");
-      return reply.status(202).header("location", `/tasks/${task.id}`).send(toResource(task));
+      return reply
+        .status(202)
+        .header("location", `/tasks/${task.id}`)
+        .send(toResource(await resolveBodies(deps, task)));
     }
 
     /** Decides a command against the task as the stream has it now, then publishes what was decided. */
@@ -50,7 +54,7 @@ export const taskRoutes =
       await publishEvents(deps.js, deps.subjects, events);
       const after = foldEvents(events, current);
       if (after === null) throw new TaskNotFoundError(cmd.taskId);
-      return reply.status(events.length > 0 ? 202 : 200).send(toResource(after));
+      return reply.status(events.length > 0 ? 202 : 200).send(toResource(await resolveBodies(deps, after)));
     }
 
     app.post(
@@ -82,7 +86,8 @@ export const taskRoutes =
       },
       async (req) => {
         const page = await listTasks(deps, req.principal.tenant, req.query);
-        return { tasks: page.tasks.map((t) => toResource(t)), nextCursor: page.nextCursor };
+        const tasks = await Promise.all(page.tasks.map((t) => resolveBodies(deps, t)));
+        return { tasks: tasks.map((t) => toResource(t)), nextCursor: page.nextCursor };
       },
     );
 
@@ -98,7 +103,7 @@ export const taskRoutes =
       },
       async (req) => {
         const { state, quarantinedSeq } = await readTask(deps, req.params.id, req.principal.tenant);
-        return toResource(state, quarantinedSeq);
+        return toResource(await resolveBodies(deps, state), quarantinedSeq);
       },
     );
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import { z } from "zod";
 import { forbidden, unauthorized } from "../auth.ts";
+import { resolveBodies } from "../bodies.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { ApiError } from "../errors.ts";
 import type { Authenticator } from "../keys/authenticator.ts";
@@ -87,6 +88,7 @@ export async function registerWebSocket(
           maxBufferedBytes: opts.maxBufferedBytes,
           log: req.log,
           follow: (taskId, onDelta) => followOutput(deps.js, deps.names, deps.subjects, taskId, onDelta),
+          resolve: (state) => resolveBodies(deps, state),
         });
         sessions.set(session, socket);
         hub.add(session);

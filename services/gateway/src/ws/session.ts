@@ -23,6 +23,8 @@ export function createSession(opts: {
   maxBufferedBytes: number;
   log: FastifyBaseLogger;
   follow: (taskId: string, onDelta: (d: DecodedMessage<OutputDelta>) => void) => Promise<Follower>;
+  /** A task with its claim-checked input and reply fetched back from the object store. */
+  resolve: (state: TaskState) => Promise<TaskState>;
 }) {
   const { socket, tenant, log } = opts;
   const taskIds = new Set<string>();
@@ -40,6 +42,24 @@ export function createSession(opts: {
       return;
     }
     socket.send(JSON.stringify(message));
+  }
+
+  // A task whose bodies are in the object store is sent once they are fetched; the tasks pushed after it wait
+  // their turn, so a client still gets every version in order. The rest go out at once.
+  let fetching = 0;
+  let sent = Promise.resolve();
+  function sendTask(state: TaskState) {
+    if (fetching === 0 && state.inputRef === undefined && state.outputRef === null) {
+      return send({ type: "task", task: toResource(state) });
+    }
+    fetching++;
+    sent = sent
+      .then(() => opts.resolve(state))
+      .then(
+        (full) => send({ type: "task", task: toResource(full) }),
+        (err: unknown) => log.warn({ taskId: state.id, err }, "a task's stored body could not be read; not sent"),
+      )
+      .finally(() => fetching--);
   }
 
   function stopFollowing(taskId: string) {
@@ -93,7 +113,7 @@ export function createSession(opts: {
       const last = seen.get(state.id) ?? -1;
       if (seq <= last && seq !== 0) return;
       seen.set(state.id, seq);
-      send({ type: "task", task: toResource(state) });
+      sendTask(state);
       if (taskIds.has(state.id) && !followers.has(state.id)) {
         followers.set(
           state.id,
