@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { EventOf, TaskEvent } from "@taskjet/events";
+import type { EventOf, ModelInput, TaskEvent } from "@taskjet/events";
 import { createTestContext, ev, type Reply, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenForCancellations } from "./cancellations.ts";
 import { startExecutor } from "./executor.ts";
+import type { DeltaPart } from "./output-publisher.ts";
 import { anthropicProvider } from "./providers/anthropic.ts";
 import { openaiProvider } from "./providers/openai.ts";
+import { ProviderError } from "./providers/provider.ts";
 
 /** Each provider through its real SDK against the fake server's rendition of its API, through the same rows. */
 const providers = [
@@ -260,4 +262,286 @@ describe.each(providers)("executor × the real $name SDK × the fake LLM server"
     expect(types(h)).not.toContain("TaskCompleted");
     expect(types(h)).not.toContain("TaskFailed");
   });
+});
+
+/** What each API's request says for the same task: the rows below assert both through the same tests. */
+const wire = {
+  anthropic: {
+    toolTurns: (question: string, result: string) => [
+      { role: "user", content: question },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "Let me look." },
+          { type: "tool_use", id: "toolu_01", name: "get_weather", input: { city: "Paris" } },
+        ],
+      },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01", content: result }] },
+    ],
+    tools: [{ name: "get_weather", description: "Current weather", input_schema: { type: "object" } }],
+    image: (data: string) => ({ type: "image", source: { type: "base64", media_type: "image/png", data } }),
+    options: {
+      stop_sequences: ["END"],
+      top_p: 0.9,
+      top_k: 40,
+      metadata: { user_id: "user-7" },
+      service_tier: "standard_only",
+      tool_choice: { type: "tool", name: "get_weather", disable_parallel_tool_use: true },
+      thinking: { type: "enabled", budget_tokens: 1024 },
+    },
+    outputSchema: (schema: object) => ({ output_config: { format: { type: "json_schema", schema } } }),
+  },
+  openai: {
+    toolTurns: (question: string, result: string) => [
+      { role: "user", content: question },
+      {
+        role: "assistant",
+        content: "Let me look.",
+        tool_calls: [
+          { id: "toolu_01", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+        ],
+      },
+      { role: "tool", tool_call_id: "toolu_01", content: result },
+    ],
+    tools: [
+      {
+        type: "function",
+        function: { name: "get_weather", description: "Current weather", parameters: { type: "object" } },
+      },
+    ],
+    image: (data: string) => ({ type: "image_url", image_url: { url: `data:image/png;base64,${data}` } }),
+    options: {
+      stop: ["END"],
+      top_p: 0.9,
+      user: "user-7",
+      tool_choice: { type: "function", function: { name: "get_weather" } },
+      parallel_tool_calls: false,
+    },
+    outputSchema: (schema: object) => ({
+      response_format: { type: "json_schema", json_schema: { name: "output", schema } },
+    }),
+  },
+} as const;
+
+describe.each(providers)("the Messages API through the real $name SDK × the fake LLM server", (provider) => {
+  let fake: Awaited<ReturnType<typeof startFakeLlm>>;
+  let llm: ReturnType<typeof provider.make>;
+  /** What the fake API answers, per prompt (the last user turn's text). */
+  const script = new Map<string, Reply>();
+  const expected = wire[provider.name];
+
+  beforeAll(async () => {
+    fake = await startFakeLlm((req) => script.get(req.prompt) ?? { kind: "message", text: "unscripted" });
+    llm = provider.make(fake.url);
+  });
+  afterAll(() => fake.close());
+
+  /** A call of the provider, with every piece it streamed and the request the fake server saw. */
+  async function call(input: Partial<ModelInput> & { prompt: string }, reply: Reply, prompt = input.prompt) {
+    script.set(prompt, reply);
+    const deltas: (DeltaPart & { text: string })[] = [];
+    const result = await llm.generate({
+      system: null,
+      model: "claude-test",
+      maxTokens: 2048,
+      temperature: null,
+      ...input,
+      signal: new AbortController().signal,
+      onDelta: (text, part) => void deltas.push({ text, ...part }),
+    });
+    const seen = fake.requests.filter((r) => r.prompt === prompt);
+    expect(seen).toHaveLength(1);
+    return { result, deltas, body: seen[0]?.body as unknown as Record<string, unknown> };
+  }
+  const joined = (deltas: { text: string; kind: string; block?: number }[], kind: string, block: number) =>
+    deltas
+      .filter((d) => d.kind === kind && d.block === block)
+      .map((d) => d.text)
+      .join("");
+  const weatherTool = { name: "get_weather", description: "Current weather", inputSchema: { type: "object" as const } };
+
+  it("runs three turns: a question, a tool call streamed as tool_input, the tool's result, the answer", async () => {
+    const question = `What is the weather in Paris? ${randomUUID()}`;
+    const toolUse = { type: "tool_use" as const, id: "toolu_01", name: "get_weather", input: { city: "Paris" } };
+    const first = await call(
+      { prompt: "", messages: [{ role: "user", content: question }], tools: [weatherTool] },
+      { kind: "message", text: "", content: [{ type: "text", text: "Let me look." }, toolUse] },
+      question,
+    );
+    expect(first.result).toMatchObject({ output: "Let me look.", stopReason: "tool_use" });
+    expect(first.result.content).toEqual([{ type: "text", text: "Let me look." }, toolUse]);
+    expect(joined(first.deltas, "text", 0)).toBe("Let me look.");
+    expect(JSON.parse(joined(first.deltas, "tool_input", 1))).toEqual({ city: "Paris" });
+    expect(first.body.tools).toEqual(expected.tools);
+
+    const result = `18 °C, clear ${randomUUID()}`;
+    const messages: ModelInput["messages"] = [
+      { role: "user", content: question },
+      { role: "assistant", content: first.result.content },
+      { role: "user", content: [{ type: "tool_result", toolUseId: "toolu_01", content: result }] },
+    ];
+    const answer = await call(
+      { prompt: "", messages, tools: [weatherTool] },
+      { kind: "message", text: "It is 18 °C and clear in Paris." },
+      result,
+    );
+    expect(answer.body.messages).toEqual(expected.toolTurns(question, result));
+    expect(answer.result).toMatchObject({
+      output: "It is 18 °C and clear in Paris.",
+      content: [{ type: "text", text: "It is 18 °C and clear in Paris." }],
+      stopReason: "end_turn",
+    });
+  });
+
+  it("sends a base64 image block in the provider's shape", async () => {
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    const text = `What is in this picture? ${randomUUID()}`;
+    const { body } = await call(
+      {
+        prompt: "",
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "image", source: { type: "base64", mediaType: "image/png", data: png } },
+              { type: "text", text },
+            ],
+          },
+        ],
+      },
+      { kind: "message", text: "A red dot." },
+      text,
+    );
+    expect(body.messages).toEqual([{ role: "user", content: [expected.image(png), { type: "text", text }] }]);
+  });
+
+  it("sends every request option in the provider's words (and leaves out what it has no word for)", async () => {
+    const prompt = `options ${randomUUID()}`;
+    const { body } = await call(
+      {
+        prompt,
+        tools: [weatherTool],
+        toolChoice: { type: "tool", name: "get_weather", disableParallelToolUse: true },
+        stopSequences: ["END"],
+        topP: 0.9,
+        topK: 40,
+        userId: "user-7",
+        serviceTier: "standard_only",
+        thinking: { type: "enabled", budgetTokens: 1024 },
+      },
+      { kind: "message", text: "ok" },
+    );
+    const { messages: _, tools: __, model: ___, max_tokens: ____, stream: _____, ...options } = body;
+    expect(options).toEqual(
+      provider.name === "openai" ? { ...expected.options, stream_options: { include_usage: true } } : expected.options,
+    );
+  });
+
+  it("passes outputSchema as the provider's structured-output field", async () => {
+    const prompt = `extract ${randomUUID()}`;
+    const outputSchema = { type: "object", properties: { name: { type: "string" } }, required: ["name"] };
+    const { body, result } = await call({ prompt, outputSchema }, { kind: "message", text: '{"name":"Ada"}' });
+    expect(body).toMatchObject(expected.outputSchema(outputSchema));
+    expect(result.output).toBe('{"name":"Ada"}');
+  });
+
+  it("shows a max_tokens truncation as stopReason max_tokens", async () => {
+    const prompt = `a long story ${randomUUID()}`;
+    const { result } = await call(
+      { prompt, maxTokens: 3 },
+      { kind: "message", text: "Once upon a", stopReason: "max_tokens" },
+    );
+    expect(result).toMatchObject({ output: "Once upon a", stopReason: "max_tokens" });
+  });
+
+  if (provider.name === "anthropic") {
+    it("streams thinking deltas with kind thinking, then the answer, and keeps the thinking's signature", async () => {
+      const prompt = `twin primes? ${randomUUID()}`;
+      const thinking = "Two primes that differ by two are twin primes.";
+      const { result, deltas } = await call(
+        { prompt, thinking: { type: "enabled", budgetTokens: 1024 } },
+        {
+          kind: "message",
+          text: "",
+          content: [
+            { type: "thinking", thinking, signature: "sig-1" },
+            { type: "text", text: "Yes: 3 and 5." },
+          ],
+        },
+      );
+      expect(deltas.map((d) => d.kind)).toEqual([...Array(4).fill("thinking"), ...Array(4).fill("text")]);
+      expect(joined(deltas, "thinking", 0)).toBe(thinking);
+      expect(joined(deltas, "text", 1)).toBe("Yes: 3 and 5.");
+      expect(result.content).toEqual([
+        { type: "thinking", thinking, signature: "sig-1" },
+        { type: "text", text: "Yes: 3 and 5." },
+      ]);
+      expect(result.output).toBe("Yes: 3 and 5.");
+    });
+
+    it("sends cacheControl on the system prompt and reports the cache tokens in usage", async () => {
+      const prompt = `cached ${randomUUID()}`;
+      const cache = { creationInputTokens: 0, readInputTokens: 900 };
+      const { body, result } = await call(
+        { prompt, system: [{ type: "text", text: "long rules", cacheControl: { type: "ephemeral" } }] },
+        { kind: "message", text: "ok", inputTokens: 5, cache },
+      );
+      expect(body.system).toEqual([{ type: "text", text: "long rules", cache_control: { type: "ephemeral" } }]);
+      expect(result.usage).toEqual({
+        inputTokens: 5,
+        outputTokens: 1,
+        cacheCreationInputTokens: 0,
+        cacheReadInputTokens: 900,
+      });
+    });
+  }
+
+  if (provider.name === "openai") {
+    it("refuses a PDF document with a 400 naming the block, without calling the server", async () => {
+      const prompt = `read this ${randomUUID()}`;
+      const messages: ModelInput["messages"] = [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: prompt },
+            { type: "document", source: { type: "base64", mediaType: "application/pdf", data: "JVBERi0=" } },
+          ],
+        },
+      ];
+      const err = await llm
+        .generate({
+          prompt: "",
+          messages,
+          system: null,
+          model: "gpt-test",
+          maxTokens: 100,
+          temperature: null,
+          signal: new AbortController().signal,
+          onDelta: () => undefined,
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProviderError);
+      expect(err).toMatchObject({ kind: "http", status: 400, type: "invalid_request_error" });
+      expect((err as Error).message).toMatch(/^messages\[0\]\.content\[1\]: a document \(pdf\)/);
+      expect(fake.requests.filter((r) => r.prompt === prompt)).toEqual([]);
+    });
+
+    it("leaves thinking out: neither sent nor answered", async () => {
+      const prompt = `think ${randomUUID()}`;
+      const { body, result, deltas } = await call(
+        { prompt, thinking: { type: "enabled", budgetTokens: 1024 } },
+        {
+          kind: "message",
+          text: "",
+          content: [
+            { type: "thinking", thinking: "hidden", signature: "s" },
+            { type: "text", text: "answer" },
+          ],
+        },
+      );
+      expect(body).not.toHaveProperty("thinking");
+      expect(result.content).toEqual([{ type: "text", text: "answer" }]);
+      expect(deltas.every((d) => d.kind === "text" && d.block === 0)).toBe(true);
+    });
+  }
 });
