@@ -124,10 +124,10 @@ export async function respondAsAnthropic(
     stop_sequence: null,
   };
   sse(res, "message_start", { type: "message_start", message: { ...message, usage } });
-  sse(res, "ping", { type: "ping" });
   for (const [index, b] of blocks.entries()) {
     const delta = (d: object) => sse(res, "content_block_delta", { type: "content_block_delta", index, delta: d });
     sse(res, "content_block_start", { type: "content_block_start", index, content_block: startOf(b) });
+    if (index === 0) sse(res, "ping", { type: "ping" });
     const write =
       b.type === "text"
         ? (text: string) => delta({ type: "text_delta", text })
@@ -231,16 +231,16 @@ export async function respondAsOpenai(
   const delta = (d: object) => chunk([{ index: 0, delta: d, finish_reason: null }]);
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...limitHeaders });
   delta({ role: "assistant", content: "" });
+  const sendError = (type: string, message: string) =>
+    res.write(`data: ${JSON.stringify({ error: { type, message } })}\n\n`);
   for (const [i, b] of blocks.entries()) {
-    const index = calls.indexOf(b as (typeof calls)[number]);
-    if (b.type === "tool_use") delta({ tool_calls: [{ index, ...toolCall(b, "") }] });
-    const write =
-      b.type === "tool_use"
-        ? (args: string) => delta({ tool_calls: [{ index, function: { arguments: args } }] })
-        : (content: string) => delta({ content });
+    let write = (content: string) => delta({ content });
+    if (b.type === "tool_use") {
+      const index = calls.indexOf(b);
+      delta({ tool_calls: [{ index, ...toolCall(b, "") }] });
+      write = (args) => delta({ tool_calls: [{ index, function: { arguments: args } }] });
+    }
     if (!(await streamPieces(seen, res, r, streamedText(b), write))) return;
-    const sendError = (type: string, message: string) =>
-      res.write(`data: ${JSON.stringify({ error: { type, message } })}\n\n`);
     if (i === blocks.length - 1 && !ended(res, r, sendError)) return;
   }
   chunk([{ index: 0, delta: {}, finish_reason: finishReason }]);
