@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { EventOf, TaskEvent } from "@taskjet/events";
+import type { EventOf, ModelInput, OutputDelta, TaskEvent } from "@taskjet/events";
 import { createTestContext, ev, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenForCancellations } from "../cancellations.ts";
@@ -49,12 +49,12 @@ afterAll(async () => {
 });
 
 /** Queues a task with this prompt, as the scheduler would; the prompt is made unique to the test run. */
-async function queue(marked: string, maxAttempts = 3) {
+async function queue(marked: string, maxAttempts = 3, input: Partial<ModelInput> = {}) {
   const taskId = randomUUID();
   const prompt = `${marked} ${taskId}`;
   await ctx.publish(ev.submitted({ taskId, prompt, maxAttempts }));
   const at = new Date().toISOString();
-  await ctx.publish(ev.queued({ taskId, at, maxAttempts, input: { ...ev.queued().input, prompt } }));
+  await ctx.publish(ev.queued({ taskId, at, maxAttempts, input: { ...ev.queued().input, prompt, ...input } }));
   return { taskId, prompt };
 }
 const until = (taskId: string, type: TaskEvent["type"], timeoutMs = 10_000) =>
@@ -137,5 +137,44 @@ describe("the fake provider's markers, through the executor", () => {
     expect(partial.length).toBeLessThan(whole.length);
     expect(whole.startsWith(partial)).toBe(true);
     expect(types(h)).not.toContain("TaskCompleted");
+  });
+});
+
+/** Every output delta of a task, in order. */
+async function deltasOf(taskId: string): Promise<OutputDelta[]> {
+  const deltas: OutputDelta[] = [];
+  const c = await ctx.js.consumers.get(ctx.names.outputStream, { filter_subjects: ctx.subjects.output(taskId) });
+  for await (const m of await c.consume()) {
+    deltas.push(m.json());
+    if (m.info.pending === 0) break;
+  }
+  return deltas;
+}
+
+describe("the fake provider's answers to the rest of the Messages API, through the executor", () => {
+  const lookup = {
+    name: "lookup",
+    inputSchema: { type: "object" as const, properties: { q: { type: "string" } }, required: ["q"] },
+  };
+
+  it("calls a tool: completed with a tool_use block, its input streamed as tool_input deltas after the thinking", async () => {
+    const { taskId } = await queue("find it", 3, { tools: [lookup], thinking: { type: "adaptive" } });
+    const h = await until(taskId, "TaskCompleted");
+    const completed = h.at(-1) as EventOf<"TaskCompleted">;
+    expect(completed).toMatchObject({ stopReason: "tool_use", output: "" });
+    expect(completed.content?.map((b) => b.type)).toEqual(["thinking", "tool_use"]);
+    expect(completed.content?.[1]).toMatchObject({ type: "tool_use", name: "lookup", input: { q: "sample q" } });
+    const deltas = await deltasOf(taskId);
+    expect([...new Set(deltas.map((d) => `${d.kind}:${d.block}`))]).toEqual(["thinking:0", "tool_input:1"]);
+    const input = deltas.filter((d) => d.kind === "tool_input").map((d) => d.text);
+    expect(JSON.parse(input.join(""))).toEqual({ q: "sample q" });
+  });
+
+  it("[fake:invalid-output=1] with an outputSchema: the first answer misses it and is retried into JSON that fits", async () => {
+    const outputSchema = { type: "object", properties: { n: { type: "integer" } }, required: ["n"] };
+    const { taskId } = await queue("[fake:invalid-output=1] count", 3, { outputSchema });
+    const h = await until(taskId, "TaskCompleted");
+    expect(failures(h).map((f) => [f.attempt, f.error.code, f.retryable])).toEqual([[1, "output_invalid", true]]);
+    expect(h.at(-1)).toMatchObject({ output: '{"n":1}', attempt: 2 });
   });
 });
