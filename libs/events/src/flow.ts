@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PRIORITIES, WAIT_REASONS } from "./events.ts";
+import { periodOf, type SpendPeriod } from "./spend-periods.ts";
 
 /**
  * Flow control's shared state, kept in the NATS KV bucket `<kvPrefix>_flow` so that every executor and gateway
@@ -11,6 +12,11 @@ import { PRIORITIES, WAIT_REASONS } from "./events.ts";
 /** A lane: one provider's model, `anthropic/claude-sonnet-4-5`; every call to it shares its limits. */
 export function laneOf(provider: string, model: string): string {
   return `${provider}/${model}`;
+}
+
+/** The model of a lane: what follows the provider's name (a model id may itself hold a `/`). */
+export function modelOfLane(lane: string): string {
+  return lane.slice(lane.indexOf("/") + 1);
 }
 
 /** A KV key part from any text: a character outside `[-\w]` becomes its code point in hex between `=`s. */
@@ -26,6 +32,8 @@ export const flowKeys = {
 };
 
 const count = z.number().int().positive().nullable();
+const usd = z.number().positive();
+const NO_SPEND_LIMIT = { dailyTokens: null, monthlyTokens: null, dailyUsd: null, monthlyUsd: null };
 
 /** A lane's limits per window (a minute at Anthropic); null is "no limit known". */
 export const LaneLimits = z.object({
@@ -93,16 +101,69 @@ export const TenantFlow = z.object({
   weight: z.number().positive().max(1000).default(1),
   /** Calls it may have in flight at once on a lane; null: only the lane's limit. */
   maxConcurrent: z.number().int().positive().nullable().default(null),
-  /** Tokens (input + output) it may spend per UTC day / calendar month; null: no limit. */
+  /**
+   * What it may spend per UTC day / calendar month: tokens (input + output) and USD (its calls priced by the
+   * price table; calls to a model the table does not know cost nothing). null: no limit.
+   */
   spendLimit: z
-    .object({ dailyTokens: count.default(null), monthlyTokens: count.default(null) })
-    .default({ dailyTokens: null, monthlyTokens: null }),
+    .object({
+      dailyTokens: count.default(null),
+      monthlyTokens: count.default(null),
+      dailyUsd: usd.nullable().default(null),
+      monthlyUsd: usd.nullable().default(null),
+    })
+    .default(NO_SPEND_LIMIT),
 });
 export type TenantFlow = z.infer<typeof TenantFlow>;
+export type SpendLimit = TenantFlow["spendLimit"];
 
-/** Tokens a tenant spent in a period (KV `usage.<tenant>.<period>`), added to after every finished call. */
-export const TenantUsage = z.object({ tokens: z.number().int().nonnegative() });
+/** What a tenant spent in a period (KV `usage.<tenant>.<period>`), added to after every finished call. */
+export const TenantUsage = z.object({
+  tokens: z.number().int().nonnegative(),
+  /** Absent in what was written before prices: nothing counted yet. */
+  costUsd: z.number().nonnegative().default(0),
+});
 export type TenantUsage = z.infer<typeof TenantUsage>;
+export const NO_USAGE: TenantUsage = { tokens: 0, costUsd: 0 };
+
+/** A spend limit by its field: the period it counts over and what it counts. */
+const SPEND_LIMITS = [
+  ["monthlyTokens", "month", "tokens"],
+  ["monthlyUsd", "month", "costUsd"],
+  ["dailyTokens", "day", "tokens"],
+  ["dailyUsd", "day", "costUsd"],
+] as const satisfies readonly (readonly [keyof SpendLimit, SpendPeriod, keyof TenantUsage])[];
+
+export type SpendOver = {
+  limit: keyof SpendLimit;
+  period: SpendPeriod;
+  /** The period's name, `2026-11-26` or `2026-11`. */
+  periodName: string;
+  unit: "tokens" | "usd";
+  max: number;
+  used: number;
+};
+
+export const hasSpendLimit = (limits: SpendLimit) => SPEND_LIMITS.some(([field]) => limits[field] !== null);
+
+/**
+ * The spend limit a tenant is at or over now, or null. The executors hold its work and the gateways refuse its
+ * submits by this one rule. A monthly limit is named before a daily one: waiting for the day would not help.
+ */
+export function spendOver(
+  limits: SpendLimit,
+  usageIn: (periodName: string) => TenantUsage,
+  now: Date,
+): SpendOver | null {
+  for (const [limit, period, measure] of SPEND_LIMITS) {
+    const max = limits[limit];
+    if (max === null) continue;
+    const periodName = periodOf(period, now);
+    const used = usageIn(periodName)[measure];
+    if (used >= max) return { limit, period, periodName, unit: measure === "tokens" ? "tokens" : "usd", max, used };
+  }
+  return null;
+}
 
 const counts = <K extends readonly [string, ...string[]]>(keys: K) =>
   z.partialRecord(z.enum(keys), z.number().int().nonnegative());

@@ -59,7 +59,7 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission" | "bodi
     now: () => now().getTime(),
   });
   lanes.renewEvery(CALL_LEASE_MS);
-  const tenants = await openTenants({ kv, log, onChange: poke });
+  const tenants = await openTenants({ kv, log, onChange: poke, price: deps.price });
   const metrics = flowMetrics({
     ...{ admission: () => admission, lanes: lanes.lanes, cas: lanes.casCounts, windowMs },
     now: () => now().getTime(),

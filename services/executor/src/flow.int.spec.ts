@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { KV } from "@nats-io/kv";
-import { type EventOf, ExecutorQueue, flowKeys, LaneState, type TaskEvent } from "@taskjet/events";
+import {
+  costUsd,
+  type EventOf,
+  ExecutorQueue,
+  flowKeys,
+  LaneState,
+  resolvePrices,
+  type TaskEvent,
+  TenantUsage,
+} from "@taskjet/events";
 import { openBucket } from "@taskjet/runtime";
 import { createTestContext, ev, type Reply, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +26,8 @@ describe("flow control × the fake Messages API", () => {
   let cancellations: ReturnType<typeof listenForCancellations>;
   const script = new Map<string, Reply[]>();
   const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
+  // One priced model, $1 per thousand tokens each way, so one call passes a cent; the others cost nothing.
+  const prices = resolvePrices({ models: { "claude-usd": { input: 1000, output: 1000 } } });
 
   beforeAll(async () => {
     ctx = await createTestContext("flow");
@@ -34,6 +45,7 @@ describe("flow control × the fake Messages API", () => {
         executorId: "ex-flow",
         now: () => new Date(),
         random: Math.random,
+        price: (model, usage) => costUsd(model, usage, prices),
       },
       // A lane limited to 2 calls at once by configuration; every other lane only by what the provider says.
       {
@@ -195,6 +207,27 @@ describe("flow control × the fake Messages API", () => {
     expect(h.at(-1)).toMatchObject({ type: "TaskWaiting", reason: "spend_limit" });
     expect(seenBy(second.prompt)).toHaveLength(0);
     await limit(1_000_000); // the watch sees it: the held task goes
+    expect((await until(second.taskId, "TaskCompleted")).at(-1)).toMatchObject({ output: "later" });
+  });
+  it("a tenant past its daily USD limit has its queued work held (spend_limit), charged what its events say", async () => {
+    const tenant = "priced";
+    const limit = (dailyUsd: number) =>
+      kv.put(flowKeys.tenant(tenant), JSON.stringify({ weight: 1, maxConcurrent: null, spendLimit: { dailyUsd } }));
+    await limit(0.01);
+    const first = await queue("claude-usd", [{ kind: "message", text: "one two three", inputTokens: 20 }], { tenant });
+    const [completed] = of(await until(first.taskId, "TaskCompleted"), "TaskCompleted");
+    expect(completed?.costUsd).toBeGreaterThan(0.01); // 20 tokens in alone cost $0.02
+    const day = new Date().toISOString().slice(0, 10);
+    const spent = await waitFor(async () => {
+      const e = await kv.get(flowKeys.usage(tenant, day));
+      return e?.operation === "PUT" ? TenantUsage.parse(e.json()) : undefined;
+    });
+    expect(spent.costUsd).toBe(completed?.costUsd);
+    const second = await queue("claude-usd", [{ kind: "message", text: "later" }], { tenant });
+    const h = await until(second.taskId, "TaskWaiting");
+    expect(h.at(-1)).toMatchObject({ type: "TaskWaiting", reason: "spend_limit" });
+    expect(seenBy(second.prompt)).toHaveLength(0);
+    await limit(1000); // the watch sees it: the held task goes
     expect((await until(second.taskId, "TaskCompleted")).at(-1)).toMatchObject({ output: "later" });
   });
   it("serves Prometheus metrics at /metrics: lanes' limits and levels, holds, 429s, reservations, latency", async () => {

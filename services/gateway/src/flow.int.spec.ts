@@ -31,39 +31,41 @@ const submit = (tenant: string) =>
 const putTenant = (tenant: string, body: object) =>
   app.inject({ method: "PUT", url: `/admin/tenants/${tenant}`, headers: as("ops"), payload: body });
 /** Spend as the executor records it after each finished call. */
-const spend = (tenant: string, period: string, tokens: number) =>
-  kv.put(flowKeys.usage(tenant, period), JSON.stringify(TenantUsage.parse({ tokens })));
+const spend = (tenant: string, period: string, tokens: number, costUsd = 0) =>
+  kv.put(flowKeys.usage(tenant, period), JSON.stringify(TenantUsage.parse({ tokens, costUsd })));
+const NO_LIMITS = { dailyTokens: null, monthlyTokens: null, dailyUsd: null, monthlyUsd: null };
 
 describe("admin tenant settings", () => {
   it("given a tenant never set, when read, then the defaults and its spend this day and month", async () => {
-    await spend(T, "2026-11-26", 1200);
-    await spend(T, "2026-11", 50_000);
+    await spend(T, "2026-11-26", 1200, 0.25);
+    // Written before prices: no costUsd, nothing counted.
+    await kv.put(flowKeys.usage(T, "2026-11"), JSON.stringify({ tokens: 50_000 }));
     const res = await app.inject({ url: `/admin/tenants/${T}`, headers: as("ops") });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       tenant: T,
       weight: 1,
       maxConcurrent: null,
-      spendLimit: { dailyTokens: null, monthlyTokens: null },
+      spendLimit: NO_LIMITS,
       usage: {
-        day: { period: "2026-11-26", tokens: 1200, resetsAt: "2026-11-27T00:00:00.000Z" },
-        month: { period: "2026-11", tokens: 50_000, resetsAt: "2026-12-01T00:00:00.000Z" },
+        day: { period: "2026-11-26", tokens: 1200, costUsd: 0.25, resetsAt: "2026-11-27T00:00:00.000Z" },
+        month: { period: "2026-11", tokens: 50_000, costUsd: 0, resetsAt: "2026-12-01T00:00:00.000Z" },
       },
     });
   });
 
   it("when set, then stored whole in the flow bucket (defaults filled in) and read back", async () => {
-    const res = await putTenant("flow-set", { weight: 3, spendLimit: { monthlyTokens: 9000 } });
+    const res = await putTenant("flow-set", { weight: 3, spendLimit: { monthlyTokens: 9000, dailyUsd: 12.5 } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ tenant: "flow-set", weight: 3, maxConcurrent: null });
     const stored = await kv.get(flowKeys.tenant("flow-set"));
     expect(stored?.json()).toEqual({
       weight: 3,
       maxConcurrent: null,
-      spendLimit: { dailyTokens: null, monthlyTokens: 9000 },
+      spendLimit: { ...NO_LIMITS, monthlyTokens: 9000, dailyUsd: 12.5 },
     });
     const read = (await app.inject({ url: "/admin/tenants/flow-set", headers: as("ops") })).json();
-    expect(read.spendLimit).toEqual({ dailyTokens: null, monthlyTokens: 9000 });
+    expect(read.spendLimit).toEqual({ ...NO_LIMITS, monthlyTokens: 9000, dailyUsd: 12.5 });
   });
 
   it("refuses a bad tenant id and a bad body", async () => {
@@ -75,6 +77,8 @@ describe("admin tenant settings", () => {
       { weight: 0 },
       { maxConcurrent: 1.5 },
       { spendLimit: { dailyTokens: -1 } },
+      { spendLimit: { dailyUsd: 0 } },
+      { spendLimit: { monthlyUsd: "10" } },
       { extra: 1 },
       { spendLimit: { daily: 5 } },
     ]) {
@@ -135,6 +139,41 @@ describe("the spend limit", () => {
     });
     expect(res?.headers["retry-after"]).toBe(String((4 * 24 + 2.5) * 3600));
     expect(res?.json().error.message).toContain("monthly limit of 10000");
+  });
+
+  it("given a tenant at its daily USD limit, then 429 naming dailyUsd and its dollars; a token limit it is under does not help", async () => {
+    const tenant = "flow-usd";
+    await spend(tenant, "2026-11-26", 300, 2.5);
+    await spend(tenant, "2026-11", 300, 2.5);
+    expect((await putTenant(tenant, { spendLimit: { dailyUsd: 2.5, monthlyTokens: 1_000_000 } })).statusCode).toBe(200);
+    const res = await submit(tenant);
+    expect(res.statusCode).toBe(429);
+    expect(res.headers["retry-after"]).toBe(String(2.5 * 3600));
+    const { error } = res.json();
+    expect(error.code).toBe("spend_limit_exceeded");
+    expect(error.message).toContain(
+      "has spent $2.50 today (2026-11-26 UTC), at or over its daily limit of $2.50 (dailyUsd)",
+    );
+    expect(error.details).toEqual({
+      limit: "dailyUsd",
+      limitUsd: 2.5,
+      usedUsd: 2.5,
+      period: "2026-11-26",
+      resetsAt: "2026-11-27T00:00:00.000Z",
+    });
+    const read = (await app.inject({ url: `/admin/tenants/${tenant}`, headers: as("ops") })).json();
+    expect(read.usage.day).toMatchObject({ tokens: 300, costUsd: 2.5 });
+
+    // A monthly USD limit passed later in the month refuses until the month's end.
+    expect((await putTenant(tenant, { spendLimit: { dailyUsd: 10, monthlyUsd: 3 } })).statusCode).toBe(200);
+    expect((await submit(tenant)).statusCode).toBe(202);
+    await spend(tenant, "2026-11", 300, 3.01);
+    const monthly = await waitFor(async () => {
+      const r = await submit(tenant);
+      return r.statusCode === 429 ? r : null;
+    });
+    expect(monthly?.json().error.details).toMatchObject({ limit: "monthlyUsd", limitUsd: 3, usedUsd: 3.01 });
+    expect(monthly?.headers["retry-after"]).toBe(String((4 * 24 + 2.5) * 3600));
   });
 });
 

@@ -378,7 +378,7 @@ export interface paths {
     };
     /**
      * A tenant's flow settings and spend
-     * @description Its weight in a lane's fair share, its cap on concurrent calls per lane, its spend limit in tokens per UTC day and month (the defaults when never set), and what it has spent this day and month.
+     * @description Its weight in a lane's fair share, its cap on concurrent calls per lane, its spend limits in tokens and in USD per UTC day and month (the defaults when never set), and what it has spent this day and month in both.
      */
     get: {
       parameters: {
@@ -472,14 +472,20 @@ export interface paths {
             /**
              * @default {
              *       "dailyTokens": null,
-             *       "monthlyTokens": null
+             *       "monthlyTokens": null,
+             *       "dailyUsd": null,
+             *       "monthlyUsd": null
              *     }
              */
             spendLimit?: {
               /** @default null */
               dailyTokens?: number | null;
               /** @default null */
+              dailyUsd?: number | null;
+              /** @default null */
               monthlyTokens?: number | null;
+              /** @default null */
+              monthlyUsd?: number | null;
             };
             /** @default 1 */
             weight?: number;
@@ -3772,11 +3778,15 @@ export interface components {
       maxConcurrent: number | null;
       spendLimit: {
         dailyTokens: number | null;
+        dailyUsd: number | null;
         monthlyTokens: number | null;
+        monthlyUsd: number | null;
       };
       tenant: string;
       usage: {
         day: {
+          /** @description what those calls cost by the price table, USD */
+          costUsd: number;
           /** @description the UTC day `2026-11-26` or month `2026-11` */
           period: string;
           /** @description when the period ends and its count starts again */
@@ -3785,6 +3795,8 @@ export interface components {
           tokens: number;
         };
         month: {
+          /** @description what those calls cost by the price table, USD */
+          costUsd: number;
           /** @description the UTC day `2026-11-26` or month `2026-11` */
           period: string;
           /** @description when the period ends and its count starts again */
@@ -3799,11 +3811,15 @@ export interface components {
       maxConcurrent: number | null;
       spendLimit: {
         dailyTokens: number | null;
+        dailyUsd: number | null;
         monthlyTokens: number | null;
+        monthlyUsd: number | null;
       };
       tenant: string;
       usage: {
         day: {
+          /** @description what those calls cost by the price table, USD */
+          costUsd: number;
           /** @description the UTC day `2026-11-26` or month `2026-11` */
           period: string;
           /** @description when the period ends and its count starts again */
@@ -3812,6 +3828,8 @@ export interface components {
           tokens: number;
         };
         month: {
+          /** @description what those calls cost by the price table, USD */
+          costUsd: number;
           /** @description the UTC day `2026-11-26` or month `2026-11` */
           period: string;
           /** @description when the period ends and its count starts again */

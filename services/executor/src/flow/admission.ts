@@ -1,6 +1,6 @@
-import type { TenantFlow, WaitReason } from "@taskjet/events";
+import type { TenantFlow, Usage, WaitReason } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
-import type { Need, Used } from "./budget.ts";
+import type { Need } from "./budget.ts";
 import type { Refusal, Reserved, ReserveRequest, SettleRequest } from "./lane-store.ts";
 import { AdmissionQueue, effectiveRank, type Held } from "./queue.ts";
 
@@ -16,7 +16,7 @@ const NO_METRICS: FlowMetrics = { reservation() {}, rateLimited() {}, callEnded(
 export type Candidate = Held & { taskId: string; gen: number; need: Need; timeoutMs: number };
 
 /** How a call that was admitted ended, for its lane and its tenant. */
-export type CallEnd = { used: Used | null; headers: Record<string, string>; pauseMs: number | null };
+export type CallEnd = { used: Usage | null; headers: Record<string, string>; pauseMs: number | null };
 
 /** The right to make one call: `end` must follow once, whatever happened. */
 export type Ticket = { lane: string; end(result: CallEnd): Promise<void> };
@@ -32,7 +32,7 @@ export type LaneBudgets = {
 export type TenantSettings = {
   flowOf(tenant: string): TenantFlow;
   overSpend(tenant: string, now: Date): boolean;
-  addUsage(tenant: string, tokens: number, now: Date): Promise<void>;
+  charge(tenant: string, lane: string, used: Usage | null, now: Date): Promise<void>;
 };
 
 export type AdmissionOptions = {
@@ -237,8 +237,7 @@ export function createAdmission(opts: AdmissionOptions) {
     }
     try {
       await lanes.settle(w.lane, { tenant: w.tenant, reserved, ...result, startedAt });
-      const tokens = (result.used?.inputTokens ?? 0) + (result.used?.outputTokens ?? 0);
-      await tenants.addUsage(w.tenant, tokens, opts.now());
+      await tenants.charge(w.tenant, w.lane, result.used, opts.now());
     } catch (err) {
       log.warn({ err, lane: w.lane, taskId: w.taskId }, "a call's settlement was not written");
     } finally {

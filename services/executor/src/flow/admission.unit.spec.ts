@@ -43,7 +43,7 @@ function setup(o: { runLimit?: number; spend?: Set<string> } = {}) {
     tenants: {
       flowOf: () => TenantFlow.parse({}),
       overSpend: (t) => over.has(t),
-      addUsage: async () => undefined,
+      charge: async () => undefined,
     },
     now: () => new Date(),
     random: () => 0,

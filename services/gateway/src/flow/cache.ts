@@ -3,6 +3,7 @@ import {
   ExecutorQueue,
   flowKeys,
   LaneState,
+  NO_USAGE,
   type TenantFlow,
   TenantFlow as TenantFlowSchema,
   TenantUsage,
@@ -46,8 +47,8 @@ export async function watchFlow(kv: KV, log: FastifyBaseLogger) {
     /** Records what this gateway wrote at once, so its next request sees it before the watch brings it. */
     apply: follow.apply,
     tenant: (tenant: string): TenantFlow | null => read(flowKeys.tenant(tenant), TenantFlowSchema),
-    usageTokens: (tenant: string, period: string): number =>
-      read(flowKeys.usage(tenant, period), TenantUsage)?.tokens ?? 0,
+    usage: (tenant: string, period: string): TenantUsage =>
+      read(flowKeys.usage(tenant, period), TenantUsage) ?? NO_USAGE,
     lanes: (): LaneState[] => readAll("lane.", LaneState),
     queues: (): ExecutorQueue[] => readAll("queue.", ExecutorQueue),
     close: () => follow.close(),

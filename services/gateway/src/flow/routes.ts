@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ErrorBody } from "../api-schemas.ts";
 import { TenantId } from "../keys/record.ts";
 import type { FlowCache } from "./cache.ts";
-import { readTenantFlow, readUsageTokens, writeTenantFlow } from "./store.ts";
+import { readTenantFlow, readUsage, writeTenantFlow } from "./store.ts";
 
 /** TenantFlow, refusing unknown fields at every level: a misspelt limit must not quietly mean "no limit". */
 const TenantFlowBody = z
@@ -13,13 +13,20 @@ const TenantFlowBody = z
     ...TenantFlow.shape,
     spendLimit: z
       .strictObject(TenantFlow.shape.spendLimit.unwrap().shape)
-      .default({ dailyTokens: null, monthlyTokens: null }),
+      .default(TenantFlow.shape.spendLimit.parse(undefined)),
   })
-  .meta({ example: { weight: 2, maxConcurrent: 10, spendLimit: { dailyTokens: 1_000_000, monthlyTokens: null } } });
+  .meta({
+    example: {
+      weight: 2,
+      maxConcurrent: 10,
+      spendLimit: { dailyTokens: 1_000_000, monthlyTokens: null, dailyUsd: 25, monthlyUsd: 500 },
+    },
+  });
 
 const PeriodUsage = z.object({
   period: z.string().meta({ description: "the UTC day `2026-11-26` or month `2026-11`" }),
   tokens: z.number().int().nonnegative().meta({ description: "input + output tokens of its finished calls" }),
+  costUsd: z.number().nonnegative().meta({ description: "what those calls cost by the price table, USD" }),
   resetsAt: z.string().meta({ description: "when the period ends and its count starts again" }),
 });
 
@@ -28,7 +35,12 @@ const TenantSettings = z
     tenant: z.string(),
     weight: z.number(),
     maxConcurrent: z.number().int().nullable(),
-    spendLimit: z.object({ dailyTokens: z.number().int().nullable(), monthlyTokens: z.number().int().nullable() }),
+    spendLimit: z.object({
+      dailyTokens: z.number().int().nullable(),
+      monthlyTokens: z.number().int().nullable(),
+      dailyUsd: z.number().nullable(),
+      monthlyUsd: z.number().nullable(),
+    }),
     usage: z.object({ day: PeriodUsage, month: PeriodUsage }),
   })
   .meta({ id: "TenantSettings" });
@@ -47,7 +59,7 @@ export const tenantRoutes =
         const name = periodOf(period, now);
         return {
           period: name,
-          tokens: await readUsageTokens(deps.kv, tenant, name),
+          ...(await readUsage(deps.kv, tenant, name)),
           resetsAt: periodEnd(period, now).toISOString(),
         };
       };
@@ -61,8 +73,9 @@ export const tenantRoutes =
         schema: {
           summary: "A tenant's flow settings and spend",
           description:
-            "Its weight in a lane's fair share, its cap on concurrent calls per lane, its spend limit in tokens " +
-            "per UTC day and month (the defaults when never set), and what it has spent this day and month.",
+            "Its weight in a lane's fair share, its cap on concurrent calls per lane, its spend limits in tokens " +
+            "and in USD per UTC day and month (the defaults when never set), and what it has spent this day and " +
+            "month in both.",
           tags: ["admin"],
           params,
           response: { 200: TenantSettings, ...errors },

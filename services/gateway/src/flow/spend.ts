@@ -1,4 +1,4 @@
-import { periodEnd, periodOf, type SpendPeriod, type TenantFlow } from "@taskjet/events";
+import { periodEnd, type SpendOver, spendOver, type TenantFlow, type TenantUsage } from "@taskjet/events";
 import type { FastifyInstance } from "fastify";
 import { sendRefusal } from "../errors.ts";
 import type { FlowCache } from "./cache.ts";
@@ -8,49 +8,43 @@ export const SPEND_LIMIT_EXCEEDED = "spend_limit_exceeded";
 /** The routes that make a new task: a tenant over its spend limit may make none. */
 const CREATES_TASK = new Set(["POST /tasks", "POST /tasks/:id/chain"]);
 
-export type SpendRefusal = {
-  period: SpendPeriod;
-  periodName: string;
-  limitTokens: number;
-  usedTokens: number;
-  resetsAt: Date;
-  retryAfterSeconds: number;
-};
+export type SpendRefusal = SpendOver & { resetsAt: Date; retryAfterSeconds: number };
 
 /**
- * Whether a tenant with these settings and this spend may submit now: null, or the limit it is at or over. When
- * both are, the one that resets later (the month), since waiting for the day would not help.
+ * Whether a tenant with these settings and this spend may submit now: null, or the limit it is at or over
+ * (`spendOver`, the rule the executors hold its work by) and when that limit's period ends.
  */
 export function spendRefusal(
   settings: TenantFlow | null,
-  usedTokens: (period: SpendPeriod, name: string) => number,
+  usageIn: (periodName: string) => TenantUsage,
   now: Date,
 ): SpendRefusal | null {
-  if (settings === null) return null;
-  const limits: [SpendPeriod, number | null][] = [
-    ["month", settings.spendLimit.monthlyTokens],
-    ["day", settings.spendLimit.dailyTokens],
-  ];
-  for (const [period, limitTokens] of limits) {
-    if (limitTokens === null) continue;
-    const periodName = periodOf(period, now);
-    const used = usedTokens(period, periodName);
-    if (used < limitTokens) continue;
-    const resetsAt = periodEnd(period, now);
-    const retryAfterSeconds = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
-    return { period, periodName, limitTokens, usedTokens: used, resetsAt, retryAfterSeconds };
-  }
-  return null;
+  const over = settings === null ? null : spendOver(settings.spendLimit, usageIn, now);
+  if (over === null) return null;
+  const resetsAt = periodEnd(over.period, now);
+  const retryAfterSeconds = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
+  return { ...over, resetsAt, retryAfterSeconds };
 }
+
+/** Cents for dollars, and four decimals below one, so that a small limit does not read as $0.00. */
+const amount = (unit: SpendOver["unit"], n: number) =>
+  unit === "usd" ? `$${n.toFixed(n < 1 ? 4 : 2)}` : `${n} tokens`;
 
 export function spendMessage(tenant: string, r: SpendRefusal): string {
   const which = r.period === "day" ? "daily" : "monthly";
   const when = r.period === "day" ? `today (${r.periodName} UTC)` : `this month (${r.periodName})`;
   return (
-    `tenant ${tenant} has spent ${r.usedTokens} tokens ${when}, at or over its ${which} limit of ` +
-    `${r.limitTokens} tokens: new tasks are refused until the ${r.period} turns at ${r.resetsAt.toISOString()} ` +
-    "or an admin raises the limit (PUT /admin/tenants/:tenant); queued tasks wait, they do not fail"
+    `tenant ${tenant} has spent ${amount(r.unit, r.used)} ${when}, at or over its ${which} limit of ` +
+    `${amount(r.unit, r.max)} (${r.limit}): new tasks are refused until the ${r.period} turns at ` +
+    `${r.resetsAt.toISOString()} or an admin raises the limit (PUT /admin/tenants/:tenant); queued tasks wait, ` +
+    "they do not fail"
   );
+}
+
+/** The refusal's details: which limit, its figures in its own unit, the period and when it ends. */
+function spendDetails(r: SpendRefusal) {
+  const figures = r.unit === "usd" ? { limitUsd: r.max, usedUsd: r.used } : { limitTokens: r.max, usedTokens: r.used };
+  return { limit: r.limit, ...figures, period: r.periodName, resetsAt: r.resetsAt.toISOString() };
 }
 
 /**
@@ -68,20 +62,14 @@ export function registerSpendLimit(
     if (!CREATES_TASK.has(`${req.method} ${req.routeOptions.url}`)) return;
     const tenant = req.principal?.tenant;
     if (tenant === undefined) return;
-    const refusal = spendRefusal(flow.tenant(tenant), (_, name) => flow.usageTokens(tenant, name), deps.now());
+    const refusal = spendRefusal(flow.tenant(tenant), (period) => flow.usage(tenant, period), deps.now());
     if (refusal === null) return;
     return sendRefusal(reply, countError, {
       status: 429,
       code: SPEND_LIMIT_EXCEEDED,
       message: spendMessage(tenant, refusal),
       retryAfterSeconds: refusal.retryAfterSeconds,
-      details: {
-        limit: refusal.period === "day" ? "dailyTokens" : "monthlyTokens",
-        limitTokens: refusal.limitTokens,
-        usedTokens: refusal.usedTokens,
-        period: refusal.periodName,
-        resetsAt: refusal.resetsAt.toISOString(),
-      },
+      details: spendDetails(refusal),
     });
   });
 }

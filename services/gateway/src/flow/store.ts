@@ -1,6 +1,6 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
-import { flowKeys, type Names, TenantFlow, TenantUsage } from "@taskjet/events";
+import { flowKeys, type Names, NO_USAGE, TenantFlow, TenantUsage } from "@taskjet/events";
 import { type Config, openBucket } from "@taskjet/runtime";
 
 /** The flow bucket, `<kvPrefix>_flow`: the executors write lanes, usage and queues; the gateway tenant settings. */
@@ -15,11 +15,11 @@ export async function readTenantFlow(kv: KV, tenant: string): Promise<TenantFlow
   return parsed?.success ? parsed.data : TenantFlow.parse({});
 }
 
-/** Tokens the tenant spent in a period, read from the bucket (the admin's view: read after its own write). */
-export async function readUsageTokens(kv: KV, tenant: string, period: string): Promise<number> {
+/** What the tenant spent in a period, read from the bucket (the admin's view: read after its own write). */
+export async function readUsage(kv: KV, tenant: string, period: string): Promise<TenantUsage> {
   const e = await kv.get(flowKeys.usage(tenant, period));
   const parsed = e?.operation === "PUT" ? TenantUsage.safeParse(e.json()) : null;
-  return parsed?.success ? parsed.data.tokens : 0;
+  return parsed?.success ? parsed.data : NO_USAGE;
 }
 
 /** Replaces a tenant's settings (the last write wins: settings are an admin's whole document); its revision. */
