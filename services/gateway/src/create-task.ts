@@ -10,7 +10,7 @@ import {
 } from "@taskjet/events";
 import { findCreation, inputLimits, publishEvent } from "@taskjet/runtime";
 import type { CreateTaskBody } from "./api-schemas.ts";
-import { claimCheckCreation } from "./bodies.ts";
+import { claimCheckCreation, resolveBodies } from "./bodies.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import type { IdempotencyKeys } from "./idempotency.ts";
@@ -52,7 +52,7 @@ export async function createTask(
   const decideFor = (taskId: string) => decideCreate(commandOf(deps, cmd, taskId, parent), null, deps.now())[0];
   // Decided before any key is claimed, so a refused request claims none.
   let event = decideFor(randomUUID());
-  if (parent?.state?.status === "completed") assertRunnableOn(deps, event, parent.state);
+  if (parent?.state?.status === "completed") assertRunnableOn(deps, event, await resolveBodies(deps, parent.state));
   if (cmd.idempotencyKey !== null) {
     const claim = await keys.claim(
       cmd.tenant,
