@@ -78,4 +78,25 @@ describe("reading claim-checked tasks", () => {
       .executeTakeFirst();
     expect(row).toEqual({ output: "", outputRef });
   });
+
+  it("a large task sent twice under one Idempotency-Key is one task, answered whole both times", async () => {
+    const messages = [{ role: "user", content: "x".repeat(2 * 1024 * 1024) }];
+    const key = `big-${randomUUID()}`;
+    const send = () =>
+      fetch(`${baseUrl}/tasks`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": key },
+        body: JSON.stringify({ messages }),
+      });
+    const first = await send();
+    const second = await send();
+    expect([first.status, second.status]).toEqual([202, 202]);
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    const [a, b] = (await Promise.all([first.json(), second.json()])) as Task[];
+    expect(b?.id).toBe(a?.id);
+    expect(JSON.stringify(b?.messages) === JSON.stringify(messages)).toBe(true);
+    const created = (await ctx.history(a?.id ?? "")).filter((e) => e.type === "TaskSubmitted");
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ prompt: "", inputRef: { name: `input/${a?.id}` } });
+  });
 });
