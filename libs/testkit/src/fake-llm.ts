@@ -122,7 +122,8 @@ export type FakeLlmOptions = {
 /**
  * A stand-in for Anthropic's Messages API and for an OpenAI-compatible chat-completions server, for tests that
  * drive the real SDKs: JSON and SSE streaming as each API sends them (Anthropic: message_start,
- * content_block_*, ping, message_delta with usage, message_stop; OpenAI: chunks, a usage chunk, `[DONE]`),
+ * content_block_* per block, ping, message_delta with usage, message_stop; OpenAI: chunks, `tool_calls`
+ * deltas, a usage chunk, `[DONE]`), scripted content blocks (text, thinking, tool calls),
  * errors with their JSON bodies and headers (`retry-after`, `anthropic-ratelimit-*`), slow streams, dropped
  * connections. `reply(request)` decides per request, so concurrent tests route by prompt.
  */

@@ -1,5 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { type DeltaKind, textOf } from "@taskjet/events";
+import { type DeltaKind, textOf, type Usage } from "@taskjet/events";
 import { fromAnthropicContent, toAnthropicParams } from "./anthropic-request.ts";
 import { type GenerateRequest, type GenerateResult, type LlmProvider, rateLimitHeaders } from "./provider.ts";
 import { toProviderError } from "./sdk-errors.ts";
@@ -19,12 +19,13 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
     name: "anthropic",
     async generate(req: GenerateRequest): Promise<GenerateResult> {
       let text = "";
-      let usage = { inputTokens: 0, outputTokens: 0 };
+      let usage: Usage = { inputTokens: 0, outputTokens: 0 };
       try {
         const stream = client.messages.stream(toAnthropicParams(req), { signal: req.signal });
         stream.on("streamEvent", (event) => {
           if (event.type === "message_start") {
-            usage = { inputTokens: event.message.usage.input_tokens, outputTokens: event.message.usage.output_tokens };
+            const u = event.message.usage;
+            usage = { inputTokens: u.input_tokens, outputTokens: u.output_tokens, ...cacheUsage(u) };
           } else if (event.type === "message_delta") {
             usage = { ...usage, outputTokens: event.usage.output_tokens };
           } else if (event.type === "content_block_delta") {
