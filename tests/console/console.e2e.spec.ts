@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { flowKeys, LaneState, type TaskEvent } from "@taskjet/events";
+import { costUsd, DEFAULT_PRICES, flowKeys, LaneState, type TaskEvent } from "@taskjet/events";
 import { ev } from "@taskjet/events/fixtures";
 import { openBucket } from "@taskjet/runtime";
 import { type ConsoleSystem, launchChromium, startConsoleSystem, waitFor } from "@taskjet/testkit";
@@ -313,6 +313,47 @@ describe("flow control in the console", { timeout: 60_000 }, () => {
     } finally {
       await fetch(`${system.baseUrl}/tasks/${task.id}/cancel`, { method: "POST" });
     }
+  });
+
+  it("shows what a task cost by the price table on its page, in the list, and today's spend on the overview", async () => {
+    const model = "claude-haiku-4-5"; // in the price table, whichever provider answers
+    const prompt = unique("What does this cost");
+    const created = await submitTask(system, { prompt, model });
+    const task = await waitFor(
+      async () => {
+        const t = (await (await fetch(`${system.baseUrl}/tasks/${created.id}`)).json()) as {
+          status: string;
+          costUsd: number;
+          usage: { inputTokens: number; outputTokens: number } | null;
+        };
+        return t.status === "completed" && t.usage ? { ...t, usage: t.usage } : undefined;
+      },
+      { what: "the task to complete" },
+    );
+    expect(task.costUsd).toBeCloseTo(costUsd(model, task.usage, DEFAULT_PRICES) ?? -1, 12);
+    /** A dollar amount the page shows, as a number: `$0.000123` → 0.000123. */
+    const dollars = (text: string) => Number(text.replace(/^\$/, "").replace(/,/g, ""));
+
+    await page.goto(`${system.baseUrl}/tasks/${created.id}`);
+    const cost = page.locator("dt", { hasText: /^Cost$/ }).locator("xpath=following-sibling::dd");
+    await cost.getByText(/^\$/).waitFor();
+    expect(dollars(await cost.innerText())).toBeCloseTo(task.costUsd, 6);
+    await page
+      .locator("dt", { hasText: /^Usage$/ })
+      .locator("xpath=following-sibling::dd")
+      .getByText(/ in · .* out/)
+      .waitFor();
+
+    await page.goto(`${system.baseUrl}/tasks`);
+    const row = page.getByRole("row", { name: new RegExp(prompt) });
+    await row.getByText(/^\$0\.\d/).waitFor(); // its Cost column
+
+    await page.goto(`${system.baseUrl}/overview`);
+    const tile = page.getByRole("region", { name: /^Cost today: \$/ });
+    await tile.waitFor();
+    const stats = (await (await fetch(`${system.baseUrl}/stats`)).json()) as { cost: { todayUsd: number } };
+    expect(stats.cost.todayUsd).toBeGreaterThanOrEqual(task.costUsd);
+    await page.getByRole("img", { name: /spent in the last 30 days$/ }).waitFor();
   });
 });
 

@@ -3,6 +3,7 @@ import { type Stats, useStats } from "../api/stats.ts";
 import { Problem } from "../components/problem.tsx";
 import { count } from "../format.ts";
 import { Link } from "../router.tsx";
+import { usd } from "./cost.ts";
 import { LanesSection } from "./lanes-section.tsx";
 
 /** Lanes' buckets refill and pauses end with no task changing: the overview reads again this often. */
@@ -42,6 +43,12 @@ function OverviewBody({ stats }: { stats: Stats }) {
           tone={failed > 0 ? "bad" : undefined}
         />
         <Tile
+          label="Cost today"
+          value={stats.cost.todayUsd}
+          shown={usd(stats.cost.todayUsd)}
+          detail={`${usd(stats.cost.perDay.reduce((n, d) => n + d.costUsd, 0))} in the last ${stats.cost.perDay.length} days (UTC)`}
+        />
+        <Tile
           label="Projector lag"
           value={stats.projectorLagEvents}
           unit="events"
@@ -51,17 +58,29 @@ function OverviewBody({ stats }: { stats: Stats }) {
       </div>
       <h2>Finished per minute, last hour</h2>
       <ThroughputChart perMinute={stats.perMinute} />
+      <h2>Cost per day, last {stats.cost.perDay.length} days</h2>
+      <CostChart perDay={stats.cost.perDay} />
       <LanesSection lanes={stats.lanes} />
     </>
   );
 }
 
-function Tile(props: { label: string; value: number; unit?: string; detail?: string; to?: string; tone?: string }) {
+/** `shown`: the value as it reads when a count is not the way (a cost). */
+function Tile(props: {
+  label: string;
+  value: number;
+  shown?: string;
+  unit?: string;
+  detail?: string;
+  to?: string;
+  tone?: string;
+}) {
+  const shown = props.shown ?? count(props.value);
   const body = (
     <>
       <span className="tile-label">{props.label}</span>
       <span className="tile-value">
-        {count(props.value)}
+        {shown}
         {props.unit && <small> {props.unit}</small>}
       </span>
       {props.detail && <span className="tile-detail">{props.detail}</span>}
@@ -69,7 +88,7 @@ function Tile(props: { label: string; value: number; unit?: string; detail?: str
   );
   const className = `tile${props.tone ? ` tone-${props.tone}` : ""}`;
   return (
-    <section className={className} aria-label={`${props.label}: ${props.value}`}>
+    <section className={className} aria-label={`${props.label}: ${shown}`}>
       {props.to ? (
         <Link to={props.to} className="tile-body">
           {body}
@@ -157,6 +176,65 @@ export function ThroughputChart({ perMinute }: { perMinute: Stats["perMinute"] }
       <figcaption>
         <span className="legend legend-completed">completed</span> <span className="legend legend-failed">failed</span>
       </figcaption>
+    </figure>
+  );
+}
+
+/** Room on the left for dollar amounts. */
+const COST_PAD = { ...PAD, left: 64 };
+
+/** What the tenant's finished tasks cost each UTC day, one bar a day, today last; a summary for screen readers. */
+function CostChart({ perDay }: { perDay: Stats["cost"]["perDay"] }) {
+  const [box, W] = useWidth<HTMLElement>(720);
+  const total = perDay.reduce((n, d) => n + d.costUsd, 0);
+  if (total === 0) {
+    return (
+      <div className="empty">
+        <strong>Nothing spent in the last {perDay.length} days</strong>
+        <div>A task's cost is its usage priced by the model's row in the price table, counted when it finishes.</div>
+      </div>
+    );
+  }
+  const top = niceCeil(Math.max(...perDay.map((d) => d.costUsd)));
+  const innerH = H - COST_PAD.top - COST_PAD.bottom;
+  const slot = (W - COST_PAD.left - COST_PAD.right) / perDay.length;
+  const y = (v: number) => COST_PAD.top + innerH - (v / top) * innerH;
+  const ends = [0, perDay.length - 1];
+  return (
+    <figure className="chart" ref={box}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${usd(total)} spent in the last ${perDay.length} days`}>
+        {[0, top / 2, top].map((v) => (
+          <g key={v}>
+            <line x1={COST_PAD.left} x2={W - COST_PAD.right} y1={y(v)} y2={y(v)} className="grid-line" />
+            <text x={COST_PAD.left - 6} y={y(v) + 4} textAnchor="end" className="axis">
+              {usd(v)}
+            </text>
+          </g>
+        ))}
+        {perDay.map((d, i) => (
+          <g key={d.day}>
+            <title>{`${d.day}: ${usd(d.costUsd)}`}</title>
+            <rect
+              x={COST_PAD.left + i * slot + slot * 0.15}
+              width={slot * 0.7}
+              y={y(d.costUsd)}
+              height={y(0) - y(d.costUsd)}
+              className="bar-completed"
+            />
+          </g>
+        ))}
+        {ends.map((i) => (
+          <text
+            key={i}
+            x={i === 0 ? COST_PAD.left : W - COST_PAD.right}
+            y={H - 6}
+            textAnchor={i === 0 ? "start" : "end"}
+            className="axis"
+          >
+            {perDay[i]?.day}
+          </text>
+        ))}
+      </svg>
     </figure>
   );
 }

@@ -8,6 +8,7 @@ import { useNow } from "../components/use-now.ts";
 import { count, dateTime, duration, excerpt, runTime, systemText } from "../format.ts";
 import { isNewer, keepNewer, useFollowTask } from "../live/hooks.ts";
 import { Link } from "../router.tsx";
+import { usd } from "./cost.ts";
 import { CurlPanel } from "./curl-panel.tsx";
 import { TaskTree } from "./task-tree.tsx";
 
@@ -111,14 +112,8 @@ function TaskView({ task, streamed }: { task: Task; streamed: string }) {
             <Field name="Finished" value={dateTime(task.finishedAt)} />
             <Field name="Duration" value={ran === null ? "—" : duration(ran)} />
             <Field name="Updated" value={dateTime(task.updatedAt)} />
-            <Field
-              name="Usage"
-              value={
-                task.usage
-                  ? `${count(task.usage.inputTokens)} in · ${count(task.usage.outputTokens)} out`
-                  : "not yet reported"
-              }
-            />
+            <Field name="Usage" value={task.usage ? usageText(task.usage) : "not yet reported"} />
+            <Field name="Cost" value={costText(task)} />
             {task.quarantinedSeq !== null && <Field name="Quarantined event" value={`#${task.quarantinedSeq}`} />}
           </dl>
           <h2>Metadata</h2>
@@ -134,6 +129,22 @@ function TaskView({ task, streamed }: { task: Task; streamed: string }) {
       </div>
     </section>
   );
+}
+
+/** Tokens in and out, and the prompt cache's writes and reads when the provider reported any. */
+function usageText(u: NonNullable<Task["usage"]>): string {
+  const parts = [`${count(u.inputTokens)} in`, `${count(u.outputTokens)} out`];
+  if (u.cacheCreationInputTokens) parts.push(`${count(u.cacheCreationInputTokens)} cache write`);
+  if (u.cacheReadInputTokens) parts.push(`${count(u.cacheReadInputTokens)} cache read`);
+  return parts.join(" · ");
+}
+
+/** Every attempt's cost by the price table; a call to a model it does not know (the fake's) is not priced. */
+function costText(task: Task): string {
+  if (task.cached) return `${usd(task.costUsd)} (from the result cache)`;
+  if (task.costUsd > 0) return usd(task.costUsd);
+  if (!task.usage) return "—";
+  return task.usage.inputTokens + task.usage.outputTokens > 0 ? "$0 (its model is not in the price table)" : "$0";
 }
 
 function Field({ name, value }: { name: string; value: React.ReactNode }) {

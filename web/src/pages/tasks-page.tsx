@@ -10,6 +10,7 @@ import { age, count, duration, excerpt, runTime, toLocalInput } from "../format.
 import { useLiveTasks } from "../live/hooks.ts";
 import { live } from "../live/socket.ts";
 import { Link, navigate, useLocation } from "../router.tsx";
+import { usd } from "./cost.ts";
 import { countByStatus, type Filters, filtersFrom, isUuid, mergeRows } from "./task-rows.ts";
 
 const PAGE_SIZE = 500;
@@ -251,6 +252,10 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
               <th scope="col" className="num col-tokens">
                 Tokens
               </th>
+              {/* Hidden with the tokens on a narrow screen: the two say the same thing in other units. */}
+              <th scope="col" className="num col-tokens">
+                Cost
+              </th>
               <th scope="col" className="num">
                 Age
               </th>
@@ -263,7 +268,7 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
             {before > 0 && (
               // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row standing for the rows not rendered
               <tr aria-hidden="true" style={{ height: before }}>
-                <td colSpan={8} />
+                <td colSpan={9} />
               </tr>
             )}
             {items.map((item) => {
@@ -303,6 +308,7 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
                   <td className="num col-tokens">
                     {t.usage ? count(t.usage.inputTokens + t.usage.outputTokens) : "—"}
                   </td>
+                  <td className="num col-tokens">{t.costUsd > 0 ? usd(t.costUsd) : "—"}</td>
                   <td className="num">{age(t.createdAt, now)}</td>
                   <td className="num col-duration">{ran === null ? "—" : duration(ran)}</td>
                 </tr>
@@ -311,7 +317,7 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
             {after > 0 && (
               // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row standing for the rows not rendered
               <tr aria-hidden="true" style={{ height: after }}>
-                <td colSpan={8} />
+                <td colSpan={9} />
               </tr>
             )}
           </tbody>
