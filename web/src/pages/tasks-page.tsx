@@ -10,7 +10,7 @@ import { age, count, duration, excerpt, runTime, toLocalInput } from "../format.
 import { useLiveTasks } from "../live/hooks.ts";
 import { live } from "../live/socket.ts";
 import { Link, navigate, useLocation } from "../router.tsx";
-import { usd } from "./cost.ts";
+import { usd, usdCents } from "./cost.ts";
 import { countByStatus, type Filters, filtersFrom, isUuid, mergeRows } from "./task-rows.ts";
 
 const PAGE_SIZE = 500;
@@ -308,7 +308,9 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
                   <td className="num col-tokens">
                     {t.usage ? count(t.usage.inputTokens + t.usage.outputTokens) : "—"}
                   </td>
-                  <td className="num col-tokens">{t.costUsd > 0 ? usd(t.costUsd) : "—"}</td>
+                  <td className="num col-tokens" title={t.costUsd > 0 ? usd(t.costUsd) : undefined}>
+                    {t.costUsd > 0 ? usdCents(t.costUsd) : "—"}
+                  </td>
                   <td className="num">{age(t.createdAt, now)}</td>
                   <td className="num col-duration">{ran === null ? "—" : duration(ran)}</td>
                 </tr>
