@@ -35,7 +35,7 @@ export async function startSystem(
       now,
       random: Math.random,
     },
-    { concurrency: 64, ackWaitMs: 5000 },
+    { concurrency: 64, ackWaitMs: 5000, claimCheckBytes: ctx.config.CLAIM_CHECK_BYTES },
   );
   stops.push(
     () => executor.stop(1000),

@@ -14,6 +14,8 @@ export const LIMITS = {
   latestDate: Date.parse("9999-12-31T23:59:59.999Z"),
   /** The configuration's default for MAX_PROMPT_CHARS, for code that is not given the configured value. */
   promptChars: 200_000,
+  /** The configuration's default for CLAIM_CHECK_BYTES: a body past it goes to the object store. */
+  claimCheckBytes: 256 * 1024,
   /** nats-server's default max_payload, for code that cannot ask its connection. */
   natsPayloadBytes: 1024 * 1024,
   /** Room kept in a NATS message for its headers (message id, event type, traceparent). */

@@ -89,15 +89,12 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
       return { ...state, status: "scheduled", runAt: event.runAt, updatedAt: at };
     case "TaskAwaitingParent":
       return { ...state, status: "awaiting_parent", updatedAt: at };
-    case "TaskQueued":
-      // A chained task's input as rendered on its parent's output.
-      return {
-        ...state,
-        status: "queued",
-        prompt: event.input.prompt,
-        ...definedOptions({ messages: event.input.messages, inputRef: event.input.inputRef }),
-        updatedAt: at,
-      };
+    case "TaskQueued": {
+      // The input as it runs: a chained task's rendered on its parent's output (perhaps claim-checked anew).
+      const { messages: _m, inputRef: _r, ...rest } = state;
+      const { prompt, system, messages, inputRef } = event.input;
+      return { ...rest, status: "queued", prompt, system, ...definedOptions({ messages, inputRef }), updatedAt: at };
+    }
     case "TaskWaiting":
       return {
         ...state,

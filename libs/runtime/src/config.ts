@@ -1,4 +1,4 @@
-import { LaneLimits, PriceOverride } from "@taskjet/events";
+import { LaneLimits, LIMITS, PriceOverride } from "@taskjet/events";
 import { z } from "zod";
 
 const seconds = z.coerce.number().nonnegative();
@@ -42,11 +42,7 @@ const Env = z.object({
   MAX_PROMPT_CHARS: z.coerce.number().int().positive().default(200_000),
   // Claim check: a task input or reply larger than this as JSON goes to the object store (`<prefix>_bodies`) and
   // its events carry a reference. 256 KiB: well under NATS's default 1 MiB max_payload, so events stay small.
-  CLAIM_CHECK_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(256 * 1024),
+  CLAIM_CHECK_BYTES: z.coerce.number().int().positive().default(LIMITS.claimCheckBytes),
   // The largest request body the gateway reads: 32 MiB, Anthropic's own request limit.
   MAX_REQUEST_BYTES: z.coerce
     .number()

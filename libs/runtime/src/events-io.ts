@@ -44,16 +44,23 @@ export async function publishEvents(js: JetStreamClient, subjects: Subjects, eve
  * moment's unavailability. Repeats are harmless: the message ids dedupe them (keep `withinMs` inside the
  * stream's duplicate window). Gives up at once when `signal` aborts.
  */
-export async function publishEventsRetrying(
+export function publishEventsRetrying(
   js: JetStreamClient,
   subjects: Subjects,
   events: readonly TaskEvent[],
-  opts: { withinMs: number; signal: AbortSignal; onRetry: (err: unknown, inMs: number) => void },
+  opts: OutageRetry,
 ): Promise<void> {
+  return retryThroughOutage(() => publishEvents(js, subjects, events), opts);
+}
+
+export type OutageRetry = { withinMs: number; signal: AbortSignal; onRetry: (err: unknown, inMs: number) => void };
+
+/** Runs `work` until it succeeds, again after a growing pause, for up to `withinMs` (or until `signal` aborts). */
+export async function retryThroughOutage<T>(work: () => Promise<T>, opts: OutageRetry): Promise<T> {
   const deadline = performance.now() + opts.withinMs;
   for (let waitMs = 100; ; waitMs = Math.min(waitMs * 2, 2000)) {
     try {
-      return await publishEvents(js, subjects, events);
+      return await work();
     } catch (err) {
       if (opts.signal.aborted || performance.now() + waitMs > deadline) throw err;
       opts.onRetry(err, waitMs);

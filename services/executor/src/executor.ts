@@ -1,4 +1,4 @@
-import { decide, type LaneLimits } from "@taskjet/events";
+import { decide, type LaneLimits, LIMITS } from "@taskjet/events";
 import { consume, ensureConsumer, openBodies, openBucket, publishEvents, type Running } from "@taskjet/runtime";
 import { type Admission, CALL_LEASE_MS, createAdmission } from "./flow/admission.ts";
 import { openLaneStore } from "./flow/lane-store.ts";
@@ -23,6 +23,8 @@ export type ExecutorOptions = {
   windowMs?: number;
   agingMs?: number;
   replicas?: number;
+  /** CLAIM_CHECK_BYTES: a reply larger than this (as JSON) goes to the object store. */
+  claimCheckBytes?: number;
   /** METRICS_PORT: 0 or absent, no /metrics of its own. */
   metricsPort?: number;
   metricsHost?: string;
@@ -33,7 +35,10 @@ export type ExecutorOptions = {
  * of the calls: up to `maxHeld` deliveries are held (heartbeated by the consume loop) so admission can choose
  * by priority and tenant among them, and at most `concurrency` of them call at once.
  */
-export async function startExecutor(deps: Omit<ExecutorDeps, "admission" | "bodies">, opts: ExecutorOptions) {
+export async function startExecutor(
+  deps: Omit<ExecutorDeps, "admission" | "bodies" | "claimCheckBytes">,
+  opts: ExecutorOptions,
+) {
   const { js, jsm, names, subjects, log, executorId, now } = deps;
   const durable = executorDurable(names.consumerPrefix);
   await ensureConsumer(
@@ -84,7 +89,10 @@ export async function startExecutor(deps: Omit<ExecutorDeps, "admission" | "bodi
 
   const running = consume({
     consumer,
-    handle: onTaskQueued({ ...deps, admission, results, bodies }),
+    handle: onTaskQueued({
+      ...{ ...deps, admission, results, bodies },
+      claimCheckBytes: opts.claimCheckBytes ?? LIMITS.claimCheckBytes,
+    }),
     log,
     concurrency: Math.max(opts.maxHeld ?? 5000, opts.concurrency),
     // Held beyond the run slots: only what the lanes hold back (admission.ts `slotBound`), a slot's worth at a time.

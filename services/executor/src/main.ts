@@ -38,7 +38,7 @@ runMain(log, async () => {
       ...{ concurrency: config.EXECUTOR_CONCURRENCY, ackWaitMs: config.ACK_WAIT_SECONDS * 1000 },
       ...{ maxHeld: config.EXECUTOR_MAX_HELD, laneLimits: config.LANE_LIMITS, replicas: config.STREAM_REPLICAS },
       ...{ windowMs: config.LANE_WINDOW_SECONDS * 1000, agingMs: config.PRIORITY_AGING_SECONDS * 1000 },
-      ...{ metricsPort: config.METRICS_PORT, metricsHost: config.HOST },
+      ...{ metricsPort: config.METRICS_PORT, metricsHost: config.HOST, claimCheckBytes: config.CLAIM_CHECK_BYTES },
     },
   );
   log.info({ executorId, concurrency: config.EXECUTOR_CONCURRENCY }, "executor running");

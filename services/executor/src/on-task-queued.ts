@@ -13,14 +13,16 @@ import {
 import {
   ACK,
   type Bodies,
+  BodyUnavailableError,
   type Delivery,
   type Logger,
   lastEvent,
   publishEvents,
-  publishEventsRetrying,
+  retryThroughOutage,
   type Verdict,
 } from "@taskjet/runtime";
 import { afterOutcome, type OutcomePolicy } from "./after-outcome.ts";
+import { claimCheckOutput, resolveInput } from "./bodies.ts";
 import type { Cancellations } from "./cancellations.ts";
 import type { Admission, CallEnd } from "./flow/admission.ts";
 import { estimateNeed } from "./flow/budget.ts";
@@ -45,8 +47,9 @@ export type ExecutorDeps = OutcomePolicy & {
   /** The opt-in result cache; absent: a task's `cache` is never looked up. */
   results?: ResultCache;
   cancellations: Cancellations;
-  /** The object store of claim-checked inputs and replies (`bodies.ts`). */
+  /** The object store of claim-checked inputs and replies (`bodies.ts`), and the size that sends a reply there. */
   bodies: Bodies;
+  claimCheckBytes: number;
   log: Logger;
   executorId: string;
   now: () => Date;
@@ -105,8 +108,17 @@ export function onTaskQueued(deps: ExecutorDeps) {
       const ref = { taskId, gen, attempt, delivery: deliverySeq };
       const fallback = attemptModel(queued, lastFailure?.event ?? null, attempt);
       const llm = providerOf(deps, queued.input.provider);
-      if (llm === null) return await refuse(queued, ref, `provider ${queued.input.provider} is not configured`);
-      const input: ModelInput = { ...queued.input, model: fallback?.model ?? queued.input.model };
+      if (llm === null) {
+        return await refuse(queued, ref, "provider_unavailable", `provider ${queued.input.provider} is not configured`);
+      }
+      // A claim-checked input is fetched back here, for the call (and the cache's key) to see all of it. One
+      // that is gone for good fails the task; one out of reach for now (NATS down) throws, and comes back.
+      const body = await resolveInput(deps.bodies, queued.input).catch((err: unknown) => {
+        if (err instanceof BodyUnavailableError) return err;
+        throw err;
+      });
+      if (body instanceof BodyUnavailableError) return await refuse(queued, ref, "input_unavailable", body.message);
+      const input: ModelInput = { ...body, model: fallback?.model ?? queued.input.model };
       const cacheKey = input.cache && deps.results ? requestKey(llm.name, input) : null;
       if (cacheKey !== null && input.cache) {
         const hit = await deps.results?.find(cacheKey, input.cache.ttlSeconds, now().getTime());
@@ -127,15 +139,13 @@ export function onTaskQueued(deps: ExecutorDeps) {
         const startedAt = now();
         const call = { queued, input, ref, cancel: cancel.signal, shutdown: signal };
         const outcome = await runAttempt({ ...deps, llm }, call);
-        const { events, verdict, pauseLaneMs } = afterOutcome(
-          outcome,
-          { queued, ref, startedAt, fallback },
-          now(),
-          deps,
-        );
+        const after = afterOutcome(outcome, { queued, ref, startedAt, fallback }, now(), deps);
+        const { verdict, pauseLaneMs } = after;
         end = { ...callEnd(outcome), pauseMs: pauseLaneMs };
-        // The call is done and paid for: its outcome waits out a NATS restart rather than be made again.
-        await publishEventsRetrying(js, subjects, events, {
+        const { events } = after;
+        // The call is done and paid for: its outcome (and a reply too large for an event, stored first) waits
+        // out a NATS restart rather than be made again.
+        await retryThroughOutage(async () => publishEvents(js, subjects, await claimCheck(events)), {
           withinMs: OUTCOME_PUBLISH_WITHIN_MS,
           signal,
           onRetry: (err, inMs) => log.warn({ taskId, err: String(err), retryInMs: inMs }, "outcome not published yet"),
@@ -153,14 +163,34 @@ export function onTaskQueued(deps: ExecutorDeps) {
     }
   }
 
-  /** A task that names a provider this executor has none of fails at once: another try would find none either. */
-  async function refuse(queued: EventOf<"TaskQueued">, ref: AttemptRef, message: string): Promise<Verdict> {
+  /**
+   * A reply too large for an event goes to the object store, under a name of its own attempt; the event names it.
+   * A failed attempt's partial output is only a trace: past the limit it is cut, never a message NATS refuses.
+   */
+  async function claimCheck(events: TaskEvent[]): Promise<TaskEvent[]> {
+    return Promise.all(
+      events.map(async (e) => {
+        if (e.type === "TaskAttemptFailed") return { ...e, output: cut(e.output, deps.claimCheckBytes) };
+        if (e.type !== "TaskCompleted") return e;
+        const name = `output/${e.taskId}/${e.gen}/${e.attempt}`;
+        const { output, content, ...rest } = e;
+        const reply = await claimCheckOutput(deps.bodies, name, deps.claimCheckBytes, { output, content });
+        return { ...rest, ...reply };
+      }),
+    );
+  }
+
+  /**
+   * A task this executor can never run fails at once: it names a provider no executor has, or its stored input
+   * is gone. Another try would find the same.
+   */
+  async function refuse(queued: EventOf<"TaskQueued">, ref: AttemptRef, code: string, message: string) {
     const partial = { output: null, usage: null };
-    const error = { code: "provider_unavailable", message };
+    const error = { code, message };
     const fail = { type: "FailAttempt" as const, attempt: ref, error, countsAsAttempt: true, retryInMs: null, partial };
     await publishEvents(js, subjects, decide(fail, null, now()));
-    log.warn({ taskId: queued.taskId, provider: queued.input.provider }, "provider not configured; task failed");
-    return { term: "failed: provider_unavailable" };
+    log.warn({ taskId: queued.taskId, code, message }, "task cannot run; failed");
+    return { term: `failed: ${code}` };
   }
 
   /** A request answered before, young enough for this task: it completes from the cache, with no call and no cost. */
@@ -177,6 +207,12 @@ export function onTaskQueued(deps: ExecutorDeps) {
     );
     return ACK;
   }
+}
+
+/** At most `limit` UTF-16 units of a partial output: a bound well inside an event's room at 4 bytes a unit. */
+function cut(output: string | null, limit: number): string | null {
+  const max = Math.floor(limit / 4);
+  return output !== null && output.length > max ? output.slice(0, max) : output;
 }
 
 /** The provider a task asked for, the configured one when it asked for none; null when this executor has none. */

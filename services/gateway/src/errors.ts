@@ -8,7 +8,7 @@ import {
   TimeoutError,
 } from "@nats-io/transport-node";
 import { IllegalTransitionError, TaskNotFoundError } from "@taskjet/events";
-import { redactUrl } from "@taskjet/runtime";
+import { BodyUnavailableError, redactUrl } from "@taskjet/runtime";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 
@@ -104,6 +104,10 @@ function toErrorBody(err: FastifyError): { status: number; body: Body; retryAfte
     const body = { error: { code: "unavailable", message: "a backing service is unavailable; try again shortly" } };
     return { status: 503, body, retryAfter: RETRY_AFTER_SECONDS };
   }
+  if (err instanceof BodyUnavailableError) {
+    // A claim-checked body gone from the object store: the task's events name what can no longer be read.
+    return { status: 500, body: { error: { code: "body_unavailable", message: err.message } } };
+  }
   if (isOverMaxPayload(err)) {
     const message = "the task is larger than one message may be; shorten its prompt, system or metadata";
     return { status: 413, body: { error: { code: "payload_too_large", message } } };
@@ -127,6 +131,8 @@ export function registerErrorHandling(app: FastifyInstance, countError: (code: s
       if (known.retryAfter !== undefined) {
         req.log.warn({ err }, "unavailable for now");
         reply.header("retry-after", String(known.retryAfter));
+      } else if (known.status >= 500) {
+        req.log.error({ err }, "request failed");
       }
       return reply.status(known.status).send(known.body);
     }
