@@ -315,6 +315,34 @@ describe("flow control in the console", { timeout: 60_000 }, () => {
     }
   });
 
+  it("shows a conversation's turns, the reply's thinking and its tool call on the task's page, and the form sends one", async () => {
+    const question = unique("What is the weather in Oslo?");
+    await page.goto(`${system.baseUrl}/new`);
+    const request = {
+      messages: [{ role: "user", content: question }],
+      tools: [{ name: "get_weather", inputSchema: { type: "object", properties: { city: { type: "string" } } } }],
+      thinking: { type: "enabled", budgetTokens: 1024 },
+    };
+    await page.getByLabel("Max tokens").fill("2048");
+    await page.getByLabel("Messages API (JSON)").fill(JSON.stringify(request));
+    await page.getByRole("button", { name: "Submit task" }).click();
+    await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
+    await pageStatus(page, "completed");
+    const conversation = page.getByRole("list", { name: "Conversation" });
+    expect(await conversation.innerText()).toContain(question);
+    const thinking = page.getByRole("region", { name: "Thinking" });
+    expect((await thinking.innerText()).length).toBeGreaterThan("Thinking".length);
+    const calls = page.getByRole("region", { name: "Tool calls" });
+    expect(await calls.innerText()).toContain("get_weather");
+    await expect(
+      page
+        .locator("dt", { hasText: /^Stop reason$/ })
+        .locator("xpath=following-sibling::dd")
+        .innerText(),
+    ).resolves.toBe("tool_use");
+    expect(await page.locator(".task-name").innerText()).toContain(question.slice(0, 40));
+  });
+
   it("shows what a task cost by the price table on its page, in the list, and today's spend on the overview", async () => {
     const model = "claude-haiku-4-5"; // in the price table, whichever provider answers
     const prompt = unique("What does this cost");

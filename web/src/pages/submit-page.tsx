@@ -4,6 +4,7 @@ import { ApiError, client, type Task, unwrap } from "../api/client.ts";
 import { Problem } from "../components/problem.tsx";
 import { excerpt } from "../format.ts";
 import { Link, navigate, useLocation } from "../router.tsx";
+import { promptOf } from "./reply-blocks.tsx";
 import {
   EMPTY_FORM,
   type FieldName,
@@ -34,7 +35,7 @@ export function SubmitPage() {
       {source.data && (
         <p className="lead">
           {chainFrom ? "Runs on the output of " : "Starts from "}
-          <Link to={`/tasks/${source.data.id}`}>{excerpt(source.data.prompt, 60)}</Link>
+          <Link to={`/tasks/${source.data.id}`}>{excerpt(promptOf(source.data), 60)}</Link>
           {chainFrom && (
             <>
               {" "}

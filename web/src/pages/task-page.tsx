@@ -10,6 +10,7 @@ import { isNewer, keepNewer, useFollowTask } from "../live/hooks.ts";
 import { Link } from "../router.tsx";
 import { usd } from "./cost.ts";
 import { CurlPanel } from "./curl-panel.tsx";
+import { Conversation, promptOf, Thinking, ToolCalls } from "./reply-blocks.tsx";
 import { TaskTree } from "./task-tree.tsx";
 
 export function TaskPage({ id }: { id: string }) {
@@ -20,7 +21,7 @@ export function TaskPage({ id }: { id: string }) {
     // A fetch answered after the WebSocket pushed a later version does not take the page back in time.
     structuralSharing: (held, fetched) => keepNewer(fetched as Task, held as Task | undefined),
   });
-  const { streamed } = useFollowTask(id);
+  const { streamed, thinking } = useFollowTask(id);
   if (task.isPending) return <section className="page">Loading task…</section>;
   if (task.isError) {
     return (
@@ -31,10 +32,10 @@ export function TaskPage({ id }: { id: string }) {
       </section>
     );
   }
-  return <TaskView task={task.data} streamed={streamed} />;
+  return <TaskView task={task.data} streamed={streamed} thinking={thinking} />;
 }
 
-function TaskView({ task, streamed }: { task: Task; streamed: string }) {
+function TaskView({ task, streamed, thinking }: { task: Task; streamed: string; thinking: string }) {
   const now = useNow(1000);
   const live = !TERMINAL.has(task.status);
   const events = useQuery({
@@ -54,7 +55,7 @@ function TaskView({ task, streamed }: { task: Task; streamed: string }) {
         <h1 className="task-title">
           <StatusBadge status={task.status} />
           {task.waiting && live && <WaitingBadge waiting={task.waiting} />}
-          <span className="task-name">{excerpt(task.prompt, 80)}</span>
+          <span className="task-name">{excerpt(promptOf(task), 80)}</span>
         </h1>
         <Actions task={task} />
       </div>
@@ -69,14 +70,24 @@ function TaskView({ task, streamed }: { task: Task; streamed: string }) {
       {task.cancelReason && <p className="note">Cancelled: {task.cancelReason}</p>}
       <div className="columns">
         <div className="col-main">
-          <h2>Prompt</h2>
-          <pre className="text-block">{task.prompt}</pre>
+          {task.messages ? (
+            <>
+              <h2>Conversation</h2>
+              <Conversation messages={task.messages} />
+            </>
+          ) : (
+            <>
+              <h2>Prompt</h2>
+              <pre className="text-block">{task.prompt}</pre>
+            </>
+          )}
           {task.system && (
             <>
               <h2>System prompt</h2>
               <pre className="text-block">{systemText(task.system)}</pre>
             </>
           )}
+          <Thinking task={task} streamed={thinking} />
           <section aria-label="Output">
             <h2>Output {task.status === "running" && <span className="streaming">streaming…</span>}</h2>
             <pre className="text-block output">
@@ -84,6 +95,7 @@ function TaskView({ task, streamed }: { task: Task; streamed: string }) {
               {task.status === "running" && <span className="caret" aria-hidden="true" />}
             </pre>
           </section>
+          <ToolCalls task={task} />
           <h2>Timeline</h2>
           {events.isError && <Problem error={events.error} title="Cannot load the history" />}
           {events.data && <Timeline events={events.data.events} live={live} />}
@@ -95,6 +107,9 @@ function TaskView({ task, streamed }: { task: Task; streamed: string }) {
             <Field name="Id" value={<span className="mono">{task.id}</span>} />
             <Field name="Status" value={task.status} />
             <Field name="Model" value={task.model} />
+            {task.provider && <Field name="Provider" value={task.provider} />}
+            {task.fallbackModels && <Field name="Fallback models" value={task.fallbackModels.join(", ")} />}
+            <Field name="Stop reason" value={task.stopReason ?? "—"} />
             <Field name="Priority" value={<PriorityBadge priority={task.priority} />} />
             {task.waiting && live && (
               <Field

@@ -6,6 +6,7 @@ import { excerpt } from "../format.ts";
 import { isNewer } from "../live/hooks.ts";
 import { live } from "../live/socket.ts";
 import { Link } from "../router.tsx";
+import { promptOf } from "./reply-blocks.tsx";
 
 /** Parent → this task → its children, each with its live status. */
 export function TaskTree({ task }: { task: Task }) {
@@ -73,8 +74,8 @@ function Node({ task, relation }: { task: Task; relation: "parent" | "child" }) 
   return (
     <span className="tree-node">
       <StatusBadge status={task.status} />{" "}
-      <Link to={`/tasks/${task.id}`} aria-label={`${relation}: ${excerpt(task.prompt, 60)}`}>
-        {excerpt(task.prompt, 60)}
+      <Link to={`/tasks/${task.id}`} aria-label={`${relation}: ${excerpt(promptOf(task), 60)}`}>
+        {excerpt(promptOf(task), 60)}
       </Link>
     </span>
   );

@@ -11,6 +11,7 @@ import { useLiveTasks } from "../live/hooks.ts";
 import { live } from "../live/socket.ts";
 import { Link, navigate, useLocation } from "../router.tsx";
 import { usd, usdCents } from "./cost.ts";
+import { promptOf } from "./reply-blocks.tsx";
 import { countByStatus, type Filters, filtersFrom, isUuid, mergeRows } from "./task-rows.ts";
 
 const PAGE_SIZE = 500;
@@ -295,7 +296,7 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
                   <td className="prompt">
                     {t.waiting && !TERMINAL.has(t.status) && <WaitingBadge waiting={t.waiting} />}
                     <Link to={`/tasks/${t.id}`} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
-                      {excerpt(t.prompt, 140)}
+                      {excerpt(promptOf(t), 140)}
                     </Link>
                   </td>
                   <td className="col-model">{t.model}</td>
