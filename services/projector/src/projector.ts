@@ -13,6 +13,8 @@ export type ProjectorDeps = {
   names: Names;
   log: Logger;
   maxBatch: number;
+  /** How long a read may go without progress while behind the stream (STALL_MS; shorter in tests). */
+  stallMs?: number;
 };
 
 /** After a failed batch the projector waits this long, doubling up to the maximum, before reading again. */
@@ -26,6 +28,19 @@ const RETRY_MS = { first: 250, max: 10_000 };
  */
 const STALL_MS = 15_000;
 const CLOSE_MS = 3_000;
+/**
+ * A read that stalls again at the position it stalled at before is not a passing hiccup: seen once after a NATS
+ * restart, every new ordered consumer from that position delivered nothing. The next batch is then read with
+ * direct gets — no consumer at all — before the consumer read is tried again.
+ */
+const STALLS_BEFORE_DIRECT_READ = 2;
+/** Notifications of the stream read worth a line in the log: it is being remade, or cannot be. */
+const LOGGED_STATUSES = new Set([
+  "ordered_consumer_recreated",
+  "stream_not_found",
+  "consumer_not_found",
+  "no_responders",
+]);
 
 /**
  * Folds every event into Postgres in strict stream order, then tells the gateways which tasks changed.
@@ -37,6 +52,7 @@ const CLOSE_MS = 3_000;
  */
 export function startProjector(deps: ProjectorDeps) {
   const { nc, js, db, names, log, maxBatch } = deps;
+  const stallMs = deps.stallMs ?? STALL_MS;
   const subjects = subjectsFor(names);
   const stopping = new AbortController();
   let read: AbortController | null = null;
@@ -45,22 +61,29 @@ export function startProjector(deps: ProjectorDeps) {
   let phase = "starting";
   let position = 0;
   let progressAt = performance.now();
+  /** Where the read last stalled, and how many times in a row it stalled there. */
+  const stalls = { at: -1, count: 0 };
   const progressed = (step: string) => {
     phase = step;
     progressAt = performance.now();
   };
 
   const watchdog = setInterval(async () => {
-    if (read === null || performance.now() - progressAt < STALL_MS) return;
+    if (read === null || performance.now() - progressAt < stallMs) return;
     const streamEnd = await deps.jsm.streams
       .info(names.stream)
       .then((i) => i.state.last_seq)
       .catch(() => 0);
-    if (read === null || streamEnd <= position || performance.now() - progressAt < STALL_MS) return;
-    log.warn({ phase, position, streamEnd }, "projection stalled; reading again from the checkpoint");
+    if (read === null || streamEnd <= position || performance.now() - progressAt < stallMs) return;
+    stalls.count = stalls.at === position ? stalls.count + 1 : 1;
+    stalls.at = position;
+    log.warn(
+      { phase, position, streamEnd, stalls: stalls.count },
+      "projection stalled; reading again from the checkpoint",
+    );
     progressAt = performance.now();
     read.abort(new Error(`stalled while ${phase}`));
-  }, STALL_MS / 3).unref();
+  }, stallMs / 3).unref();
 
   async function projectFromCheckpoint(signal: AbortSignal) {
     /** Settles with `p`, or rejects once the read is abandoned, whatever `p` is still waiting for. */
@@ -82,6 +105,7 @@ export function startProjector(deps: ProjectorDeps) {
       "opening the stream read",
       consumer.consume({ max_messages: maxBatch * 2 }),
     );
+    void logStatuses(messages);
     const closing = () =>
       Promise.race([messages.close().catch(() => undefined), sleep(CLOSE_MS, undefined, { ref: false })]);
     signal.addEventListener("abort", () => void closing(), { once: true });
@@ -114,13 +138,52 @@ export function startProjector(deps: ProjectorDeps) {
     throw new Error("the stream read ended");
   }
 
+  /** Logs what the ordered consumer says of itself while it reads: a remake, a stream or consumer it cannot find. */
+  async function logStatuses(messages: ConsumerMessages) {
+    for await (const s of messages.status()) {
+      if (LOGGED_STATUSES.has(s.type)) log.warn({ status: s }, "stream read status");
+    }
+  }
+
+  /**
+   * The stream from the checkpoint to its end read with direct gets (`next_by_subj`, so deleted sequences are
+   * stepped over), no consumer involved: the way past a position from which consumers deliver nothing.
+   */
+  async function projectDirect(signal: AbortSignal) {
+    position = (await readCheckpoint(db)).seq;
+    const from = position;
+    for (;;) {
+      const batch: StoredEntry[] = [];
+      for (let seq = position + 1; batch.length < maxBatch; ) {
+        signal.throwIfAborted();
+        const m = await deps.jsm.direct.getMessage(names.stream, { seq, next_by_subj: subjects.all });
+        if (m === null) break;
+        batch.push(decodeStored(m));
+        seq = m.seq + 1;
+      }
+      if (batch.length === 0) break;
+      const projected = await projectIsolating(db, batch, log);
+      position = (batch[batch.length - 1] as StoredEntry).seq;
+      progressed("reading with direct gets");
+      for (const p of projected) nc.publish(subjects.projected(p.taskId), encodeMessage(ProjectedNotice, p));
+      if (batch.length < maxBatch) break;
+    }
+    log.warn({ from, to: position }, "read past a stalled position with direct gets; back to the stream read");
+  }
+
   const done = (async () => {
     await retireDurableConsumer(deps);
     while (!stopping.signal.aborted) {
       read = new AbortController();
       progressed("starting");
       try {
-        await projectFromCheckpoint(AbortSignal.any([read.signal, stopping.signal]));
+        const signal = AbortSignal.any([read.signal, stopping.signal]);
+        if (stalls.count >= STALLS_BEFORE_DIRECT_READ) {
+          stalls.count = 0;
+          await projectDirect(signal);
+          continue;
+        }
+        await projectFromCheckpoint(signal);
       } catch (err) {
         if (stopping.signal.aborted) break;
         retryMs = Math.min(RETRY_MS.max, retryMs === 0 ? RETRY_MS.first : retryMs * 2);
