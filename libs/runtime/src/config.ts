@@ -35,7 +35,7 @@ const Env = z.object({
   ANTHROPIC_BASE_URL: z.url().optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
-  DEFAULT_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
+  DEFAULT_MODEL: z.string().min(1).default("claude-sonnet-4-6"),
   DEFAULT_MAX_TOKENS: z.coerce.number().int().positive().default(1024),
   DEFAULT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   DEFAULT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),

@@ -235,7 +235,7 @@ export const TaskResource = z
         },
       ],
       system: null,
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-4-6",
       maxTokens: 1024,
       temperature: null,
       runAt: null,

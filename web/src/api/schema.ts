@@ -2964,7 +2964,7 @@ export interface components {
      *         }
      *       ],
      *       "system": null,
-     *       "model": "claude-sonnet-4-5",
+     *       "model": "claude-sonnet-4-6",
      *       "maxTokens": 1024,
      *       "temperature": null,
      *       "runAt": null,
@@ -3383,7 +3383,7 @@ export interface components {
      *         }
      *       ],
      *       "system": null,
-     *       "model": "claude-sonnet-4-5",
+     *       "model": "claude-sonnet-4-6",
      *       "maxTokens": 1024,
      *       "temperature": null,
      *       "runAt": null,
