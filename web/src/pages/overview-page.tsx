@@ -141,14 +141,7 @@ export function ThroughputChart({ perMinute }: { perMinute: Stats["perMinute"] }
   return (
     <figure className="chart" ref={box}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${total} tasks finished in the last hour`}>
-        {[0, top / 2, top].map((v) => (
-          <g key={v}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="grid-line" />
-            <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end" className="axis">
-              {count(v)}
-            </text>
-          </g>
-        ))}
+        <GridLines top={top} y={y} pad={PAD} width={W} label={count} />
         {perMinute.map((m, i) => {
           const x = PAD.left + i * slot + slot * 0.15;
           const w = slot * 0.7;
@@ -183,6 +176,25 @@ export function ThroughputChart({ perMinute }: { perMinute: Stats["perMinute"] }
 /** Room on the left for dollar amounts. */
 const COST_PAD = { ...PAD, left: 64 };
 
+/** A chart's three horizontal lines (0, half, top), each with its value on the left axis. */
+function GridLines(props: {
+  top: number;
+  y: (v: number) => number;
+  pad: typeof PAD;
+  width: number;
+  label: (v: number) => string;
+}) {
+  const { top, y, pad, width, label } = props;
+  return [0, top / 2, top].map((v) => (
+    <g key={v}>
+      <line x1={pad.left} x2={width - pad.right} y1={y(v)} y2={y(v)} className="grid-line" />
+      <text x={pad.left - 6} y={y(v) + 4} textAnchor="end" className="axis">
+        {label(v)}
+      </text>
+    </g>
+  ));
+}
+
 /** What the tenant's finished tasks cost each UTC day, one bar a day, today last; a summary for screen readers. */
 function CostChart({ perDay }: { perDay: Stats["cost"]["perDay"] }) {
   const [box, W] = useWidth<HTMLElement>(720);
@@ -203,14 +215,7 @@ function CostChart({ perDay }: { perDay: Stats["cost"]["perDay"] }) {
   return (
     <figure className="chart" ref={box}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${usd(total)} spent in the last ${perDay.length} days`}>
-        {[0, top / 2, top].map((v) => (
-          <g key={v}>
-            <line x1={COST_PAD.left} x2={W - COST_PAD.right} y1={y(v)} y2={y(v)} className="grid-line" />
-            <text x={COST_PAD.left - 6} y={y(v) + 4} textAnchor="end" className="axis">
-              {usd(v)}
-            </text>
-          </g>
-        ))}
+        <GridLines top={top} y={y} pad={COST_PAD} width={W} label={usd} />
         {perDay.map((d, i) => (
           <g key={d.day}>
             <title>{`${d.day}: ${usd(d.costUsd)}`}</title>
