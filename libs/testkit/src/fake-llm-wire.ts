@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import type { FakeBlock, Reply, SeenRequest } from "./fake-llm.ts";
+import type { FakeBlock, Reply, SeenRequest } from "./fake-llm-types.ts";
 
 /** A reply that writes a message (whole, or until it drops or errors). */
 type Streamed = Exclude<Reply, { kind: "error" | "hang" }>;
