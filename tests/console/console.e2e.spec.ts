@@ -334,6 +334,7 @@ describe("flow control in the console", { timeout: 60_000 }, () => {
     expect((await thinking.innerText()).length).toBeGreaterThan("Thinking".length);
     const calls = page.getByRole("region", { name: "Tool calls" });
     expect(await calls.innerText()).toContain("get_weather");
+    expect(await page.getByRole("region", { name: "Output" }).innerText()).toContain("the model called a tool");
     await expect(
       page
         .locator("dt", { hasText: /^Stop reason$/ })

@@ -44,7 +44,8 @@ function TaskView({ task, streamed, thinking }: { task: Task; streamed: string; 
     placeholderData: keepPreviousData,
   });
   // While it runs, the streamed text; once it ends, the output the task holds (it is the whole text).
-  const output = task.output ?? (streamed || null);
+  const output = task.output || streamed || null;
+  const silent = task.stopReason === "tool_use" ? "No text: the model called a tool (below)." : "No output.";
   const ran = runTime(task, now);
   return (
     <section className="page task-page">
@@ -91,7 +92,7 @@ function TaskView({ task, streamed, thinking }: { task: Task; streamed: string; 
           <section aria-label="Output">
             <h2>Output {task.status === "running" && <span className="streaming">streaming…</span>}</h2>
             <pre className="text-block output">
-              {output ?? <span className="muted">{live ? "Waiting for the first tokens…" : "No output."}</span>}
+              {output ?? <span className="muted">{live ? "Waiting for the first tokens…" : silent}</span>}
               {task.status === "running" && <span className="caret" aria-hidden="true" />}
             </pre>
           </section>
