@@ -19,7 +19,7 @@ export async function startSystem(
   await migrate(ctx.db, ctx.names, ctx.log);
   const projector = await startProjector({ ...ctx, maxBatch: 500 });
   const schedulers = await startScheduler(
-    { ...ctx, now, limits: inputLimits(ctx.config, ctx.nc) },
+    { ...ctx, now, limits: inputLimits(ctx.config) },
     { ackWaitMs: 5000, config: ctx.config },
   );
   const cancellations = listenForCancellations(ctx.nc, ctx.subjects);

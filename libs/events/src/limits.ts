@@ -16,10 +16,6 @@ export const LIMITS = {
   promptChars: 200_000,
   /** The configuration's default for CLAIM_CHECK_BYTES: a body past it goes to the object store. */
   claimCheckBytes: 256 * 1024,
-  /** nats-server's default max_payload, for code that cannot ask its connection. */
-  natsPayloadBytes: 1024 * 1024,
-  /** Room kept in a NATS message for its headers (message id, event type, traceparent). */
-  headerBytes: 1024,
 } as const;
 
 const utf8 = new TextEncoder();

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type ConnectionOptions, connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
-import { type InputLimits, LIMITS } from "@taskjet/events";
+import type { InputLimits } from "@taskjet/events";
 import type { Config } from "./config.ts";
 import { type Logger, redactUrl } from "./logger.ts";
 
@@ -70,7 +70,7 @@ export async function connectNats(
   return { nc, js: jetstream(nc), jsm };
 }
 
-/** How large a task's input may be here: the configured prompt limit, and what this NATS server carries. */
-export function inputLimits(config: Pick<Config, "MAX_PROMPT_CHARS">, nc: NatsConnection): InputLimits {
-  return { maxPromptChars: config.MAX_PROMPT_CHARS, maxPayloadBytes: nc.info?.max_payload ?? LIMITS.natsPayloadBytes };
+/** How large a task's prompt may be here: the configured limit. */
+export function inputLimits(config: Pick<Config, "MAX_PROMPT_CHARS">): InputLimits {
+  return { maxPromptChars: config.MAX_PROMPT_CHARS };
 }

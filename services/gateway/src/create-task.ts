@@ -79,8 +79,7 @@ export async function createTask(
  */
 function assertRunnableOn(deps: GatewayDeps, child: CreatingEvent, parent: TaskState) {
   // No bound on bytes: the scheduler claim-checks a rendered input too large for one message.
-  const limits = { ...inputLimits(deps.config, deps.nc), maxPayloadBytes: Number.POSITIVE_INFINITY };
-  const q = queueChild(created(child), parent.output ?? "", deps.now(), limits);
+  const q = queueChild(created(child), parent.output ?? "", deps.now(), inputLimits(deps.config));
   if ("error" in q) throw new ApiError(400, q.error.code, q.error.message);
 }
 

@@ -13,7 +13,7 @@ let executor: Subscription;
 beforeAll(async () => {
   ctx = await createTestContext("chains");
   running = await startScheduler(
-    { ...ctx, now: () => new Date(), limits: inputLimits(ctx.config, ctx.nc) },
+    { ...ctx, now: () => new Date(), limits: inputLimits(ctx.config) },
     { ackWaitMs: 5000, config: ctx.config },
   );
   executor = runTestExecutor(ctx.nc, ctx.js, ctx.subjects);

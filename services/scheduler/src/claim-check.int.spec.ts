@@ -50,7 +50,7 @@ function runClaimCheckingExecutor() {
 beforeAll(async () => {
   ctx = await createTestContext("schedcc", { CLAIM_CHECK_BYTES: String(LIMIT) });
   running = await startScheduler(
-    { ...ctx, now: () => new Date(), limits: inputLimits(ctx.config, ctx.nc) },
+    { ...ctx, now: () => new Date(), limits: inputLimits(ctx.config) },
     { ackWaitMs: 5000, config: ctx.config },
   );
   bodies = await openBodies(ctx.js, ctx.names, ctx.config);

@@ -7,7 +7,7 @@ const log = createLogger("scheduler", config);
 runMain(log, async () => {
   const { names, subjects, nc, js, jsm } = await connectService(config, log, "scheduler");
   const running = await startScheduler(
-    { js, jsm, names, subjects, log, now: () => new Date(), limits: inputLimits(config, nc) },
+    { js, jsm, names, subjects, log, now: () => new Date(), limits: inputLimits(config) },
     { ackWaitMs: config.SCHEDULER_ACK_WAIT_SECONDS * 1000, config },
   );
   log.info({ stream: names.stream }, "scheduler running");

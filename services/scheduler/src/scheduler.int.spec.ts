@@ -11,7 +11,7 @@ let running: Awaited<ReturnType<typeof startScheduler>>;
 beforeAll(async () => {
   ctx = await createTestContext("scheduler");
   running = await startScheduler(
-    { ...ctx, now: () => new Date(), limits: inputLimits(ctx.config, ctx.nc) },
+    { ...ctx, now: () => new Date(), limits: inputLimits(ctx.config) },
     { ackWaitMs: 5000, config: ctx.config },
   );
 });

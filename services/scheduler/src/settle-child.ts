@@ -22,9 +22,12 @@ export type Settled = "queued" | "cancelled" | "waiting";
 export async function settleChild(deps: SchedulerDeps, child: TaskState, parent: TaskState | null): Promise<Settled> {
   // Rendered on the full texts: the child's own template and its parent's reply, wherever they are kept.
   const [template, reply] = await Promise.all([withInput(deps, child), withOutput(deps, parent)]);
-  // No bound on bytes here: a rendered input too large for an event is claim-checked below instead.
-  const limits = { ...deps.limits, maxPayloadBytes: Number.POSITIVE_INFINITY };
-  const [decided] = decide({ type: "SettleChild", taskId: child.id, parent: reply, limits }, template, deps.now());
+  // A rendered input too large for an event is claim-checked below.
+  const [decided] = decide(
+    { type: "SettleChild", taskId: child.id, parent: reply, limits: deps.limits },
+    template,
+    deps.now(),
+  );
   if (decided === undefined) return "waiting";
   const event =
     decided.type === "TaskQueued" ? await claimCheckQueued(deps, decided, child.inputRef !== undefined) : decided;

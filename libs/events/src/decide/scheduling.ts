@@ -1,5 +1,4 @@
 import type { EventOf, TaskError } from "../events.ts";
-import { LIMITS } from "../limits.ts";
 import type { Message } from "../model-request.ts";
 import { definedOptions, type TaskState } from "../state.ts";
 import { cancelled, existingTask } from "./task-commands.ts";
@@ -118,10 +117,11 @@ export function renderChild(child: Rendered, parentOutput: string): Rendered {
   return { prompt: child.prompt, messages };
 }
 
-/** How large a task's input may be: the configured prompt limit, and the NATS connection's max_payload. */
-export type InputLimits = { maxPromptChars: number; maxPayloadBytes: number };
-
-const utf8 = new TextEncoder();
+/**
+ * How large a task's prompt may be: the configured limit. (Its bytes are not bounded here: a rendered input too
+ * large for one NATS message is claim-checked into the object store.)
+ */
+export type InputLimits = { maxPromptChars: number };
 
 /**
  * The TaskQueued a chained child runs as on its parent's output, or why it cannot run: a rendered prompt
@@ -141,11 +141,6 @@ export function queueChild(
     return { error: { code: "prompt_too_long", message } };
   }
   const event = queued(child, now, rendered);
-  const bytes = utf8.encode(JSON.stringify(event)).byteLength + LIMITS.headerBytes;
-  if (bytes > limits.maxPayloadBytes) {
-    const message = `the rendered task is ${bytes} bytes; one NATS message holds at most ${limits.maxPayloadBytes}`;
-    return { error: { code: "prompt_too_long", message } };
-  }
   return { event };
 }
 

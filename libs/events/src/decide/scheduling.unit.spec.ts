@@ -71,7 +71,7 @@ describe("AwaitParent", () => {
 });
 
 describe("SettleChild", () => {
-  const limits = { maxPromptChars: 10_000, maxPayloadBytes: 1024 * 1024 };
+  const limits = { maxPromptChars: 10_000 };
   const child = (prompt = "{{parent.output}}") => given(ev.chained({ prompt }));
   const parentWith = (output: string) => given(ev.submitted(), ev.queued(), ev.completed({ output }));
   const settle = (parent: ReturnType<typeof given>, state = child(), l = limits) =>
@@ -102,17 +102,6 @@ describe("SettleChild", () => {
     expect(queueChild(child("{{parent.output}}".repeat(10)) ?? never(), "x".repeat(1000), now, limits)).toHaveProperty(
       "event",
     );
-  });
-
-  it("given a work item larger than one NATS message, then TaskCancelled", () => {
-    const small = { maxPromptChars: 10_000, maxPayloadBytes: 8 * 1024 };
-    expect(queueChild(child() ?? never(), "é".repeat(5000), now, small)).toEqual({
-      error: {
-        code: "prompt_too_long",
-        message: expect.stringMatching(/^the rendered task is \d+ bytes; one NATS message holds at most 8192$/),
-      },
-    });
-    expect(settle(parentWith("é".repeat(5000)), child(), small)).toMatchObject([{ type: "TaskCancelled" }]);
   });
 });
 
@@ -192,7 +181,7 @@ describe("a chained conversation on its parent's output", () => {
       }),
     ]);
     if (child === null) throw new Error("no child");
-    const q = queueChild(child, "OUT", new Date(), { maxPromptChars: 1000, maxPayloadBytes: 1024 * 1024 });
+    const q = queueChild(child, "OUT", new Date(), { maxPromptChars: 1000 });
     expect("event" in q && q.event.input).toMatchObject({
       messages: [{ role: "user", content: "Use OUT" }],
       tools: [{ name: "t", inputSchema: { type: "object" } }],
