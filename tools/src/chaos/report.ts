@@ -96,6 +96,6 @@ export function renderChaosReport(r: ChaosReport): string {
       "services that died on their own",
       r.unplannedExits.map((u) => `${u.role} exited ${u.exit}: ${u.lastLines.slice(-3).join(" | ").slice(0, 400)}`),
     ),
-    ...list("the projectors' last lines (the read model did not settle)", r.projectorTail, 24),
+    ...list("the projectors' last lines (the read model settled slowly or not at all)", r.projectorTail, 24),
   ].join("\n");
 }

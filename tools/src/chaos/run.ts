@@ -48,6 +48,9 @@ export type ChaosReport = Awaited<ReturnType<typeof runChaos>>;
  * provider, `tasks` submits under a `kill -9` of every service and a restart of every server, then the
  * findings: what the stream lost or doubled, what the read model got wrong, what the provider was asked twice.
  */
+/** A read model that takes longer than this to settle after the last submit is worth the projectors' lines. */
+export const SLOW_SETTLE_MS = 15_000;
+
 export async function runChaos(o: ChaosOptions) {
   const cleanup = cleanupStack({ handleSignals: o.handleSignals });
   const started = Date.now();
@@ -211,11 +214,12 @@ export async function runChaos(o: ChaosOptions) {
       faults: faults.records satisfies FaultRecord[],
       unplannedExits: services.unplanned satisfies UnplannedExit[],
       // When the read model did not settle, what the projectors last said is where to look first.
-      projectorTail: settled
-        ? []
-        : (["projector-a", "projector-b"] as const).flatMap((role) =>
-            (services.process(role)?.lines ?? []).slice(-12).map((l) => `${role}: ${l.slice(0, 300)}`),
-          ),
+      projectorTail:
+        settled && settledMs < SLOW_SETTLE_MS
+          ? []
+          : (["projector-a", "projector-b"] as const).flatMap((role) =>
+              (services.process(role)?.lines ?? []).slice(-12).map((l) => `${role}: ${l.slice(0, 300)}`),
+            ),
       deadAtEnd: services.deadAtEnd(),
       elapsedMs: Date.now() - started,
     };
