@@ -253,6 +253,6 @@ function logEnd(
     const retryInMs = "nak" in verdict ? verdict.nak : null;
     log.warn({ taskId: at.taskId, attempt: at.attempt, code: failure.error.code, retryInMs }, "attempt failed");
   } else if (events.some((e) => e.type === "TaskCompleted")) {
-    log.info(at, "completed");
+    log.debug(at, "completed"); // one line per task at info would be the hot path's largest cost in logs
   }
 }
