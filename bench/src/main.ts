@@ -12,15 +12,23 @@ import pg from "pg";
 import { BULLMQ_LIMITER, LIMITS, rateLimitedRun, startLimitedFake, taskjetLaneEnv } from "./rate-limited.ts";
 import { writeReport } from "./report.ts";
 import { type Usage, watchResources } from "./resources.ts";
-import { burst, steady } from "./runs.ts";
-import { BENCH_DATABASE_URL, NATS_URL, serverProcesses } from "./servers.ts";
+import { bulk, burst, steady } from "./runs.ts";
+import {
+  BENCH_DATABASE_URL,
+  type BenchNats,
+  countedBetween,
+  type NatsCounters,
+  serverProcesses,
+  startAofRedis,
+  startBenchNats,
+} from "./servers.ts";
 import { machine, versions } from "./setting.ts";
 import type { Driver } from "./systems/driver.ts";
 import { type Peer, startPeer } from "./systems/peers.ts";
 import { startTaskjet } from "./systems/taskjet.ts";
 import { inPool, sleep } from "./workload.ts";
 
-const WORKLOADS = ["burst-noop", "burst-200", "paced", "scale", "rate-limited"] as const;
+const WORKLOADS = ["burst-noop", "burst-200", "paced", "scale", "rate-limited", "bulk"] as const;
 type Workload = (typeof WORKLOADS)[number];
 const USAGE = `npm run bench [-- options]
 
@@ -28,6 +36,15 @@ const USAGE = `npm run bench [-- options]
   --only <list>    only these workloads, comma-separated: ${WORKLOADS.join(", ")}
                    (burst-noop includes the rebuild, paced the timers); docs/benchmarks.md is left alone
   -h, --help       this text
+
+Systems: taskjet; bullmq (the shared Redis, REDIS_URL, which keeps nothing on disk); bullmq-aof (BullMQ on a
+Redis of the bench's own with appendonly yes, appendfsync everysec: durable beside durable); pg-boss;
+graphile-worker. Taskjet runs on a nats-server of the bench's own, with monitoring: every run records the
+messages and bytes into and out of it (/varz), reported per task beside each process's CPU per task.
+
+bulk: 20,000 tasks from one client in requests of 1,000, one request at a time (Taskjet:
+POST /tasks/batch; BullMQ: Queue.addBulk); tasks accepted per second of submitting, and the time until all
+are completed. A build without POST /tasks/batch runs the peers alone and says so in the results.
 
 rate-limited: Taskjet (3 executors, one shared budget per model lane) and BullMQ (its limiter {max, duration})
 against the fake Messages API enforcing 120 requests and 12,000 input tokens per 6 s window; reports tasks/s,
@@ -60,6 +77,8 @@ const plan = quick
       timersN: 1000,
       timersAhead: [2, 4],
       limitedN: 240,
+      bulkN: 4000,
+      bulkBatch: 1000,
     }
   : {
       reps: 3,
@@ -70,15 +89,18 @@ const plan = quick
       timersN: 10_000,
       timersAhead: [5, 10],
       limitedN: 600,
+      bulkN: 20_000,
+      bulkBatch: 1000,
     };
 const IN_FLIGHT = 1000;
 const CONCURRENCY = 1000;
 const TIMEOUT_MS = 10 * 60_000;
-const PEERS: Peer[] = ["bullmq", "pg-boss", "graphile-worker"];
+const PEERS: Peer[] = ["bullmq", "bullmq-aof", "pg-boss", "graphile-worker"];
 
 const log = createLogger("bench", loadConfig({ LOG_LEVEL: "info" }));
 
-export type Run<F> = { figures: F; usage: Record<string, Usage> };
+/** One run: its figures, each process's CPU and memory, and (own server) what nats-server carried meanwhile. */
+export type Run<F> = { figures: F; tasks: number; usage: Record<string, Usage>; nats?: NatsCounters };
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   quick,
@@ -88,24 +110,35 @@ const results: Record<string, unknown> = {
   versions: versions(),
 };
 
-/** Runs `what` on `d` while watching the servers' and the system's processes. */
-async function measured<F>(d: Driver, what: () => Promise<F>): Promise<Run<F>> {
-  const watch = watchResources([...serverProcesses, ...d.watched]);
+// The bench's own servers, started in main(): Taskjet's nats-server, and the Redis of `bullmq-aof`.
+let servers: { nats: BenchNats; aofRedis: Awaited<ReturnType<typeof startAofRedis>> };
+
+/** Runs `what` (`tasks` tasks) on `d` while watching the servers' and the system's processes and nats-server. */
+async function measured<F>(d: Driver, tasks: number, what: () => Promise<F>): Promise<Run<F>> {
+  const watch = watchResources([...serverProcesses(servers.nats, [servers.aofRedis]), ...d.watched]);
+  const before = await servers.nats.counters();
   const figures = await what();
-  return { figures, usage: watch.stop() };
+  const usage = watch.stop();
+  const after = await servers.nats.counters();
+  return { figures, tasks, usage, ...(before && after ? { nats: countedBetween(before, after) } : {}) };
 }
 
 /**
  * Each repetition runs every system once, in turn, so drift on the machine touches them all alike; `before`
  * runs unmeasured ahead of each run.
  */
-async function interleaved<F>(drivers: Driver[], run: (d: Driver) => Promise<F>, before?: () => Promise<void>) {
+async function interleaved<F>(
+  drivers: Driver[],
+  tasks: number,
+  run: (d: Driver) => Promise<F>,
+  before?: () => Promise<void>,
+) {
   const out: Record<string, Run<F>[]> = Object.fromEntries(drivers.map((d) => [d.name, []]));
   for (let rep = 1; rep <= plan.reps; rep++) {
     for (const d of drivers) {
       await before?.();
       await d.resume?.();
-      const r = await measured(d, () => run(d));
+      const r = await measured(d, tasks, () => run(d));
       await d.pause?.();
       out[d.name]?.push(r);
       log.info({ rep, system: d.name, figures: r.figures as object }, "run");
@@ -114,10 +147,23 @@ async function interleaved<F>(drivers: Driver[], run: (d: Driver) => Promise<F>,
   return out;
 }
 
+/** A peer as every workload but rate-limited runs it; `bullmq-aof` on the bench's own AOF Redis. */
+const peer = (p: Peer, o: { latencyMs: number; label: string }) =>
+  startPeer(p, {
+    ...o,
+    concurrency: CONCURRENCY,
+    ...(p === "bullmq-aof"
+      ? {
+          worker: { redis: servers.aofRedis.connection },
+          watched: [{ label: "redis-server (AOF)", pids: () => (servers.aofRedis.pid ? [servers.aofRedis.pid] : []) }],
+        }
+      : {}),
+  });
+
 async function startAll(label: string, latencyMs: number, jsm: Parameters<typeof startTaskjet>[0]["jsm"]) {
-  const taskjet = await startTaskjet({ latencyMs, concurrency: CONCURRENCY, label, jsm });
+  const taskjet = await startTaskjet({ latencyMs, concurrency: CONCURRENCY, label, jsm, natsUrl: servers.nats.url });
   const peers = [];
-  for (const p of PEERS) peers.push(await startPeer(p, { latencyMs, concurrency: CONCURRENCY, label }));
+  for (const p of PEERS) peers.push(await peer(p, { latencyMs, label }));
   return { taskjet, all: [taskjet, ...peers] };
 }
 
@@ -156,7 +202,9 @@ function rebuild(env: Record<string, string>) {
 
 async function main() {
   await resetDatabase();
-  const { nc, js, jsm } = await connectNats({ NATS_URL }, log, "bench");
+  servers = { nats: await startBenchNats(), aofRedis: await startAofRedis() };
+  results.natsServer = servers.nats.pid === null ? `shared (${servers.nats.url})` : "own, with monitoring";
+  const { nc, js, jsm } = await connectNats({ NATS_URL: servers.nats.url }, log, "bench");
   // What an interrupted run left behind (a finished run deletes its own): every bench namespace is ours.
   const leftovers: string[] = [];
   for await (const stream of jsm.streams.names()) if (/^(BENCH_|KV_bench_)/.test(stream)) leftovers.push(stream);
@@ -170,7 +218,9 @@ async function main() {
       // Burst, no-op provider; then the read model is rebuilt from what it left on the stream.
       const systems = await startAll("noop", 0, jsm);
       namespaces.push(systems.taskjet.namespace);
-      workloads.burstNoop = await interleaved(systems.all, (d) => burst(d, plan.burstN, IN_FLIGHT, TIMEOUT_MS));
+      workloads.burstNoop = await interleaved(systems.all, plan.burstN, (d) =>
+        burst(d, plan.burstN, IN_FLIGHT, TIMEOUT_MS),
+      );
       const rebuilds = [];
       for (let rep = 1; rep <= plan.reps; rep++) {
         const r = await rebuild(systems.taskjet.env);
@@ -184,19 +234,23 @@ async function main() {
     if (wanted("burst-200")) {
       const systems = await startAll("slow", 200, jsm);
       namespaces.push(systems.taskjet.namespace);
-      workloads.burst200 = await interleaved(systems.all, (d) => burst(d, plan.burstN, IN_FLIGHT, TIMEOUT_MS));
+      workloads.burst200 = await interleaved(systems.all, plan.burstN, (d) =>
+        burst(d, plan.burstN, IN_FLIGHT, TIMEOUT_MS),
+      );
       for (const d of systems.all) await d.close();
     }
 
     if (wanted("paced")) {
       const systems = await startAll("paced", 0, jsm);
       namespaces.push(systems.taskjet.namespace);
-      workloads.paced = await interleaved(systems.all, (d) => steady(d, 200, plan.pacedSeconds, TIMEOUT_MS));
+      workloads.paced = await interleaved(systems.all, 200 * plan.pacedSeconds, (d) =>
+        steady(d, 200, plan.pacedSeconds, TIMEOUT_MS),
+      );
 
       // Timers: Taskjet's scheduler, on the paced system (no-op provider).
       const t = systems.taskjet;
       const names = namesFor(t.namespace);
-      workloads.timers = await interleaved([t], async () => {
+      workloads.timers = await interleaved([t], plan.timersN, async () => {
         const due = new Map<string, number>();
         const [lo, hi] = plan.timersAhead as [number, number];
         await inPool(plan.timersN, IN_FLIGHT, async (i) => {
@@ -221,9 +275,15 @@ async function main() {
 
     if (wanted("scale")) {
       // Scale: one executor, thousands of slow calls in flight.
-      const scale = await startTaskjet({ latencyMs: 2000, concurrency: plan.scaleConcurrency, label: "scale", jsm });
+      const scale = await startTaskjet({
+        latencyMs: 2000,
+        concurrency: plan.scaleConcurrency,
+        label: "scale",
+        jsm,
+        natsUrl: servers.nats.url,
+      });
       namespaces.push(scale.namespace);
-      workloads.scale = await interleaved([scale], (d) => burst(d, plan.scaleN, IN_FLIGHT, TIMEOUT_MS));
+      workloads.scale = await interleaved([scale], plan.scaleN, (d) => burst(d, plan.scaleN, IN_FLIGHT, TIMEOUT_MS));
       await scale.close();
     }
 
@@ -235,6 +295,7 @@ async function main() {
         concurrency: 34,
         label: "limited",
         jsm,
+        natsUrl: servers.nats.url,
         executors: 3,
         env: taskjetLaneEnv(fakes.taskjet.url),
       });
@@ -248,6 +309,7 @@ async function main() {
       try {
         workloads.rateLimited = await interleaved(
           [taskjet, bullmq],
+          plan.limitedN,
           (d) => rateLimitedRun(d, d === taskjet ? fakes.taskjet : fakes.bullmq, plan.limitedN, TIMEOUT_MS),
           // Every run starts from full buckets, the provider's and Taskjet's own: one window of nothing.
           () => sleep(LIMITS.windowSeconds * 1000),
@@ -259,9 +321,39 @@ async function main() {
         await fakes.bullmq.close();
       }
     }
+
+    if (wanted("bulk")) {
+      // Bulk submit: Taskjet's POST /tasks/batch (when this build has it) beside BullMQ's addBulk.
+      const taskjet = await startTaskjet({
+        latencyMs: 0,
+        concurrency: CONCURRENCY,
+        label: "bulk",
+        jsm,
+        natsUrl: servers.nats.url,
+      });
+      namespaces.push(taskjet.namespace);
+      const peers = [
+        await peer("bullmq", { latencyMs: 0, label: "bulk" }),
+        await peer("bullmq-aof", { latencyMs: 0, label: "bulk" }),
+      ];
+      const available = await taskjet.bulkAvailable();
+      if (!available) {
+        log.warn("bulk submit: not available in this build (no POST /tasks/batch); the peers run alone");
+        workloads.bulkSkipped = { taskjet: "bulk submit: not available in this build" };
+      }
+      try {
+        workloads.bulk = await interleaved(available ? [taskjet, ...peers] : peers, plan.bulkN, (d) =>
+          bulk(d, plan.bulkN, plan.bulkBatch, TIMEOUT_MS),
+        );
+      } finally {
+        for (const d of [taskjet, ...peers]) await d.close();
+      }
+    }
   } finally {
     for (const ns of namespaces) await deleteNamespaceStreams(jsm, namesFor(ns));
     await nc.close();
+    await servers.nats.close();
+    await servers.aofRedis.close();
   }
 
   const date = new Date().toISOString().slice(0, 10);

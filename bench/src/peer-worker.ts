@@ -1,5 +1,5 @@
 // One peer's worker process:
-//   `node peer-worker.ts <bullmq|pg-boss|graphile-worker> <queue> <latencyMs> <concurrency> [<options JSON>]`.
+//   `node peer-worker.ts <bullmq|bullmq-aof|pg-boss|graphile-worker> <queue> <latencyMs> <concurrency> [<options JSON>]`.
 // Each job waits the provider latency (or, with `llmUrl`, calls that Messages API) and returns a ≈1 KB result;
 // completions the system has recorded are reported to the parent over IPC in small batches (the time is taken
 // when the completion happened).
@@ -58,8 +58,10 @@ async function handle(job: Job) {
 }
 
 switch (system) {
-  case "bullmq": {
-    const q = new Queue(queue as string, { connection: REDIS });
+  case "bullmq":
+  case "bullmq-aof": {
+    const connection = options.redis ?? REDIS;
+    const q = new Queue(queue as string, { connection });
     // On a 429, BullMQ's documented manual rate limit: the queue holds for retry-after, the job goes back to wait.
     const processJob = async (data: Job) => {
       try {
@@ -71,7 +73,7 @@ switch (system) {
       }
     };
     const worker = new Worker<Job>(queue as string, (job) => processJob(job.data), {
-      connection: REDIS,
+      connection,
       concurrency,
       ...(options.limiter ? { limiter: options.limiter } : {}),
     });

@@ -1,5 +1,5 @@
 // `npm run bench:profile`: a 5,000-task no-op burst through Taskjet alone, each service under `--cpu-prof`.
-// Prints the CPU each process spent per task (the servers' too) and each service's hottest functions; the
+// Prints the CPU each process spent per task (the servers' too; NATS is the bench's own server) and each service's hottest functions; the
 // profiles stay in bench/results/profiles/ for Chrome DevTools or speedscope.
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -7,7 +7,7 @@ import { namesFor } from "@taskjet/events";
 import { connectNats, createLogger, deleteNamespaceStreams, loadConfig } from "@taskjet/runtime";
 import { watchResources } from "./resources.ts";
 import { burst } from "./runs.ts";
-import { NATS_URL, serverProcesses } from "./servers.ts";
+import { serverProcesses, startBenchNats } from "./servers.ts";
 import { startTaskjet } from "./systems/taskjet.ts";
 
 const N = 5000;
@@ -16,16 +16,18 @@ rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
 const log = createLogger("profile", loadConfig({ LOG_LEVEL: "warn" }));
-const { nc, jsm } = await connectNats({ NATS_URL }, log, "profile");
+const nats = await startBenchNats();
+const { nc, jsm } = await connectNats({ NATS_URL: nats.url }, log, "profile");
 process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${dir}`; // inherited by the services only
-const t = await startTaskjet({ latencyMs: 0, concurrency: 1000, label: "profile", jsm });
+const t = await startTaskjet({ latencyMs: 0, concurrency: 1000, label: "profile", jsm, natsUrl: nats.url });
 delete process.env.NODE_OPTIONS;
-const watch = watchResources([...t.watched, ...serverProcesses.filter((w) => w.label !== "redis-server")]);
+const watch = watchResources([...t.watched, ...serverProcesses(nats).filter((w) => w.label !== "redis-server")]);
 console.log(await burst(t, N, 1000, 120_000));
 const usage = watch.stop();
 await t.close();
 await deleteNamespaceStreams(jsm, namesFor(t.namespace));
 await nc.close();
+await nats.close();
 
 console.log("\nCPU per task (ms):");
 for (const [label, u] of Object.entries(usage))

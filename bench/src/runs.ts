@@ -3,6 +3,17 @@ import type { Driver } from "./systems/driver.ts";
 import { inPool, paced } from "./workload.ts";
 
 export type BurstFigures = { throughput: number; seconds: number; p50: number; p99: number };
+export type BulkFigures = {
+  /** Tasks accepted (durably) per second of submitting, from the first request sent to the last answer. */
+  acceptedPerSecond: number;
+  submitSeconds: number;
+  /** One request's round trip (`batch` tasks). */
+  requestP50: number;
+  requestP99: number;
+  /** From the first request sent to the last task completed. */
+  completedSeconds: number;
+  completedPerSecond: number;
+};
 export type PacedFigures = {
   submitP50: number;
   submitP99: number;
@@ -56,5 +67,33 @@ export async function steady(d: Driver, perSecond: number, seconds: number, time
     completedP50: ms(completedMs, 0.5),
     completedP99: ms(completedMs, 0.99),
     ...(get.length > 0 ? { getP50: ms(get, 0.5), getP99: ms(get, 0.99) } : {}),
+  };
+}
+
+/**
+ * `n` tasks submitted by one client in requests of `batch`, one request at a time; how fast they are accepted,
+ * and how long until all are completed.
+ */
+export async function bulk(d: Driver, n: number, batch: number, timeoutMs: number): Promise<BulkFigures> {
+  const submitBatch = d.submitBatch?.bind(d);
+  if (!submitBatch) throw new Error(`${d.name} has no bulk submit`);
+  const keys: string[] = [];
+  const requestMs: number[] = [];
+  const t0 = Date.now();
+  for (let from = 0; from < n; from += batch) {
+    const t = performance.now();
+    keys.push(...(await submitBatch(from, Math.min(batch, n - from))));
+    requestMs.push(performance.now() - t);
+  }
+  const submitSeconds = (Date.now() - t0) / 1000;
+  const done = await d.completions(keys, timeoutMs);
+  const completedSeconds = (Math.max(...done.values()) - t0) / 1000;
+  return {
+    acceptedPerSecond: round(n / submitSeconds, 0),
+    submitSeconds: round(submitSeconds, 3),
+    requestP50: ms(requestMs, 0.5),
+    requestP99: ms(requestMs, 0.99),
+    completedSeconds: round(completedSeconds, 2),
+    completedPerSecond: round(n / completedSeconds, 0),
   };
 }

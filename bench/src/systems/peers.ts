@@ -5,17 +5,24 @@ import { Queue } from "bullmq";
 import { makeWorkerUtils } from "graphile-worker";
 import pg from "pg";
 import PgBoss from "pg-boss";
-import { BENCH_DATABASE_URL, PG_BOSS_SCHEMA, REDIS } from "../servers.ts";
+import type { Watched } from "../resources.ts";
+import { BENCH_DATABASE_URL, PG_BOSS_SCHEMA, REDIS, type RedisConnection } from "../servers.ts";
 import { completionTracker, type TaskPayload, taskPayload } from "../workload.ts";
 import type { Driver } from "./driver.ts";
 
 /**
  * What a peer's worker does beyond the defaults: `llmUrl` — call this Messages API (the limiting fake) instead
- * of waiting `latencyMs`; `limiter` — BullMQ's own rate limiter on its Worker, `{ max, duration }`.
+ * of waiting `latencyMs`; `limiter` — BullMQ's own rate limiter on its Worker, `{ max, duration }`; `redis` —
+ * BullMQ's Redis (default the shared one, `REDIS_URL`).
  */
-export type PeerWorkerOptions = { llmUrl?: string; limiter?: { max: number; duration: number } };
+export type PeerWorkerOptions = {
+  llmUrl?: string;
+  limiter?: { max: number; duration: number };
+  redis?: RedisConnection;
+};
 
-export type Peer = "bullmq" | "pg-boss" | "graphile-worker";
+/** `bullmq-aof` is BullMQ on a Redis with an append-only file synced every second (`startAofRedis`). */
+export type Peer = "bullmq" | "bullmq-aof" | "pg-boss" | "graphile-worker";
 
 /**
  * A peer as its users run it: this process produces through the peer's client API, one worker process (the
@@ -24,12 +31,19 @@ export type Peer = "bullmq" | "pg-boss" | "graphile-worker";
  */
 export async function startPeer(
   peer: Peer,
-  o: { latencyMs: number; concurrency: number; label: string; worker?: PeerWorkerOptions },
+  o: { latencyMs: number; concurrency: number; label: string; worker?: PeerWorkerOptions; watched?: Watched[] },
 ): Promise<Driver> {
   const queue = `bench-${o.label}-${Date.now().toString(36)}`;
   const completed = completionTracker();
   let worker: ChildProcess | null = null;
   let run = 0;
+  /** A bulk submit through the peer's own call (BullMQ's `addBulk`), with the keys as `submitWith`'s. */
+  const submitBatchWith =
+    (addBulk: (jobs: (TaskPayload & { key: string })[]) => Promise<unknown>) => async (from: number, count: number) => {
+      const jobs = Array.from({ length: count }, (_, k) => ({ ...taskPayload(from + k), key: `${run}-${from + k}` }));
+      await addBulk(jobs);
+      return jobs.map((j) => j.key);
+    };
   /** A submit through the peer's own call, with the key its completion will be reported under. */
   const submitWith =
     (add: (job: TaskPayload & { key: string }) => Promise<unknown>) =>
@@ -40,7 +54,7 @@ export async function startPeer(
     };
   const base = {
     name: peer,
-    watched: [{ label: `${peer} worker`, pids: () => (worker?.pid ? [worker.pid] : []) }],
+    watched: [{ label: `${peer} worker`, pids: () => (worker?.pid ? [worker.pid] : []) }, ...(o.watched ?? [])],
     /**
      * The worker runs only while its system is measured: an idle worker polls (graphile-worker's 1,000
      * workers each poll Postgres every second), and that load would land on whichever system runs meanwhile.
@@ -79,11 +93,13 @@ export async function startPeer(
   };
 
   switch (peer) {
-    case "bullmq": {
-      const q = new Queue(queue, { connection: REDIS });
+    case "bullmq":
+    case "bullmq-aof": {
+      const q = new Queue(queue, { connection: o.worker?.redis ?? REDIS });
       return {
         ...base,
         submit: submitWith((job) => q.add("llm", job)),
+        submitBatch: submitBatchWith((jobs) => q.addBulk(jobs.map((data) => ({ name: "llm", data })))),
         async close() {
           await base.pause();
           await q.obliterate({ force: true });

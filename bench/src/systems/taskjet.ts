@@ -4,7 +4,7 @@ import { namesFor } from "@taskjet/events";
 import { freePort, type SpawnedService, spawnService, waitFor } from "@taskjet/testkit";
 import { Pool } from "undici";
 import WebSocket from "ws";
-import { BENCH_DATABASE_URL, NATS_URL } from "../servers.ts";
+import { BENCH_DATABASE_URL } from "../servers.ts";
 import { completionTracker, RESULT_CHARS, sleep, taskPayload } from "../workload.ts";
 import type { Driver } from "./driver.ts";
 
@@ -19,6 +19,7 @@ export async function startTaskjet(o: {
   concurrency: number;
   label: string;
   jsm: JetStreamManager;
+  natsUrl: string;
   executors?: number;
   env?: Record<string, string>;
 }) {
@@ -26,7 +27,7 @@ export async function startTaskjet(o: {
   const namespace = `bench_${o.label}_${randomBytes(3).toString("hex")}`;
   const env = {
     TASKJET_NAMESPACE: namespace,
-    NATS_URL,
+    NATS_URL: o.natsUrl,
     DATABASE_URL: BENCH_DATABASE_URL,
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -56,7 +57,10 @@ export async function startTaskjet(o: {
       headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? null : JSON.stringify(body),
     });
-    return { status: res.statusCode, body: (await res.body.json()) as { id: string; status: string } };
+    return {
+      status: res.statusCode,
+      body: (await res.body.json()) as { id: string; status: string; tasks?: { id: string }[] },
+    };
   };
   // Ready when the gateway answers and every consumer has a pull waiting (the projector pulls once migrated).
   const stream = namesFor(namespace).stream;
@@ -90,7 +94,17 @@ export async function startTaskjet(o: {
   });
   ws.send(JSON.stringify({ type: "subscribe", all: true }));
 
-  const driver: Driver & { namespace: string; env: Record<string, string>; baseUrl: string } = {
+  const failed = (what: string, res: { status: number; body: unknown }) => {
+    const said = services.get("gateway")?.lines.slice(-5).join("\n");
+    return new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body)}; the gateway said:\n${said}`);
+  };
+
+  const driver: Driver & {
+    namespace: string;
+    env: Record<string, string>;
+    baseUrl: string;
+    bulkAvailable(): Promise<boolean>;
+  } = {
     name: "taskjet",
     namespace,
     env,
@@ -98,11 +112,18 @@ export async function startTaskjet(o: {
     watched: [...services].map(([name, s]) => ({ label: name, pids: () => (s.child.pid ? [s.child.pid] : []) })),
     async submit(i, extra = {}) {
       const res = await call("POST", "/tasks", { ...taskPayload(i), ...extra });
-      if (res.status !== 202) {
-        const said = services.get("gateway")?.lines.slice(-5).join("\n");
-        throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}; the gateway said:\n${said}`);
-      }
+      if (res.status !== 202) throw failed("POST /tasks", res);
       return res.body.id;
+    },
+    async submitBatch(from, count) {
+      const tasks = Array.from({ length: count }, (_, k) => taskPayload(from + k));
+      const res = await call("POST", "/tasks/batch", { tasks });
+      if (res.status !== 202 || res.body.tasks?.length !== count) throw failed("POST /tasks/batch", res);
+      return res.body.tasks.map((t) => t.id);
+    },
+    /** Whether this build has `POST /tasks/batch`: an empty batch is refused, an unknown route is a 404. */
+    async bulkAvailable() {
+      return (await call("POST", "/tasks/batch", { tasks: [] })).status !== 404;
     },
     completions: (keys, timeoutMs) => completed.wait(keys, timeoutMs, `${keys.length} tasks completed`),
     async seenByGet(id) {
