@@ -1,12 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BySystem, fmt, of, table } from "./markdown.ts";
 import { LIMITS, type RateLimitedFigures } from "./rate-limited.ts";
-import type { Usage } from "./resources.ts";
-import type { BurstFigures, PacedFigures } from "./runs.ts";
-import { median, round, type Spread, spread } from "./stats.ts";
+import { bulkSection, costTable } from "./report-cost.ts";
+import type { BulkFigures, BurstFigures, PacedFigures } from "./runs.ts";
+import { median, round, spread } from "./stats.ts";
 
-type Run<F> = { figures: F; usage: Record<string, Usage> };
-type BySystem<F> = Record<string, Run<F>[]>;
 type Results = {
   date: string;
   plan: {
@@ -16,6 +15,8 @@ type Results = {
     scaleN: number;
     scaleConcurrency: number;
     timersN: number;
+    bulkN?: number;
+    bulkBatch?: number;
   };
   machine: Record<string, unknown>;
   versions: Record<string, string>;
@@ -27,17 +28,10 @@ type Results = {
     scale: BySystem<BurstFigures>;
     rebuild: { events: number; seconds: number; eventsPerSecond: number }[];
     rateLimited?: BySystem<RateLimitedFigures>;
+    bulk?: BySystem<BulkFigures>;
+    bulkSkipped?: Record<string, string>;
   };
 };
-
-const fmt = (s: Spread, digits = 0) =>
-  s.runs.length > 1
-    ? `${round(s.median, digits).toLocaleString("en")} (${round(s.min, digits).toLocaleString("en")}–${round(s.max, digits).toLocaleString("en")})`
-    : round(s.median, digits).toLocaleString("en");
-const of = <F>(runs: Run<F>[], pick: (f: F) => number) => spread(runs.map((r) => pick(r.figures)));
-const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
-const table = (head: string[], rows: (string | number)[][]) =>
-  [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");
 
 function burstTable(w: BySystem<BurstFigures>, ceiling?: number) {
   const tj = median(w.taskjet?.map((r) => r.figures.throughput) ?? []);
@@ -170,6 +164,8 @@ function bars(title: string, unit: string, data: [string, number][], y: number, 
 function chart(r: Results) {
   const med = <F>(w: BySystem<F>, pick: (f: F) => number): [string, number][] =>
     Object.entries(w).map(([n, runs]) => [n, round(median(runs.map((x) => pick(x.figures))), 1)]);
+  // A panel's height follows the number of systems (bars of 26 px under a title).
+  const step = 26 + 26 * Object.keys(r.workloads.burstNoop).length;
   const panels = [
     bars(
       "Burst, no-op provider: throughput",
@@ -182,26 +178,26 @@ function chart(r: Results) {
       "Burst, 200 ms provider: throughput",
       "tasks/s",
       med(r.workloads.burst200, (f) => f.throughput),
-      150,
+      20 + step,
       "higher is better",
     ),
     bars(
       "Paced 200/s: submit → completed p99",
       "ms",
       med(r.workloads.paced, (f) => f.completedP99),
-      280,
+      20 + 2 * step,
       "lower is better",
     ),
     bars(
       "Paced 200/s: submit p99",
       "ms",
       med(r.workloads.paced, (f) => f.submitP99),
-      410,
+      20 + 3 * step,
       "lower is better",
     ),
   ];
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="680" height="540" font-family="sans-serif" font-size="12">
-<title>Taskjet beside BullMQ, pg-boss and graphile-worker: burst throughput and paced latency</title>
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="680" height="${20 + 4 * step}" font-family="sans-serif" font-size="12">
+<title>Taskjet beside BullMQ (also on an AOF Redis), pg-boss and graphile-worker: burst throughput and paced latency</title>
 <rect width="100%" height="100%" fill="white"/>
 ${panels.join("\n")}
 </svg>
@@ -223,6 +219,11 @@ ${r.machine.kernel}, Node ${r.machine.node}. Versions: ${Object.entries(r.versio
     .join("; ")}.
 
 ![burst and paced results](benchmarks.svg)
+
+Systems: \`bullmq\` runs on the machine's Redis, which keeps nothing on disk (the headline); \`bullmq-aof\` is the
+same on a Redis of the bench's own with \`appendonly yes\` and \`appendfsync everysec\`, durable beside durable
+(JetStream too syncs on a schedule). Taskjet runs on a nats-server of the bench's own, whose \`/varz\` counts the
+messages in "Cost per task" below.
 
 ## Burst, no-op provider
 
@@ -265,7 +266,7 @@ ${rateLimitedTable(w.rateLimited)}
 
 `
     : ""
-}## Rebuild
+}${bulkSection(w.bulk, w.bulkSkipped ?? {}, r.plan.bulkN, r.plan.bulkBatch)}## Rebuild
 
 \`npm run rebuild\` replaying the burst's stream into a fresh read model:
 ${fmt(spread(w.rebuild.map((x) => x.eventsPerSecond)))} events/s over ${w.rebuild[0]?.events.toLocaleString("en")} events
@@ -284,6 +285,21 @@ ${usageTable([
   ["burst 200 ms", w.burst200],
   ["paced", w.paced],
   ["scale", w.scale],
+  ...(w.bulk ? [["bulk", w.bulk] as [string, BySystem<unknown>]] : []),
+])}
+
+## Cost per task
+
+Messages and bytes through Taskjet's nats-server (\`/varz\` \`in_msgs\`, \`out_msgs\`, \`in_bytes\`, \`out_bytes\`
+over the run; "—" where the run had no monitored server) and the CPU each watched process spent, ÷ the run's
+tasks. A peer's NATS figures are what Taskjet's idle services and the bench's own connection sent meanwhile.
+
+${costTable([
+  ["burst no-op", w.burstNoop, r.plan.burstN],
+  ["burst 200 ms", w.burst200, r.plan.burstN],
+  ["paced", w.paced, 200 * r.plan.pacedSeconds],
+  ["scale", w.scale, r.plan.scaleN],
+  ...(w.bulk ? [["bulk", w.bulk, r.plan.bulkN ?? 0] as [string, BySystem<unknown>, number]] : []),
 ])}
 
 ${notes}`;
