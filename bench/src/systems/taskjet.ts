@@ -118,8 +118,9 @@ export async function startTaskjet(o: {
     async submitBatch(from, count) {
       const tasks = Array.from({ length: count }, (_, k) => taskPayload(from + k));
       const res = await call("POST", "/tasks/batch", { tasks });
-      if (res.status !== 202 || res.body.tasks?.length !== count) throw failed("POST /tasks/batch", res);
-      return res.body.tasks.map((t) => t.id);
+      const ids = res.status === 202 ? (res.body.tasks ?? []).map((t) => t.id) : [];
+      if (ids.length !== count || ids.some((id) => typeof id !== "string")) throw failed("POST /tasks/batch", res);
+      return ids;
     },
     /** Whether this build has `POST /tasks/batch`: an empty batch is refused, an unknown route is a 404. */
     async bulkAvailable() {
