@@ -23,6 +23,7 @@ import { createMetrics } from "./metrics.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { registerOverloadGuard } from "./overload.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { bulkRoutes } from "./routes/bulk.ts";
 import { compatRoutes } from "./routes/compat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { statsRoutes } from "./routes/stats.ts";
@@ -89,6 +90,7 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   await registerOpenApi(app);
   await app.register(healthRoutes(deps));
   await app.register(taskRoutes(deps, keys, metrics));
+  await app.register(bulkRoutes(deps, keys, metrics));
   await app.register(compatRoutes);
   await app.register(adminRoutes(deps));
   await app.register(statsRoutes(deps, lanes));

@@ -68,6 +68,9 @@ type Route = {
   hasTask?: boolean;
 };
 
+/** A task id no one has: what the bulk commands' rows act on, so they change no task another test reads. */
+const NO_TASK = "00000000-0000-4000-8000-000000000000";
+
 /** Every route that needs a key, with the scope it needs; `:id` is a task's id where `hasTask`. */
 const ROUTES: Route[] = [
   { method: "POST", path: "/tasks", scope: "tasks:write", body: { prompt: "hi" } },
@@ -77,6 +80,9 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/tasks/:id/chain", scope: "tasks:write", body: { prompt: "more" }, hasTask: true },
   { method: "POST", path: "/tasks/:id/cancel", scope: "tasks:write", body: {}, hasTask: true },
   { method: "POST", path: "/tasks/:id/retry", scope: "tasks:write", hasTask: true },
+  { method: "POST", path: "/tasks/batch", scope: "tasks:write", body: { tasks: [{ prompt: "hi" }] } },
+  { method: "POST", path: "/tasks/cancel", scope: "tasks:write", body: { ids: [NO_TASK] } },
+  { method: "POST", path: "/tasks/retry", scope: "tasks:write", body: { ids: [NO_TASK] } },
   { method: "GET", path: "/stats", scope: "tasks:read" },
   { method: "POST", path: "/submit", scope: "tasks:write", body: { prompt: "hi" } },
   { method: "GET", path: "/status/:id", scope: "tasks:read", hasTask: true },

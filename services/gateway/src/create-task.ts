@@ -36,6 +36,24 @@ export async function createTask(
   keys: IdempotencyKeys,
   cmd: CreateTask,
 ): Promise<{ task: TaskState; replay: boolean }> {
+  const prepared = await prepareCreation(deps, keys, cmd);
+  if (prepared.replay) return prepared;
+  await publishCreation(deps, prepared.event);
+  return { task: created(prepared.event), replay: false };
+}
+
+/** A creation decided and its key claimed: the event still to publish, or the earlier request's task. */
+export type PreparedCreation = { replay: true; task: TaskState } | { replay: false; event: CreatingEvent };
+
+/**
+ * `createTask` up to the publish: validated, decided, its idempotency key claimed. Apart so that a batch can
+ * prepare every item first and then publish them all at once.
+ */
+export async function prepareCreation(
+  deps: GatewayDeps,
+  keys: IdempotencyKeys,
+  cmd: CreateTask,
+): Promise<PreparedCreation> {
   const { config } = deps;
   const { body } = cmd;
   const prompt = body.prompt ?? "";
@@ -69,8 +87,12 @@ export async function createTask(
       event = decideFor(claim.taskId);
     }
   }
+  return { replay: false, event };
+}
+
+/** Publishes a decided creation, its large input claim-checked first. */
+export async function publishCreation(deps: GatewayDeps, event: CreatingEvent): Promise<void> {
   await publishEvent(deps.js, deps.subjects, await claimCheckCreation(deps, event));
-  return { task: created(event), replay: false };
 }
 
 /**

@@ -2417,6 +2417,229 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/tasks/batch": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Submit many tasks
+     * @description Up to 1,000 tasks in one request, each with its own optional `idempotencyKey`. The request is validated as a whole: one invalid item is a 400 naming every failing item, and nothing is submitted. Otherwise 202 with each task in request order (a replayed key gives the earlier task). When some items could not be accepted, 207: their slots hold an `error`; send the same request again (with per-item keys) to complete them without doubling the others.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TaskBatchInput"];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TaskBatchResult"];
+          };
+        };
+        /** @description Default Response */
+        207: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TaskBatchResult"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks/cancel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel many tasks
+     * @description Cancels the tasks named by `ids` (up to 1,000), or the newest 1,000 of the caller's active tasks matching `filter` (the list's filter; only active statuses). Each result says what became of one task. With `truncated`, more matched: send the same request again for the next ones.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BulkCancelInput"];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["BulkResult"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/tasks/recent": {
     parameters: {
       query?: never;
@@ -2515,6 +2738,112 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks/retry": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Retry many failed tasks
+     * @description Runs failed tasks again: those named by `ids` (up to 1,000), or the newest 1,000 failed ones matching `filter`. With `truncated`, more matched: send the same request again for the next ones.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BulkRetryInput"];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["BulkResult"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -2645,6 +2974,190 @@ export interface components {
       revokedAt: string | null;
       scopes: ("tasks:read" | "tasks:write" | "admin")[];
       tenant: string;
+    };
+    /**
+     * @example {
+     *       "filter": {
+     *         "status": [
+     *           "queued",
+     *           "scheduled"
+     *         ]
+     *       },
+     *       "reason": "deploy rolled back"
+     *     }
+     */
+    BulkCancel: {
+      filter?: {
+        /** Format: date-time */
+        createdAfter?: string;
+        /** Format: date-time */
+        createdBefore?: string;
+        /** Format: uuid */
+        parentId?: string;
+        /** @description one or several statuses, comma-separated or repeated */
+        status?: (
+          | "submitted"
+          | "scheduled"
+          | "awaiting_parent"
+          | "queued"
+          | "running"
+          | "retrying"
+          | "completed"
+          | "failed"
+          | "cancelled"
+        )[];
+      };
+      ids?: string[];
+      reason?: string;
+    };
+    /**
+     * @example {
+     *       "filter": {
+     *         "status": [
+     *           "queued",
+     *           "scheduled"
+     *         ]
+     *       },
+     *       "reason": "deploy rolled back"
+     *     }
+     */
+    BulkCancelInput: {
+      filter?: {
+        /** Format: date-time */
+        createdAfter?: string;
+        /** Format: date-time */
+        createdBefore?: string;
+        /** Format: uuid */
+        parentId?: string;
+        /** @description one or several statuses, comma-separated or repeated */
+        status?: (
+          | "submitted"
+          | "scheduled"
+          | "awaiting_parent"
+          | "queued"
+          | "running"
+          | "retrying"
+          | "completed"
+          | "failed"
+          | "cancelled"
+        )[];
+      };
+      ids?: string[];
+      reason?: string;
+    };
+    /**
+     * @example {
+     *       "results": [
+     *         {
+     *           "id": "0b6f5c2e-8a1d-4c7e-9f3a-2d4b6e8f0a1c",
+     *           "outcome": "cancelled"
+     *         },
+     *         {
+     *           "id": "5d1e8c3a-1b2f-4e6d-8a9c-0f3e5b7d9c1a",
+     *           "outcome": "not_found"
+     *         }
+     *       ],
+     *       "truncated": false
+     *     }
+     */
+    BulkResult: {
+      results: {
+        /** Format: uuid */
+        id: string;
+        /** @enum {string} */
+        outcome: "cancelled" | "already_cancelled" | "retried" | "not_found" | "illegal_transition" | "unavailable";
+        /** @description the task after the command, when it is the caller's */
+        task?: components["schemas"]["Task"];
+      }[];
+      /** @description with `filter`: more tasks matched than one request takes; send the same request again for the next ones */
+      truncated: boolean;
+    };
+    /**
+     * @example {
+     *       "results": [
+     *         {
+     *           "id": "0b6f5c2e-8a1d-4c7e-9f3a-2d4b6e8f0a1c",
+     *           "outcome": "cancelled"
+     *         },
+     *         {
+     *           "id": "5d1e8c3a-1b2f-4e6d-8a9c-0f3e5b7d9c1a",
+     *           "outcome": "not_found"
+     *         }
+     *       ],
+     *       "truncated": false
+     *     }
+     */
+    BulkResultInput: {
+      results: {
+        /** Format: uuid */
+        id: string;
+        /** @enum {string} */
+        outcome: "cancelled" | "already_cancelled" | "retried" | "not_found" | "illegal_transition" | "unavailable";
+        /** @description the task after the command, when it is the caller's */
+        task?: components["schemas"]["TaskInput"];
+      }[];
+      /** @description with `filter`: more tasks matched than one request takes; send the same request again for the next ones */
+      truncated: boolean;
+    };
+    /**
+     * @example {
+     *       "ids": [
+     *         "0b6f5c2e-8a1d-4c7e-9f3a-2d4b6e8f0a1c"
+     *       ]
+     *     }
+     */
+    BulkRetry: {
+      filter?: {
+        /** Format: date-time */
+        createdAfter?: string;
+        /** Format: date-time */
+        createdBefore?: string;
+        /** Format: uuid */
+        parentId?: string;
+        /** @description one or several statuses, comma-separated or repeated */
+        status?: (
+          | "submitted"
+          | "scheduled"
+          | "awaiting_parent"
+          | "queued"
+          | "running"
+          | "retrying"
+          | "completed"
+          | "failed"
+          | "cancelled"
+        )[];
+      };
+      ids?: string[];
+    };
+    /**
+     * @example {
+     *       "ids": [
+     *         "0b6f5c2e-8a1d-4c7e-9f3a-2d4b6e8f0a1c"
+     *       ]
+     *     }
+     */
+    BulkRetryInput: {
+      filter?: {
+        /** Format: date-time */
+        createdAfter?: string;
+        /** Format: date-time */
+        createdBefore?: string;
+        /** Format: uuid */
+        parentId?: string;
+        /** @description one or several statuses, comma-separated or repeated */
+        status?: (
+          | "submitted"
+          | "scheduled"
+          | "awaiting_parent"
+          | "queued"
+          | "running"
+          | "retrying"
+          | "completed"
+          | "failed"
+          | "cancelled"
+        )[];
+      };
+      ids?: string[];
     };
     CreatedApiKey: {
       createdAt: string;
@@ -3354,6 +3867,588 @@ export interface components {
         since: string;
         until: string | null;
       } | null;
+    };
+    /**
+     * @example {
+     *       "tasks": [
+     *         {
+     *           "prompt": "Summarise: …",
+     *           "idempotencyKey": "doc-1"
+     *         },
+     *         {
+     *           "prompt": "Translate to French: hello",
+     *           "maxTokens": 64,
+     *           "idempotencyKey": "doc-2"
+     *         }
+     *       ]
+     *     }
+     */
+    TaskBatch: {
+      tasks: {
+        /** @description opt-in result cache (needs temperature 0): an identical request within ttlSeconds completes from the cache, with no call and no cost */
+        cache?: {
+          ttlSeconds: number;
+        };
+        delaySeconds?: number;
+        /** @description tried in turn when the model is overloaded or unavailable after its retries */
+        fallbackModels?: string[];
+        /** @description as the Idempotency-Key header, for this item alone */
+        idempotencyKey?: string;
+        maxAttempts?: number;
+        maxTokens?: number;
+        /** @description the conversation (Claude's Messages API, camelCase): user and assistant turns, a final assistant turn as prefill, content as text or blocks (text, image, document, tool_use, tool_result, thinking) */
+        messages?: {
+          content:
+            | string
+            | (
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    text: string;
+                    /** @enum {string} */
+                    type: "text";
+                  }
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    source:
+                      | {
+                          /** Format: base64 */
+                          data: string;
+                          /** @enum {string} */
+                          mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                          /** @enum {string} */
+                          type: "base64";
+                        }
+                      | {
+                          /** @enum {string} */
+                          type: "url";
+                          /** Format: uri */
+                          url: string;
+                        };
+                    /** @enum {string} */
+                    type: "image";
+                  }
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    citations?: {
+                      enabled: boolean;
+                    };
+                    context?: string;
+                    source:
+                      | {
+                          /** Format: base64 */
+                          data: string;
+                          /** @enum {string} */
+                          mediaType: "application/pdf";
+                          /** @enum {string} */
+                          type: "base64";
+                        }
+                      | {
+                          data: string;
+                          /** @enum {string} */
+                          mediaType: "text/plain";
+                          /** @enum {string} */
+                          type: "text";
+                        }
+                      | {
+                          /** @enum {string} */
+                          type: "url";
+                          /** Format: uri */
+                          url: string;
+                        };
+                    title?: string;
+                    /** @enum {string} */
+                    type: "document";
+                  }
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    id: string;
+                    input: {
+                      [key: string]: unknown;
+                    };
+                    name: string;
+                    /** @enum {string} */
+                    type: "tool_use";
+                  }
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    content?:
+                      | string
+                      | (
+                          | {
+                              cacheControl?: {
+                                /** @enum {string} */
+                                ttl?: "5m" | "1h";
+                                /** @enum {string} */
+                                type: "ephemeral";
+                              };
+                              text: string;
+                              /** @enum {string} */
+                              type: "text";
+                            }
+                          | {
+                              cacheControl?: {
+                                /** @enum {string} */
+                                ttl?: "5m" | "1h";
+                                /** @enum {string} */
+                                type: "ephemeral";
+                              };
+                              source:
+                                | {
+                                    /** Format: base64 */
+                                    data: string;
+                                    /** @enum {string} */
+                                    mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                    /** @enum {string} */
+                                    type: "base64";
+                                  }
+                                | {
+                                    /** @enum {string} */
+                                    type: "url";
+                                    /** Format: uri */
+                                    url: string;
+                                  };
+                              /** @enum {string} */
+                              type: "image";
+                            }
+                        )[];
+                    isError?: boolean;
+                    toolUseId: string;
+                    /** @enum {string} */
+                    type: "tool_result";
+                  }
+                | {
+                    signature: string;
+                    thinking: string;
+                    /** @enum {string} */
+                    type: "thinking";
+                  }
+                | {
+                    data: string;
+                    /** @enum {string} */
+                    type: "redacted_thinking";
+                  }
+              )[];
+          /** @enum {string} */
+          role: "user" | "assistant";
+        }[];
+        /** @description Your own JSON, kept with the task: at most 10 levels deep, 16384 bytes as JSON, keys of at most 256 characters */
+        metadata?: {
+          [key: string]: unknown;
+        };
+        model?: string;
+        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+        outputSchema?: {
+          [key: string]: unknown;
+        };
+        /**
+         * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
+         * @enum {string}
+         */
+        priority?: "low" | "normal" | "high";
+        /** @description the shorthand for one user message; give it or `messages` */
+        prompt?: string;
+        /**
+         * @description who serves it (default: the configured provider)
+         * @enum {string}
+         */
+        provider?: "anthropic" | "openai" | "fake";
+        /** Format: date-time */
+        runAt?: string;
+        /** @enum {string} */
+        serviceTier?: "auto" | "standard_only";
+        stopSequences?: string[];
+        /** @description text, or text blocks (which may carry cacheControl) */
+        system?:
+          | string
+          | {
+              cacheControl?: {
+                /** @enum {string} */
+                ttl?: "5m" | "1h";
+                /** @enum {string} */
+                type: "ephemeral";
+              };
+              text: string;
+              /** @enum {string} */
+              type: "text";
+            }[];
+        /** @description 0–1 for Anthropic (and fake), 0–2 for an OpenAI-compatible provider */
+        temperature?: number;
+        /** @description extended thinking: {type:'enabled', budgetTokens ≥ 1024 and < maxTokens}, adaptive, or disabled */
+        thinking?:
+          | {
+              budgetTokens: number;
+              /** @enum {string} */
+              type: "enabled";
+            }
+          | {
+              /** @enum {string} */
+              type: "adaptive";
+            }
+          | {
+              /** @enum {string} */
+              type: "disabled";
+            };
+        timeoutSeconds?: number;
+        toolChoice?:
+          | {
+              disableParallelToolUse?: boolean;
+              /** @enum {string} */
+              type: "auto";
+            }
+          | {
+              disableParallelToolUse?: boolean;
+              /** @enum {string} */
+              type: "any";
+            }
+          | {
+              disableParallelToolUse?: boolean;
+              name: string;
+              /** @enum {string} */
+              type: "tool";
+            }
+          | {
+              /** @enum {string} */
+              type: "none";
+            };
+        /** @description tools the model may call: name, description, inputSchema */
+        tools?: {
+          cacheControl?: {
+            /** @enum {string} */
+            ttl?: "5m" | "1h";
+            /** @enum {string} */
+            type: "ephemeral";
+          };
+          description?: string;
+          inputSchema: {
+            /** @enum {string} */
+            type: "object";
+          } & {
+            [key: string]: unknown;
+          };
+          name: string;
+        }[];
+        topK?: number;
+        topP?: number;
+      }[];
+    };
+    /**
+     * @example {
+     *       "tasks": [
+     *         {
+     *           "prompt": "Summarise: …",
+     *           "idempotencyKey": "doc-1"
+     *         },
+     *         {
+     *           "prompt": "Translate to French: hello",
+     *           "maxTokens": 64,
+     *           "idempotencyKey": "doc-2"
+     *         }
+     *       ]
+     *     }
+     */
+    TaskBatchInput: {
+      tasks: {
+        /** @description opt-in result cache (needs temperature 0): an identical request within ttlSeconds completes from the cache, with no call and no cost */
+        cache?: {
+          ttlSeconds: number;
+        };
+        delaySeconds?: number;
+        /** @description tried in turn when the model is overloaded or unavailable after its retries */
+        fallbackModels?: string[];
+        /** @description as the Idempotency-Key header, for this item alone */
+        idempotencyKey?: string;
+        maxAttempts?: number;
+        maxTokens?: number;
+        /** @description the conversation (Claude's Messages API, camelCase): user and assistant turns, a final assistant turn as prefill, content as text or blocks (text, image, document, tool_use, tool_result, thinking) */
+        messages?: {
+          content:
+            | string
+            | (
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    text: string;
+                    /** @enum {string} */
+                    type: "text";
+                  }
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    source:
+                      | {
+                          /** Format: base64 */
+                          data: string;
+                          /** @enum {string} */
+                          mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                          /** @enum {string} */
+                          type: "base64";
+                        }
+                      | {
+                          /** @enum {string} */
+                          type: "url";
+                          /** Format: uri */
+                          url: string;
+                        };
+                    /** @enum {string} */
+                    type: "image";
+                  }
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    citations?: {
+                      enabled: boolean;
+                    };
+                    context?: string;
+                    source:
+                      | {
+                          /** Format: base64 */
+                          data: string;
+                          /** @enum {string} */
+                          mediaType: "application/pdf";
+                          /** @enum {string} */
+                          type: "base64";
+                        }
+                      | {
+                          data: string;
+                          /** @enum {string} */
+                          mediaType: "text/plain";
+                          /** @enum {string} */
+                          type: "text";
+                        }
+                      | {
+                          /** @enum {string} */
+                          type: "url";
+                          /** Format: uri */
+                          url: string;
+                        };
+                    title?: string;
+                    /** @enum {string} */
+                    type: "document";
+                  }
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    id: string;
+                    input: {
+                      [key: string]: unknown;
+                    };
+                    name: string;
+                    /** @enum {string} */
+                    type: "tool_use";
+                  }
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    content?:
+                      | string
+                      | (
+                          | {
+                              cacheControl?: {
+                                /** @enum {string} */
+                                ttl?: "5m" | "1h";
+                                /** @enum {string} */
+                                type: "ephemeral";
+                              };
+                              text: string;
+                              /** @enum {string} */
+                              type: "text";
+                            }
+                          | {
+                              cacheControl?: {
+                                /** @enum {string} */
+                                ttl?: "5m" | "1h";
+                                /** @enum {string} */
+                                type: "ephemeral";
+                              };
+                              source:
+                                | {
+                                    /** Format: base64 */
+                                    data: string;
+                                    /** @enum {string} */
+                                    mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                    /** @enum {string} */
+                                    type: "base64";
+                                  }
+                                | {
+                                    /** @enum {string} */
+                                    type: "url";
+                                    /** Format: uri */
+                                    url: string;
+                                  };
+                              /** @enum {string} */
+                              type: "image";
+                            }
+                        )[];
+                    isError?: boolean;
+                    toolUseId: string;
+                    /** @enum {string} */
+                    type: "tool_result";
+                  }
+                | {
+                    signature: string;
+                    thinking: string;
+                    /** @enum {string} */
+                    type: "thinking";
+                  }
+                | {
+                    data: string;
+                    /** @enum {string} */
+                    type: "redacted_thinking";
+                  }
+              )[];
+          /** @enum {string} */
+          role: "user" | "assistant";
+        }[];
+        /** @description Your own JSON, kept with the task: at most 10 levels deep, 16384 bytes as JSON, keys of at most 256 characters */
+        metadata?: {
+          [key: string]: unknown;
+        };
+        model?: string;
+        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+        outputSchema?: {
+          [key: string]: unknown;
+        };
+        /**
+         * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
+         * @enum {string}
+         */
+        priority?: "low" | "normal" | "high";
+        /** @description the shorthand for one user message; give it or `messages` */
+        prompt?: string;
+        /**
+         * @description who serves it (default: the configured provider)
+         * @enum {string}
+         */
+        provider?: "anthropic" | "openai" | "fake";
+        /** Format: date-time */
+        runAt?: string;
+        /** @enum {string} */
+        serviceTier?: "auto" | "standard_only";
+        stopSequences?: string[];
+        /** @description text, or text blocks (which may carry cacheControl) */
+        system?:
+          | string
+          | {
+              cacheControl?: {
+                /** @enum {string} */
+                ttl?: "5m" | "1h";
+                /** @enum {string} */
+                type: "ephemeral";
+              };
+              text: string;
+              /** @enum {string} */
+              type: "text";
+            }[];
+        /** @description 0–1 for Anthropic (and fake), 0–2 for an OpenAI-compatible provider */
+        temperature?: number;
+        /** @description extended thinking: {type:'enabled', budgetTokens ≥ 1024 and < maxTokens}, adaptive, or disabled */
+        thinking?:
+          | {
+              budgetTokens: number;
+              /** @enum {string} */
+              type: "enabled";
+            }
+          | {
+              /** @enum {string} */
+              type: "adaptive";
+            }
+          | {
+              /** @enum {string} */
+              type: "disabled";
+            };
+        timeoutSeconds?: number;
+        toolChoice?:
+          | {
+              disableParallelToolUse?: boolean;
+              /** @enum {string} */
+              type: "auto";
+            }
+          | {
+              disableParallelToolUse?: boolean;
+              /** @enum {string} */
+              type: "any";
+            }
+          | {
+              disableParallelToolUse?: boolean;
+              name: string;
+              /** @enum {string} */
+              type: "tool";
+            }
+          | {
+              /** @enum {string} */
+              type: "none";
+            };
+        /** @description tools the model may call: name, description, inputSchema */
+        tools?: {
+          cacheControl?: {
+            /** @enum {string} */
+            ttl?: "5m" | "1h";
+            /** @enum {string} */
+            type: "ephemeral";
+          };
+          description?: string;
+          inputSchema: {
+            /** @enum {string} */
+            type: "object";
+          } & {
+            [key: string]: unknown;
+          };
+          name: string;
+        }[];
+        topK?: number;
+        topP?: number;
+      }[];
+    };
+    TaskBatchResult: {
+      tasks: (components["schemas"]["Task"] | components["schemas"]["Error"])[];
+    };
+    TaskBatchResultInput: {
+      tasks: (components["schemas"]["TaskInput"] | components["schemas"]["ErrorInput"])[];
     };
     /**
      * @example {

@@ -16,7 +16,7 @@ type TenantCount = {
   refreshing: Promise<void> | null;
 };
 
-export type Reservation = { release(acceptedTaskId: string | null): void };
+export type Reservation = { release(acceptedTaskIds: readonly string[]): void };
 
 /**
  * Tasks in flight per tenant, from the read model, cached `cacheMs` per tenant on each gateway. Between reads
@@ -63,30 +63,30 @@ export function inFlightQuota(db: Db, cacheMs: number, nowMs: () => number = Dat
 
   return {
     /**
-     * Counts one more task for the tenant if that stays within `limit`; the caller releases the reservation
-     * with the task id once the task was accepted, or null when it was not.
+     * Counts `count` more tasks for the tenant if that stays within `limit`; the caller releases the
+     * reservation with the ids of the tasks that were accepted (none when the request failed).
      */
     async reserve(
       tenant: string,
       limit: number,
+      count = 1,
     ): Promise<{ ok: true; reservation: Reservation; inFlight: number } | { ok: false; inFlight: number }> {
       const s = stateOf(tenant);
       if (nowMs() - s.at > cacheMs) await refresh(tenant, s);
       const inFlight = s.counted + (s.accepted - s.acceptedAtCount) + s.reserved;
-      if (inFlight >= limit) return { ok: false, inFlight };
-      s.reserved++;
+      if (inFlight + count > limit) return { ok: false, inFlight };
+      s.reserved += count;
       let released = false;
       const reservation: Reservation = {
-        release(acceptedTaskId) {
+        release(acceptedTaskIds) {
           if (released) return;
           released = true;
-          s.reserved--;
-          if (acceptedTaskId === null) return;
-          s.accepted++;
-          s.recent.set(acceptedTaskId, nowMs());
+          s.reserved -= count;
+          s.accepted += acceptedTaskIds.length;
+          for (const id of acceptedTaskIds) s.recent.set(id, nowMs());
         },
       };
-      return { ok: true, reservation, inFlight: inFlight + 1 };
+      return { ok: true, reservation, inFlight: inFlight + count };
     },
   };
 }

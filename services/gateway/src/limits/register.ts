@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayDeps } from "../deps.ts";
 import { LIMIT_CODES, sendRefusal } from "../errors.ts";
 import type { Principal } from "../principal.ts";
+import { acceptedBy } from "./accepted.ts";
 import { policyWindowSeconds, ratePolicy } from "./gcra.ts";
 import { addRateLimitHeaders } from "./headers.ts";
 import { inFlightQuota } from "./in-flight-quota.ts";
@@ -23,8 +24,24 @@ const UNLIMITED = new Set([
 ]);
 const isRateLimited = (url: string | undefined) => url !== undefined && !UNLIMITED.has(url) && !url.startsWith("/docs");
 
-/** The routes that put a task in flight: a new task, a chained one, a failed one run again. */
-const PUTS_IN_FLIGHT = new Set(["POST /tasks", "POST /tasks/:id/chain", "POST /tasks/:id/retry"]);
+/**
+ * The routes that put tasks in flight — a new task, a chained one, a failed one run again, and their bulk
+ * forms — and how many one request may: a batch counts as its tasks, a retry by ids as its ids. A retry by
+ * filter counts one here (how many match is known only in the route); what it retried is counted after.
+ */
+const PUTS_IN_FLIGHT: Record<string, (body: unknown) => number> = {
+  "POST /tasks": () => 1,
+  "POST /tasks/:id/chain": () => 1,
+  "POST /tasks/:id/retry": () => 1,
+  "POST /tasks/batch": (body) => lengthOf(body, "tasks"),
+  "POST /tasks/retry": (body) => lengthOf(body, "ids"),
+};
+
+/** The length of a validated body's list, 1 without it. */
+function lengthOf(body: unknown, field: string): number {
+  const list = typeof body === "object" && body !== null ? Reflect.get(body, field) : undefined;
+  return Array.isArray(list) ? Math.max(1, list.length) : 1;
+}
 
 /** Seconds a caller over its in-flight quota is asked to wait: tasks finish on their own time, so a guess. */
 const QUOTA_RETRY_AFTER_SECONDS = 1;
@@ -80,13 +97,14 @@ export async function registerLimits(app: FastifyInstance, deps: GatewayDeps, co
   });
 
   app.addHook("preHandler", async (req, reply) => {
-    if (!PUTS_IN_FLIGHT.has(`${req.method} ${req.routeOptions.url}`)) return;
+    const count = PUTS_IN_FLIGHT[`${req.method} ${req.routeOptions.url}`]?.(req.body);
+    if (count === undefined) return;
     const caller = callerOf(req);
     const limit = caller && (caller.limits.tasksInFlight ?? config.TASKS_IN_FLIGHT_LIMIT);
     if (!caller || !limit) return;
     let r: Awaited<ReturnType<typeof quota.reserve>>;
     try {
-      r = await quota.reserve(caller.tenant, limit);
+      r = await quota.reserve(caller.tenant, limit, count);
     } catch (err) {
       // As for the rate: a submit needs NATS, not the read model, so a Postgres outage does not stop it.
       req.log.warn({ err }, "tasks in flight not counted: the read model is out of reach");
@@ -105,17 +123,17 @@ export async function registerLimits(app: FastifyInstance, deps: GatewayDeps, co
     }
     addRateLimitHeaders(reply, policy, { remaining: Math.max(0, limit - r.inFlight), resetSeconds: 0 });
     // Released however the request ends: with the task it put in flight, or with none.
-    reply.raw.once("close", () => r.reservation.release(acceptedTaskId(req, reply)));
+    reply.raw.once("close", () => r.reservation.release(acceptedBy(req) ?? acceptedTaskIds(req, reply)));
   });
 }
 
 /** The task a 202 put in flight: a new one's id from its Location, a retried one's from the path. */
-function acceptedTaskId(req: FastifyRequest, reply: FastifyReply): string | null {
-  if (reply.statusCode !== 202 || reply.getHeader("idempotent-replayed") === "true") return null;
+function acceptedTaskIds(req: FastifyRequest, reply: FastifyReply): string[] {
+  if (reply.statusCode !== 202 || reply.getHeader("idempotent-replayed") === "true") return [];
   const location = reply.getHeader("location");
-  if (typeof location === "string") return location.slice(location.lastIndexOf("/") + 1);
+  if (typeof location === "string") return [location.slice(location.lastIndexOf("/") + 1)];
   const params = req.params;
   return typeof params === "object" && params !== null && "id" in params && typeof params.id === "string"
-    ? params.id
-    : null;
+    ? [params.id]
+    : [];
 }
