@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CreateTaskBody, ErrorBody, ListTasksQuery, TaskId, TaskResource } from "./api-schemas.ts";
+import { CancelBody, CreateTaskBody, ErrorBody, ListTasksQuery, TaskId, TaskResource } from "./api-schemas.ts";
 
 /** What one request may submit, cancel or retry at most: a bound on its body, its time and its publishes. */
 export const BULK_MAX = 1000;
@@ -23,7 +23,10 @@ export const BatchBody = z.strictObject({ tasks: z.array(BatchItem).min(1).max(B
   },
 });
 
-/** One slot of a batch's answer: the task, or why this item was not accepted (the others may have been). */
+/**
+ * One slot of a batch's answer: the task, or why this item was not accepted (the others may have been). Told
+ * apart by `id`: a task has one, an error slot none (a task's own `error` is its failure, null until then).
+ */
 export const BatchSlot = z.union([TaskResource, ErrorBody]);
 
 export const BatchResult = z.object({ tasks: z.array(BatchSlot) }).meta({ id: "TaskBatchResult" });
@@ -42,7 +45,7 @@ const oneTarget = [
 ] as const;
 
 export const BulkCancelBody = z
-  .strictObject({ ...targets, reason: z.string().min(1).max(500).optional() })
+  .strictObject({ ...targets, reason: CancelBody.unwrap().unwrap().shape.reason })
   .refine(...oneTarget)
   .meta({
     id: "BulkCancel",

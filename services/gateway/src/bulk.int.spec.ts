@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { TimeoutError } from "@nats-io/transport-node";
 import { migrate, projectBatch } from "@taskjet/read-model";
 import { openBucket, readHistory } from "@taskjet/runtime";
 import { createTestContext, ev, type TestContext } from "@taskjet/testkit";
@@ -29,6 +30,7 @@ afterAll(async () => {
 
 const post = (url: string, payload: object, key = keys.acme) =>
   app.inject({ method: "POST", url, headers: { authorization: `Bearer ${key}` }, payload });
+/** A task has an `id` (and an `error` field of its own, null until it fails); a slot not accepted has none. */
 type Slot = { id: string; status: string } | { error: { code: string } };
 const batch = async (tasks: object[], key = keys.acme) => {
   const res = await post("/tasks/batch", { tasks }, key);
@@ -117,6 +119,73 @@ describe("POST /tasks/batch", () => {
     const second = await batch(items);
     expect(idsOf(second.tasks)).toEqual(idsOf(first.tasks));
     for (const id of idsOf(first.tasks)) expect(await submittedCount(id)).toBe(1);
+  });
+
+  it("answers 207 when some publishes fail, and the same request again completes them without doubles", async () => {
+    // A gateway whose NATS refuses the publishes of two items, as an outage mid-batch would.
+    const refused = new Set(["refused 1", "refused 3"]);
+    const js = new Proxy(ctx.js, {
+      get(target, prop) {
+        if (prop === "publish") {
+          return (subject: string, data: Uint8Array, opts: object) => {
+            const text = new TextDecoder().decode(data);
+            if ([...refused].some((p) => text.includes(p))) return Promise.reject(new TimeoutError());
+            return target.publish(subject, data, opts);
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const flaky = await buildApp({ ...ctx, js, now: () => new Date() });
+    try {
+      const k = randomUUID();
+      const items = ["ok 0", "refused 1", "ok 2", "refused 3"].map((prompt, i) => ({
+        prompt,
+        idempotencyKey: `${k}-${i}`,
+      }));
+      const res = await flaky.inject({
+        method: "POST",
+        url: "/tasks/batch",
+        headers: { authorization: `Bearer ${keys.acme}` },
+        payload: { tasks: items },
+      });
+      expect(res.statusCode).toBe(207);
+      const slots = (res.json() as { tasks: Slot[] }).tasks;
+      expect(slots.map((s) => ("id" in s ? "ok" : s.error.code))).toEqual(["ok", "unavailable", "ok", "unavailable"]);
+
+      const again = await batch(items);
+      expect(again.status).toBe(202);
+      const ids = idsOf(again.tasks);
+      expect([ids[0], ids[2]]).toEqual([idsOf(slots)[0], idsOf(slots)[2]]);
+      for (const id of ids) expect(await submittedCount(id)).toBe(1);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it("counts a batch as its tasks against the in-flight quota", async () => {
+    const limited = (
+      await store.create(
+        { tenant: `quota${Date.now()}`, scopes: ["tasks:read", "tasks:write"], limits: { tasksInFlight: 5 } },
+        new Date(),
+      )
+    ).key;
+    const six = await batch(
+      Array.from({ length: 6 }, (_, i) => ({ prompt: `q ${i}` })),
+      limited,
+    );
+    expect(six.status).toBe(429);
+    expect((six.body as { error: { code: string } }).error.code).toBe("quota_exceeded");
+    expect(
+      (
+        await batch(
+          Array.from({ length: 5 }, (_, i) => ({ prompt: `q ${i}` })),
+          limited,
+        )
+      ).status,
+    ).toBe(202);
+    expect((await batch([{ prompt: "one more" }], limited)).status).toBe(429);
   });
 
   it("needs tasks:write", async () => {

@@ -24,7 +24,7 @@ export const bulkRoutes =
             "Up to 1,000 tasks in one request, each with its own optional `idempotencyKey`. The request is " +
             "validated as a whole: one invalid item is a 400 naming every failing item, and nothing is " +
             "submitted. Otherwise 202 with each task in request order (a replayed key gives the earlier task). " +
-            "When some items could not be accepted, 207: their slots hold an `error`; send the same request " +
+            "When some items could not be accepted, 207: their slots hold an `error` and no `id`; send the same request " +
             "again (with per-item keys) to complete them without doubling the others.",
           tags: ["tasks"],
           body: BatchBody,
