@@ -20,14 +20,20 @@ export type BatchSlot = { task: TaskState; replay: boolean } | SlotError;
  * rules `createTask` applies to one body, so a batch is refused as a whole before anything is claimed.
  */
 export function batchProblems(items: readonly BatchItem[], config: Config) {
-  return items.flatMap(({ idempotencyKey: _, ...body }, i) => {
+  const firstWithKey = new Map<string, number>();
+  return items.flatMap(({ idempotencyKey, ...body }, i) => {
     const at = (path: string) => path.replace(/^body\./, `body.tasks.${i}.`);
+    // One key is one task: a second item with it could only repeat the first or be refused.
+    const earlier = idempotencyKey === undefined ? undefined : firstWithKey.get(idempotencyKey);
+    if (idempotencyKey !== undefined && earlier === undefined) firstWithKey.set(idempotencyKey, i);
+    const repeated =
+      earlier === undefined ? [] : [{ path: `body.tasks.${i}.idempotencyKey`, message: `item ${earlier} has it too` }];
     const prompt = body.prompt ?? "";
     const tooLong =
       prompt.length > config.MAX_PROMPT_CHARS
         ? [{ path: `body.tasks.${i}.prompt`, message: `the limit is ${config.MAX_PROMPT_CHARS} characters` }]
         : [];
-    return [...tooLong, ...requestProblems(body, config).map((p) => ({ ...p, path: at(p.path) }))];
+    return [...repeated, ...tooLong, ...requestProblems(body, config).map((p) => ({ ...p, path: at(p.path) }))];
   });
 }
 

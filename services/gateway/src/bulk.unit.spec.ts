@@ -27,6 +27,18 @@ describe("a batch's validation", () => {
     expect(problems.map((p) => p.path)).toEqual(["body.tasks.1.temperature", "body.tasks.2.prompt"]);
   });
 
+  it("refuses an idempotency key given to two items of one batch", () => {
+    const problems = batchProblems(
+      [
+        { prompt: "a", idempotencyKey: "k" },
+        { prompt: "b", idempotencyKey: "j" },
+        { prompt: "a", idempotencyKey: "k" },
+      ],
+      config,
+    );
+    expect(problems).toEqual([{ path: "body.tasks.2.idempotencyKey", message: "item 0 has it too" }]);
+  });
+
   it("answers 202 when every item was accepted, 207 when one was not", () => {
     const task = { task: live, replay: false };
     expect(batchStatus([task, task])).toBe(202);
