@@ -16,7 +16,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { resolveBodies } from "./bodies.ts";
 import { BULK_MAX, type BulkFilter, type BulkOutcome } from "./bulk-schemas.ts";
 import type { GatewayDeps } from "./deps.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, isUnavailable } from "./errors.ts";
 import { mapPooled } from "./map-pooled.ts";
 import type { Principal } from "./principal.ts";
 import { readTaskFromStream } from "./task-reader.ts";
@@ -94,7 +94,7 @@ export async function commandMany(
   const { type } = command;
   const { ids, truncated } = await targetIds(deps, principal.tenant, type, targets);
   const decisions = await mapPooled(ids, deps.config.STREAM_READ_CONCURRENCY, async (taskId) => {
-    const cmd: Command = command.type === "CancelTask" ? { ...command, taskId } : { ...command, taskId };
+    const cmd: Command = { ...command, taskId };
     return decideOne(cmd, await readTaskFromStream(deps, taskId), principal.tenant, deps.now());
   });
   const resource = async (s: TaskState) => toResource(await resolveBodies(deps, s));
@@ -106,6 +106,7 @@ export async function commandMany(
       try {
         await publishEvents(deps.js, deps.subjects, d.events);
       } catch (err) {
+        if (!isUnavailable(err)) throw err;
         log.warn({ err, taskId: d.id }, "a bulk command's events were not published");
         return { id: d.id, outcome: "unavailable" as const };
       }
