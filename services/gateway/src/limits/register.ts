@@ -122,7 +122,7 @@ export async function registerLimits(app: FastifyInstance, deps: GatewayDeps, co
       });
     }
     addRateLimitHeaders(reply, policy, { remaining: Math.max(0, limit - r.inFlight), resetSeconds: 0 });
-    // Released however the request ends: with the task it put in flight, or with none.
+    // Released however the request ends: with the tasks it put in flight, or with none.
     reply.raw.once("close", () => r.reservation.release(acceptedBy(req) ?? acceptedTaskIds(req, reply)));
   });
 }
