@@ -15,6 +15,14 @@ export const ProjectedNotice = z.object({
 export type ProjectedNotice = z.infer<typeof ProjectedNotice>;
 
 /**
+ * What the projector says after each batch it commits (`projected.batch`, core NATS): every version it wrote, in
+ * stream order — one message per batch (split when large), not one per version, so a burst costs NATS a few
+ * messages per batch rather than one per event.
+ */
+export const ProjectedBatch = z.object({ versions: z.array(ProjectedNotice) });
+export type ProjectedBatch = z.infer<typeof ProjectedBatch>;
+
+/**
  * A piece of a task's live output (`output.<taskId>`, stream TASK_OUTPUT); `index` orders one attempt's pieces.
  * `kind` says what it is a piece of (answer text, thinking, a tool call's input JSON) and `block` which block of
  * the reply; deltas written before kinds existed decode as text.

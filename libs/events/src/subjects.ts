@@ -11,12 +11,9 @@ export function subjectsFor(names: Names) {
     ofType: (type: TaskEventType) => `${root}.*.${eventKind(type)}`,
     output: (taskId: string) => `${names.outputRoot}.${taskId}`,
     allOutput: `${names.outputRoot}.>`,
-    projected: (taskId: string) => `${names.projectedRoot}.${taskId}`,
-    allProjected: `${names.projectedRoot}.>`,
+    projectedBatch: `${names.projectedRoot}.batch`,
     /** The task id an event subject names, or null for any other subject. */
     taskIdOf: (subject: string) => idAfter(root, subject),
-    /** The task id a projected notice's subject names, or null for any other subject. */
-    projectedTaskIdOf: (subject: string) => idAfter(names.projectedRoot, subject),
   };
 }
 export type Subjects = ReturnType<typeof subjectsFor>;

@@ -22,6 +22,7 @@ import { registerLimits } from "./limits/register.ts";
 import { createMetrics } from "./metrics.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { registerOverloadGuard } from "./overload.ts";
+import { projectionsOf } from "./projections.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { bulkRoutes } from "./routes/bulk.ts";
 import { compatRoutes } from "./routes/compat.ts";
@@ -67,6 +68,8 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
     const level = status >= 500 ? "error" : status >= 400 ? "info" : "debug";
     req.log[level]({ req, status, ms: Math.round(reply.elapsedTime) }, "request");
   });
+  const projections = projectionsOf(deps, app.log);
+  app.addHook("onClose", async () => projections.close());
   const metrics = createMetrics(deps);
   const keys = idempotencyKeys(await openBucket(deps.js, deps.names, "idempotency", deps.config));
   registerErrorHandling(app, metrics.countError);

@@ -3,6 +3,7 @@ import { readHistory } from "@taskjet/runtime";
 import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
+import { projectionsOf } from "./projections.ts";
 
 let ctx: TestContext;
 let app: Awaited<ReturnType<typeof buildApp>>;
@@ -55,36 +56,21 @@ describe("gateway: submit and read", () => {
   });
 
   it("waits for the projector when it is about to catch up, and then answers from the read model", async () => {
-    // The real connection, with its subscriptions noted: the test projects once the read is waiting for it.
-    const subscribed: string[] = [];
-    const nc = new Proxy(ctx.nc, {
-      get(target, prop) {
-        if (prop === "subscribe") {
-          return (subject: string, opts?: Parameters<typeof target.subscribe>[1]) => {
-            subscribed.push(subject);
-            return target.subscribe(subject, opts);
-          };
-        }
-        const value = Reflect.get(target, prop);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-    const watched = await buildApp({ ...ctx, nc, now: () => new Date() });
+    // The test projects once the read is waiting for it.
+    const deps = { ...ctx, now: () => new Date() };
+    const watched = await buildApp(deps);
     const { id } = (await watched.inject({ method: "POST", url: "/tasks", payload: { prompt: "soon" } })).json();
     const reading = watched.inject({ method: "GET", url: `/tasks/${id}` });
-    await waitFor(() => subscribed.includes(ctx.subjects.projected(id)), {
-      what: "the read waiting for the projector",
-    });
+    await waitFor(() => projectionsOf(deps).waitingFor(id) > 0, { what: "the read waiting for the projector" });
     // The projector's work, by hand: a row (marked, so the answer shows where it came from), then its notice.
     const history = await readHistory(ctx.js, ctx.jsm, ctx.names, ctx.subjects, id);
-    for (const p of await projectBatch(ctx.db, history, ctx.log)) {
-      await ctx.db
-        .updateTable("tasks")
-        .set({ metadata: JSON.stringify({ from: "read model" }) })
-        .where("id", "=", id)
-        .execute();
-      ctx.nc.publish(ctx.subjects.projected(p.taskId), JSON.stringify(p));
-    }
+    const versions = await projectBatch(ctx.db, history, ctx.log);
+    await ctx.db
+      .updateTable("tasks")
+      .set({ metadata: JSON.stringify({ from: "read model" }) })
+      .where("id", "=", id)
+      .execute();
+    ctx.nc.publish(ctx.subjects.projectedBatch, JSON.stringify({ versions }));
     const res = await reading;
     await watched.close();
     expect(res.statusCode).toBe(200);

@@ -3,6 +3,7 @@ import { readProjectedTask } from "@taskjet/read-model";
 import { findCreation, readTaskHistory, type TaskHistory } from "@taskjet/runtime";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
+import { projectionsOf } from "./projections.ts";
 import { createStreamReadLimiter, type StreamReadLimiter } from "./stream-reads.ts";
 
 export type TaskRead = { state: TaskState; quarantinedSeq: number | null };
@@ -34,23 +35,15 @@ const PROJECTION_WAIT_MS = 250;
  */
 async function awaitProjection(deps: GatewayDeps, id: string): Promise<TaskState | null> {
   if ((await tenantInStream(deps, id)) === null) return null;
-  const notice = deps.nc.subscribe(deps.subjects.projected(id), { max: 1 });
-  try {
-    const projected = await readProjectedTask(deps.db, id); // it may have landed before the subscription
-    if (projected) return projected.state;
-    const heard = (async () => {
-      for await (const _ of notice) return true;
-      return false;
-    })();
-    const timedOut = new Promise<false>((resolve) => setTimeout(resolve, PROJECTION_WAIT_MS, false).unref());
-    if (await Promise.race([heard, timedOut])) {
-      const now = await readProjectedTask(deps.db, id);
-      if (now) return now.state;
-    }
-    return await readTaskFromStream(deps, id);
-  } finally {
-    notice.unsubscribe();
+  // Waiting before the look at the read model, so a version committed in between is not missed.
+  const heard = projectionsOf(deps).waitFor(id, PROJECTION_WAIT_MS);
+  const projected = await readProjectedTask(deps.db, id);
+  if (projected) return projected.state;
+  if (await heard) {
+    const now = await readProjectedTask(deps.db, id);
+    if (now) return now.state;
   }
+  return await readTaskFromStream(deps, id);
 }
 
 /** Events a fold of one task reads at most; a longer history is refused rather than folded in part. */

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { decodeMessage, ProjectedBatch, type ProjectedNotice } from "@taskjet/events";
 import { migrate, projectBatch, readCheckpoint, rowToState } from "@taskjet/read-model";
 import { readHistory } from "@taskjet/runtime";
 import { createTestContext, ev, type TestContext, waitFor } from "@taskjet/testkit";
@@ -23,10 +24,11 @@ const row = (id: string) => ctx.db.selectFrom("tasks").selectAll().where("id", "
 describe("projector", () => {
   it("folds a task's events into one row with the last sequence, and tells the gateways", async () => {
     const taskId = randomUUID();
-    const notices: string[] = [];
-    const sub = ctx.nc.subscribe(ctx.subjects.projected(taskId), {
+    const notices: ProjectedNotice[] = [];
+    const sub = ctx.nc.subscribe(ctx.subjects.projectedBatch, {
       callback: (_e, m) => {
-        notices.push(m.string());
+        const batch = decodeMessage(ProjectedBatch, m.data);
+        if (batch.ok) notices.push(...batch.message.versions.filter((v) => v.taskId === taskId));
       },
     });
     for (const e of [
@@ -49,7 +51,7 @@ describe("projector", () => {
       usage: { inputTokens: 3, outputTokens: 2 },
     });
     await waitFor(() => notices.length >= 4, { what: "a notice per version" });
-    expect(notices.map((n) => JSON.parse(n).state.status)).toEqual(["submitted", "queued", "running", "completed"]);
+    expect(notices.map((n) => n.state.status)).toEqual(["submitted", "queued", "running", "completed"]);
     sub.unsubscribe();
   });
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { encodeMessage, type Names, ProjectedNotice, subjectsFor } from "@taskjet/events";
+import { encodeMessage, type Names, ProjectedBatch, type ProjectedNotice, subjectsFor } from "@taskjet/events";
 import { type Db, projectIsolating, readCheckpoint } from "@taskjet/read-model";
 import { decodeStored, type Logger, type StoredEntry } from "@taskjet/runtime";
 
@@ -34,6 +34,8 @@ const CLOSE_MS = 3_000;
  * direct gets — no consumer at all — before the consumer read is tried again.
  */
 const STALLS_BEFORE_DIRECT_READ = 2;
+/** The most one batch notice carries before it is split: well inside NATS's 1 MiB max_payload. */
+const ANNOUNCE_BYTES = 256 * 1024;
 /** Notifications of the stream read worth a line in the log: it is being remade, or cannot be. */
 const LOGGED_STATUSES = new Set([
   "ordered_consumer_recreated",
@@ -124,7 +126,7 @@ export function startProjector(deps: ProjectorDeps) {
         const projected = await step("writing a batch", projectIsolating(db, batch, log));
         position = (batch[batch.length - 1] as StoredEntry).seq;
         progressed("waiting for events");
-        for (const p of projected) nc.publish(subjects.projected(p.taskId), encodeMessage(ProjectedNotice, p));
+        announce(projected);
         log.debug({ events: batch.length, versions: projected.length }, "projected");
         batch = [];
         retryMs = 0;
@@ -136,6 +138,27 @@ export function startProjector(deps: ProjectorDeps) {
     }
     signal.throwIfAborted();
     throw new Error("the stream read ended");
+  }
+
+  /**
+   * Tells the gateways what the batch just committed changed: one `projected.batch` message for the batch, split
+   * where it would pass ANNOUNCE_BYTES (a task's state carries its output: a batch of long replies is large).
+   */
+  function announce(versions: readonly ProjectedNotice[]) {
+    let chunk: ProjectedNotice[] = [];
+    let bytes = 0;
+    const send = () => {
+      if (chunk.length > 0) nc.publish(subjects.projectedBatch, encodeMessage(ProjectedBatch, { versions: chunk }));
+      chunk = [];
+      bytes = 0;
+    };
+    for (const v of versions) {
+      const size = JSON.stringify(v).length;
+      if (bytes + size > ANNOUNCE_BYTES) send();
+      chunk.push(v);
+      bytes += size;
+    }
+    send();
   }
 
   /** Logs what the ordered consumer says of itself while it reads: a remake, a stream or consumer it cannot find. */
@@ -165,7 +188,7 @@ export function startProjector(deps: ProjectorDeps) {
       const projected = await projectIsolating(db, batch, log);
       position = (batch[batch.length - 1] as StoredEntry).seq;
       progressed("reading with direct gets");
-      for (const p of projected) nc.publish(subjects.projected(p.taskId), encodeMessage(ProjectedNotice, p));
+      announce(projected);
       if (batch.length < maxBatch) break;
     }
     log.warn({ from, to: position }, "read past a stalled position with direct gets; back to the stream read");
