@@ -20,14 +20,16 @@ const statusesInOrder = ["submitted", "queued", "running", "completed"];
 
 describe("WebSocket /ws", () => {
   it("pushes a snapshot, every status in order, then the output as it is generated", async () => {
-    const { body: task } = await postJson(`${system.baseUrl}/tasks`, { prompt: "tell me a story about queues" });
+    // Slow enough to stream: a call that ends inside the first window sends no delta at all.
+    const prompt = "tell me a story about queues [fake:slow=5]";
+    const { body: task } = await postJson(`${system.baseUrl}/tasks`, { prompt });
     const ws = await connectWs(system.baseUrl, `/ws?taskId=${task.id}`);
     await waitFor(() => ws.statuses(task.id).includes("completed"), { what: "completed over ws" });
     const seen = ws.statuses(task.id);
     expect(seen.filter((s, i) => s !== seen[i - 1])).toEqual(
       statusesInOrder.slice(statusesInOrder.indexOf(seen[0] as string)),
     );
-    const expected = fakeOutput("tell me a story about queues");
+    const expected = fakeOutput(prompt);
     await waitFor(() => ws.output(task.id) === expected, { what: "the whole output as deltas" });
     const indexes = ws.messages.filter((m) => m.type === "delta").map((m) => m.index);
     expect(indexes).toEqual(indexes.map((_, i) => i)); // no gap, no duplicate
@@ -35,14 +37,14 @@ describe("WebSocket /ws", () => {
   });
 
   it("gives a late subscriber the task as it is and the whole output so far", async () => {
-    const { body: task } = await postJson(`${system.baseUrl}/tasks`, { prompt: "late" });
+    const { body: task } = await postJson(`${system.baseUrl}/tasks`, { prompt: "late [fake:slow=5]" });
     await waitFor(async () => {
       const t = (await (await fetch(`${system.baseUrl}/tasks/${task.id}`)).json()) as { status: string };
       return t.status === "completed";
     });
     const ws = await connectWs(system.baseUrl);
     ws.send({ type: "subscribe", taskIds: [task.id] });
-    await waitFor(() => ws.output(task.id) === fakeOutput("late"), { what: "replayed output" });
+    await waitFor(() => ws.output(task.id) === fakeOutput("late [fake:slow=5]"), { what: "replayed output" });
     expect(ws.statuses(task.id)).toEqual(["completed"]);
     ws.close();
   });

@@ -67,10 +67,21 @@ describe("executor", () => {
     }); // "Fake reply to: ping"
   });
 
-  it("streams the output as indexed deltas", async () => {
+  it("sends no delta for a call that ends inside the first window: its completed event carries the output", async () => {
     const taskId = randomUUID();
     await ctx.publish(ev.submitted({ taskId }));
-    await ctx.publish(ev.queued({ taskId, input: { ...ev.queued().input, prompt: "stream me" } }));
+    await ctx.publish(ev.queued({ taskId, input: { ...ev.queued().input, prompt: "quick one" } }));
+    const history = await untilTerminal(taskId);
+    expect(history.find((e) => e.type === "TaskCompleted")).toMatchObject({ output: fakeOutput("quick one") });
+    const info = await ctx.jsm.streams.info(ctx.names.outputStream, { subjects_filter: ctx.subjects.output(taskId) });
+    expect(info.state.subjects?.[ctx.subjects.output(taskId)] ?? 0).toBe(0);
+  });
+
+  it("streams a longer call's output as indexed deltas", async () => {
+    const taskId = randomUUID();
+    const prompt = "stream me [fake:slow=5]";
+    await ctx.publish(ev.submitted({ taskId }));
+    await ctx.publish(ev.queued({ taskId, input: { ...ev.queued().input, prompt } }));
     await untilTerminal(taskId);
     const texts: { index: number; text: string }[] = [];
     const info = await ctx.jsm.streams.info(ctx.names.outputStream, { subjects_filter: ctx.subjects.output(taskId) });
@@ -81,7 +92,7 @@ describe("executor", () => {
       if (m.info.pending === 0) break;
     }
     expect(texts.map((t) => t.index)).toEqual(texts.map((_, i) => i));
-    expect(texts.map((t) => t.text).join("")).toBe(fakeOutput("stream me"));
+    expect(texts.map((t) => t.text).join("")).toBe(fakeOutput(prompt));
   });
 
   it("retries a retryable failure by redelivery until maxAttempts, then fails", async () => {

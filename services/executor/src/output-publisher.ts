@@ -42,8 +42,16 @@ export function outputPublisher(
       if (buffer.length >= opts.maxChars) flush();
       else timer ??= setTimeout(flush, opts.flushMs);
     },
-    /** Flushes what is left and waits for every delta to be stored. */
-    async close() {
+    /**
+     * Flushes what is left and waits for every delta to be stored. A call that `completed` inside the first
+     * window sends none at all: its TaskCompleted carries the whole output, and the delta would be one more
+     * message per task for nobody (issue 17) — a subscriber gets the completed task instead.
+     */
+    async close(opts: { completed?: boolean } = {}) {
+      if (opts.completed && index === 0) {
+        if (timer) clearTimeout(timer);
+        buffer = "";
+      }
       flush();
       await Promise.all(inFlight);
     },

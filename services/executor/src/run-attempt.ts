@@ -31,7 +31,7 @@ export async function runAttempt(
       signal: AbortSignal.any([cancel, timeout.signal, shutdown]),
       onDelta: output.write,
     });
-    await output.close();
+    await output.close({ completed: true });
     return { kind: "completed", result };
   } catch (err) {
     await output.close();
