@@ -38,24 +38,14 @@ export async function publishEvents(js: JetStreamClient, subjects: Subjects, eve
   for (const event of events) await publishEvent(js, subjects, event);
 }
 
-/**
- * `publishEvents`, tried again through a NATS outage (a server restart, a leader election) for up to
- * `withinMs`, so that what an expensive call produced is not thrown away — and the call made again — for a
- * moment's unavailability. Repeats are harmless: the message ids dedupe them (keep `withinMs` inside the
- * stream's duplicate window). Gives up at once when `signal` aborts.
- */
-export function publishEventsRetrying(
-  js: JetStreamClient,
-  subjects: Subjects,
-  events: readonly TaskEvent[],
-  opts: OutageRetry,
-): Promise<void> {
-  return retryThroughOutage(() => publishEvents(js, subjects, events), opts);
-}
-
 export type OutageRetry = { withinMs: number; signal: AbortSignal; onRetry: (err: unknown, inMs: number) => void };
 
-/** Runs `work` until it succeeds, again after a growing pause, for up to `withinMs` (or until `signal` aborts). */
+/**
+ * Runs `work` (a publish, say) again through a NATS outage (a server restart, a leader election) for up to
+ * `withinMs`, after a growing pause, so that what an expensive call produced is not thrown away — and the call
+ * made again — for a moment's unavailability. Repeated publishes are harmless: the message ids dedupe them
+ * (keep `withinMs` inside the stream's duplicate window). Gives up at once when `signal` aborts.
+ */
 export async function retryThroughOutage<T>(work: () => Promise<T>, opts: OutageRetry): Promise<T> {
   const deadline = performance.now() + opts.withinMs;
   for (let waitMs = 100; ; waitMs = Math.min(waitMs * 2, 2000)) {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { encodeMessage, type Names, ProjectedBatch, type ProjectedNotice, subjectsFor } from "@taskjet/events";
+import { type Names, type ProjectedNotice, subjectsFor } from "@taskjet/events";
 import { type Db, projectIsolating, readCheckpoint } from "@taskjet/read-model";
 import { decodeStored, type Logger, type StoredEntry } from "@taskjet/runtime";
 
@@ -145,18 +145,20 @@ export function startProjector(deps: ProjectorDeps) {
    * where it would pass ANNOUNCE_BYTES (a task's state carries its output: a batch of long replies is large).
    */
   function announce(versions: readonly ProjectedNotice[]) {
-    let chunk: ProjectedNotice[] = [];
+    // Each version is serialised once, for its size and its place in the message alike: the versions are the
+    // fold's own, so they are not validated again on the way out (the gateways check what they read).
+    let chunk: string[] = [];
     let bytes = 0;
     const send = () => {
-      if (chunk.length > 0) nc.publish(subjects.projectedBatch, encodeMessage(ProjectedBatch, { versions: chunk }));
+      if (chunk.length > 0) nc.publish(subjects.projectedBatch, `{"versions":[${chunk.join(",")}]}`);
       chunk = [];
       bytes = 0;
     };
     for (const v of versions) {
-      const size = JSON.stringify(v).length;
-      if (bytes + size > ANNOUNCE_BYTES) send();
-      chunk.push(v);
-      bytes += size;
+      const json = JSON.stringify(v);
+      if (bytes + json.length > ANNOUNCE_BYTES) send();
+      chunk.push(json);
+      bytes += json.length;
     }
     send();
   }
