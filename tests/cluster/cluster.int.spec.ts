@@ -82,7 +82,7 @@ describe.skipIf(!bin)("a 3-node NATS cluster", () => {
 
     const ids = [...accepted.values()];
     const settled = async () => {
-      const { events } = await readWholeStream(ctx.js, ctx.names, ctx.subjects.all);
+      const { events } = await readWholeStream(ctx.jsm, ctx.names);
       const history = byTask(events);
       const open = ids.filter((id) => {
         const s = foldEvents((history.get(id) ?? []).map((e) => e.event));

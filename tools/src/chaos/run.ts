@@ -143,7 +143,7 @@ export async function runChaos(o: ChaosOptions) {
     // Every accepted task terminal in the read model, and the projector caught up with the stream.
     const accepted = submitted.filter((s) => s.id !== null);
     const verifyLog = createLogger("chaos-verify", { LOG_LEVEL: "silent" });
-    const { nc, js, jsm } = await connectNats({ NATS_URL: nats.url }, verifyLog, "chaos-verify");
+    const { nc, jsm } = await connectNats({ NATS_URL: nats.url }, verifyLog, "chaos-verify");
     cleanup.defer("verify connection", () => nc.close());
     const db = new pg.Client({ connectionString: databaseUrl });
     db.on("error", () => undefined); // a failed query says so; the client's own error event is not a crash
@@ -178,8 +178,8 @@ export async function runChaos(o: ChaosOptions) {
     const settledMs = Date.now() - submittedAt;
 
     // A consistent picture: the rows and the stream read while nothing moved in between (bounded retries).
-    let picture = await snapshot(db, js, names, caughtUp);
-    for (let i = 0; i < 3 && !picture.consistent; i++) picture = await snapshot(db, js, names, caughtUp);
+    let picture = await snapshot(db, jsm, names, caughtUp);
+    for (let i = 0; i < 3 && !picture.consistent; i++) picture = await snapshot(db, jsm, names, caughtUp);
     const stream = checkStream(submitted, picture.events, runId);
     const readModel = checkReadModel(submitted, picture.rows, stream.folded);
     const calls = checkProviderCalls(submitted, callLog, stream.history, faults.records);
@@ -230,13 +230,13 @@ export async function runChaos(o: ChaosOptions) {
 
 async function snapshot(
   db: pg.Client,
-  js: Parameters<typeof readWholeStream>[0],
+  jsm: Parameters<typeof readWholeStream>[0],
   names: ReturnType<typeof namesFor>,
   caughtUp: () => Promise<number | false>,
 ) {
   const before = await caughtUp().catch(() => false);
   const rowList = (await db.query(`select * from "${names.schema}".tasks`)).rows.map(camelCased);
-  const { events, undecodable } = await readWholeStream(js, names, `${names.subjectRoot}.>`);
+  const { events, undecodable } = await readWholeStream(jsm, names);
   const after = await caughtUp().catch(() => false);
   const rows = new Map(rowList.map((r) => [String(r.id), r]));
   return { rows, events, undecodable, consistent: before !== false && before === after };
