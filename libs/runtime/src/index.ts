@@ -4,6 +4,7 @@ export * from "./connect-service.ts";
 export * from "./consume.ts";
 export * from "./ensure-database.ts";
 export * from "./events-io.ts";
+export * from "./gate.ts";
 export * from "./kv.ts";
 export * from "./kv-follow.ts";
 export * from "./logger.ts";

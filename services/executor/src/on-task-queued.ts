@@ -15,6 +15,7 @@ import {
   type Bodies,
   BodyUnavailableError,
   type Delivery,
+  gate,
   type Logger,
   lastEvent,
   publishEvents,
@@ -31,6 +32,9 @@ import type { LlmProvider } from "./providers/provider.ts";
 import { type CachedResult, type ResultCache, requestKey } from "./result-cache.ts";
 import { attemptModel, attemptNumber } from "./retry-policy.ts";
 import { runAttempt } from "./run-attempt.ts";
+
+/** Stream reads in flight at once (three per delivery): a burst of deliveries queues here, not at the server. */
+const STREAM_READS_AT_ONCE = 512;
 
 /** How long an outcome is retried through a NATS outage: well inside JetStream's 2-minute duplicate window. */
 const OUTCOME_PUBLISH_WITHIN_MS = 60_000;
@@ -66,8 +70,9 @@ export type ExecutorDeps = OutcomePolicy & {
  */
 export function onTaskQueued(deps: ExecutorDeps) {
   const { js, jsm, names, subjects, cancellations, log, executorId, now, admission } = deps;
+  const reads = gate(STREAM_READS_AT_ONCE);
   const last = <T extends "TaskCancelled" | "TaskCompleted" | "TaskAttemptFailed">(taskId: string, type: T) =>
-    lastEvent(jsm, names, subjects, taskId, type);
+    reads(() => lastEvent(jsm, names, subjects, taskId, type));
 
   /**
    * The tries this process is making, by task. A delivery of a task already under way here (redelivered after a
@@ -138,7 +143,7 @@ export function onTaskQueued(deps: ExecutorDeps) {
         await publishEvents(js, subjects, decide(start, null, now()));
         const startedAt = now();
         const call = { queued, input, ref, cancel: cancel.signal, shutdown: signal };
-        const outcome = await runAttempt({ ...deps, llm }, call);
+        const outcome = await runAttempt({ ...deps, llm, streaming: admission.running }, call);
         const after = afterOutcome(outcome, { queued, ref, startedAt, fallback }, now(), deps);
         const { verdict, pauseLaneMs } = after;
         end = { ...callEnd(outcome), pauseMs: pauseLaneMs };

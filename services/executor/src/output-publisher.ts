@@ -4,6 +4,22 @@ import { type DeltaKind, encodeMessage, OutputDelta, type Subjects } from "@task
 /** Which part of the reply a piece belongs to: its kind, and the index of its content block. */
 export type DeltaPart = { kind: DeltaKind; block?: number };
 
+/** Deltas one executor sends per second at most, however many calls it streams: past that, the window widens. */
+export const DELTAS_PER_SECOND = 4000;
+const MIN_WINDOW_MS = 75;
+/** The widest window: a watcher of a long reply still sees it move every second. */
+const MAX_WINDOW_MS = 1000;
+
+/**
+ * How long a call's pieces are coalesced into one delta while `streaming` calls stream at once. 75 ms while the
+ * executor is quiet (smooth to a reader); wider under load, so 10,000 calls in flight send no more deltas per
+ * second than 300 do — each one a stored message, a PubAck and the garbage of both — and a call that ends
+ * inside its first window sends none (issue 17).
+ */
+export function deltaWindowMs(streaming: number): number {
+  return Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, Math.round((streaming * 1000) / DELTAS_PER_SECOND)));
+}
+
 /**
  * Coalesces streamed pieces into deltas on `output.<taskId>`: one publish per ~flushMs or maxChars, or when the
  * reply moves to another block (thinking → text → a tool call's input), each with its index, so a subscriber
@@ -13,7 +29,7 @@ export function outputPublisher(
   js: JetStreamClient,
   subjects: Subjects,
   at: { taskId: string; gen: number; attempt: number },
-  opts = { flushMs: 75, maxChars: 4096 },
+  opts: { flushMs: number; maxChars?: number },
 ) {
   let buffer = "";
   let part: DeltaPart = { kind: "text" };
@@ -39,7 +55,7 @@ export function outputPublisher(
         part = of;
       }
       buffer += text;
-      if (buffer.length >= opts.maxChars) flush();
+      if (buffer.length >= (opts.maxChars ?? 4096)) flush();
       else timer ??= setTimeout(flush, opts.flushMs);
     },
     /**

@@ -1,7 +1,7 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { AttemptRef, EventOf, ModelInput, Subjects } from "@taskjet/events";
 import type { Outcome } from "./outcome.ts";
-import { outputPublisher } from "./output-publisher.ts";
+import { deltaWindowMs, outputPublisher } from "./output-publisher.ts";
 import { type LlmProvider, ProviderError } from "./providers/provider.ts";
 
 export type Attempt = {
@@ -17,14 +17,15 @@ export type Attempt = {
 
 /** The call itself: streams its output as it comes, stops it on cancel, timeout or shutdown, says how it ended. */
 export async function runAttempt(
-  deps: { js: JetStreamClient; subjects: Subjects; llm: LlmProvider },
+  deps: { js: JetStreamClient; subjects: Subjects; llm: LlmProvider; streaming: () => number },
   { queued, input, ref, cancel, shutdown }: Attempt,
 ): Promise<Outcome> {
   // Not AbortSignal.timeout: its timer would keep the call's state alive for the whole timeout (600 s by
   // default) after the call ended — tens of MB per 10,000 tasks on a busy executor.
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), queued.timeoutMs);
-  const output = outputPublisher(deps.js, deps.subjects, { taskId: ref.taskId, gen: ref.gen, attempt: ref.attempt });
+  const at = { taskId: ref.taskId, gen: ref.gen, attempt: ref.attempt };
+  const output = outputPublisher(deps.js, deps.subjects, at, { flushMs: deltaWindowMs(deps.streaming()) });
   try {
     const result = await deps.llm.generate({
       ...input,

@@ -277,6 +277,8 @@ export function createAdmission(opts: AdmissionOptions) {
     poke,
     /** What this executor wants of a lane next (turns.ts), as its queue snapshot tells the others. */
     demandOf: (lane: string) => queue.demand(lane, nowMs(), (t) => heldBackByLane(lane, t)),
+    /** Calls admitted and not yet ended. */
+    running: () => running,
     /** Whether to take more work from the stream now (see `slotBound`). */
     wantsMore: () => !slotBound && !closed,
     /** Hands every held task back (their admits resolve null) and admits nothing more. */
