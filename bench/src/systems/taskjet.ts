@@ -103,14 +103,12 @@ export async function startTaskjet(o: {
     namespace: string;
     env: Record<string, string>;
     baseUrl: string;
-    lines(label: string): string[];
     bulkAvailable(): Promise<boolean>;
   } = {
     name: "taskjet",
     namespace,
     env,
     baseUrl: base,
-    lines: (label: string) => services.get(label)?.lines ?? [],
     watched: [...services].map(([name, s]) => ({ label: name, pids: () => (s.child.pid ? [s.child.pid] : []) })),
     async submit(i, extra = {}) {
       const res = await call("POST", "/tasks", { ...taskPayload(i), ...extra });

@@ -1,5 +1,6 @@
 export { type Checkpoint, readCheckpoint } from "./checkpoint.ts";
 export * from "./create-db.ts";
+export * from "./history-retention.ts";
 export { countInFlight } from "./in-flight.ts";
 export * from "./migrate.ts";
 export * from "./open-read-model.ts";

@@ -8,6 +8,7 @@ import * as stats003 from "./migrations/2026-11-26-003-stats.ts";
 import * as priorityWaiting004 from "./migrations/2026-11-26-004-priority-waiting.ts";
 import * as messagesApi005 from "./migrations/2026-11-26-005-messages-api.ts";
 import * as costToday006 from "./migrations/2026-11-26-006-cost-today.ts";
+import * as historyRetention007 from "./migrations/2026-11-26-007-history-retention.ts";
 import type { Db } from "./schema.ts";
 
 /**
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-26-004-priority-waiting": priorityWaiting004,
   "2026-11-26-005-messages-api": messagesApi005,
   "2026-11-26-006-cost-today": costToday006,
+  "2026-11-26-007-history-retention": historyRetention007,
 };
 
 /**

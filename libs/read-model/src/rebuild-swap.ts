@@ -7,6 +7,8 @@ import type { Db } from "./schema.ts";
  * Swaps a rebuilt schema in for the live one — in one transaction, while holding the lock every projector batch
  * takes, and only once the rebuilt schema has every event the live one has (`rebuiltTo` is at or past the live
  * checkpoint); else returns false and the rebuild replays some more. The live schema is kept, renamed.
+ * Tasks whose history is scheduled to leave the stream or has left it (FINISHED_HISTORY_SECONDS) are carried
+ * over from the live rows as they are: the stream no longer has (all of) their events to replay.
  */
 export async function swapIfCaughtUp(
   live: Db,
@@ -18,6 +20,11 @@ export async function swapIfCaughtUp(
     try {
       if ((await readCheckpoint(conn)).seq > rebuiltTo) return false;
       await conn.transaction().execute(async (trx) => {
+        const [live, rebuilt] = [sql.id(schemas.live, "tasks"), sql.id(schemas.rebuilt, "tasks")];
+        const kept = sql`select id from ${live} where history_purge_at is not null`;
+        await sql`delete from ${rebuilt} where id in (${kept})`.execute(trx);
+        // Both schemas ran the same migrations in the same order: their columns are the same, in that order.
+        await sql`insert into ${rebuilt} select * from ${live} where history_purge_at is not null`.execute(trx);
         await sql`alter schema ${sql.id(schemas.live)} rename to ${sql.id(schemas.retired)}`.execute(trx);
         await sql`alter schema ${sql.id(schemas.rebuilt)} rename to ${sql.id(schemas.live)}`.execute(trx);
       });

@@ -54,6 +54,10 @@ export type TasksTable = {
   seq: Seq;
   /** The sequence of this task's latest event that was quarantined instead of applied, if any. */
   quarantinedSeq: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  /** When the task's events are due to leave the stream (FINISHED_HISTORY_SECONDS); null: not scheduled. */
+  historyPurgeAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When they left it; the row is then the only record of the task. */
+  historyPurgedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
 };
 
 /** Why an event was quarantined: not an event, for a task with no creating event, or Postgres refused it. */

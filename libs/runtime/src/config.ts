@@ -77,6 +77,8 @@ const Env = z.object({
   FAKE_LLM_LATENCY_MS: z.coerce.number().int().nonnegative().default(50),
   FAKE_LLM_REPLY_CHARS: z.coerce.number().int().nonnegative().default(0),
   STREAM_MAX_AGE_SECONDS: seconds.default(0),
+  // How long a finished task's events stay in the stream; the read model keeps the task. 0 = for ever.
+  FINISHED_HISTORY_SECONDS: seconds.default(0),
   STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   OUTPUT_MAX_AGE_SECONDS: seconds.positive().default(3600),
   PROJECTOR_BATCH: z.coerce.number().int().positive().max(10_000).default(1000),

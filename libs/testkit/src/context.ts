@@ -85,6 +85,15 @@ export async function createTestContext(label: string, env: Record<string, strin
     async cleanup() {
       await deleteNamespaceStreams(nats.jsm, names);
       await sql`drop schema if exists ${sql.id(names.schema)} cascade`.execute(db).catch(() => undefined);
+      // What rebuilds left beside it: the retired schemas (`<schema>_old_…`) and any unfinished `<schema>_new_…`.
+      const left = await sql<{
+        nspname: string;
+      }>`select nspname from pg_namespace where nspname like ${`${names.schema}_%`}`
+        .execute(db)
+        .catch(() => ({ rows: [] }));
+      for (const { nspname } of left.rows) {
+        await sql`drop schema if exists ${sql.id(nspname)} cascade`.execute(db).catch(() => undefined);
+      }
       await db.destroy();
       await nats.nc.close();
     },

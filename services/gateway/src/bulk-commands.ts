@@ -19,7 +19,7 @@ import type { GatewayDeps } from "./deps.ts";
 import { ApiError, isUnavailable } from "./errors.ts";
 import { mapPooled } from "./map-pooled.ts";
 import type { Principal } from "./principal.ts";
-import { readTaskFromStream } from "./task-reader.ts";
+import { readTaskForCommand } from "./task-reader.ts";
 import { toResource } from "./task-view.ts";
 
 type Command = CancelTask | RetryTask;
@@ -95,7 +95,13 @@ export async function commandMany(
   const { ids, truncated } = await targetIds(deps, principal.tenant, type, targets);
   const decisions = await mapPooled(ids, deps.config.STREAM_READ_CONCURRENCY, async (taskId) => {
     const cmd: Command = { ...command, taskId };
-    return decideOne(cmd, await readTaskFromStream(deps, taskId), principal.tenant, deps.now());
+    try {
+      return decideOne(cmd, await readTaskForCommand(deps, taskId, principal.tenant), principal.tenant, deps.now());
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "history_purged")
+        return { id: taskId, outcome: "history_purged" as const };
+      throw err;
+    }
   });
   const resource = async (s: TaskState) => toResource(await resolveBodies(deps, s));
   const results = await Promise.all(

@@ -65,6 +65,7 @@ export const BULK_OUTCOMES = [
   "retried",
   "not_found",
   "illegal_transition",
+  "history_purged",
   "unavailable",
 ] as const;
 export type BulkOutcome = (typeof BULK_OUTCOMES)[number];

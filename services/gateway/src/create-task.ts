@@ -8,6 +8,7 @@ import {
   queueChild,
   type TaskState,
 } from "@taskjet/events";
+import { readProjectedTask } from "@taskjet/read-model";
 import { findCreation, inputLimits, publishEvent } from "@taskjet/runtime";
 import type { CreateTaskBody } from "./api-schemas.ts";
 import { claimCheckCreation, resolveBodies } from "./bodies.ts";
@@ -15,7 +16,7 @@ import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import type { IdempotencyKeys } from "./idempotency.ts";
 import { checkRequest } from "./request-rules.ts";
-import { readTaskFromStream } from "./task-reader.ts";
+import { readTaskForCommand, readTaskFromStream } from "./task-reader.ts";
 
 export type CreateTask = {
   body: CreateTaskBody;
@@ -66,7 +67,9 @@ export async function prepareCreation(
   }
   checkRequest(body, config);
   const parent =
-    cmd.parentId === undefined ? undefined : { id: cmd.parentId, state: await readTaskFromStream(deps, cmd.parentId) };
+    cmd.parentId === undefined
+      ? undefined
+      : { id: cmd.parentId, state: await readTaskForCommand(deps, cmd.parentId, cmd.tenant) };
   const decideFor = (taskId: string) => decideCreate(commandOf(deps, cmd, taskId, parent), null, deps.now())[0];
   // Decided before any key is claimed, so a refused request claims none.
   let event = decideFor(randomUUID());
@@ -81,7 +84,8 @@ export async function prepareCreation(
     if (claim.replay) {
       const existing = (await findCreation(deps.jsm, deps.names, deps.subjects, claim.taskId))
         ? await readTaskFromStream(deps, claim.taskId)
-        : null;
+        : // Its history may have left the stream (FINISHED_HISTORY_SECONDS): the read model still has the task.
+          ((await readProjectedTask(deps.db, claim.taskId))?.state ?? null);
       if (existing) return { task: existing, replay: true };
       // The key was claimed but the publish never happened (a crash in between): publish it now.
       event = decideFor(claim.taskId);

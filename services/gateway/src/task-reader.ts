@@ -1,5 +1,5 @@
 import { foldEvents, TaskNotFoundError, type TaskState } from "@taskjet/events";
-import { readProjectedTask } from "@taskjet/read-model";
+import { historyPurgeOf, readProjectedTask } from "@taskjet/read-model";
 import { findCreation, readTaskHistory, type TaskHistory } from "@taskjet/runtime";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
@@ -70,6 +70,26 @@ export function readHistoryPage(deps: GatewayDeps, id: string, afterSeq?: number
   const { jsm, names, subjects, config } = deps;
   const opts = { maxEvents: config.HISTORY_MAX_EVENTS, ...(afterSeq === undefined ? {} : { afterSeq }) };
   return streamReads(deps).run(() => readTaskHistory(jsm, names, subjects, id, opts));
+}
+
+/**
+ * The task a command decides against: the stream's — unless its history is scheduled to leave the stream or
+ * has left it (FINISHED_HISTORY_SECONDS), which no command may race: a 409. Another tenant's task never is.
+ */
+export async function readTaskForCommand(deps: GatewayDeps, id: string, tenant: string): Promise<TaskState | null> {
+  const purge = await historyPurgeOf(deps.db, id);
+  if (purge !== null && purge.tenant === tenant) throw historyPurged(id, purge.at);
+  return readTaskFromStream(deps, id);
+}
+
+export function historyPurged(id: string, at: Date, status: 409 | 410 = 409): ApiError {
+  const when = at.getTime() > Date.now() ? "is leaving" : "left";
+  return new ApiError(
+    status,
+    "history_purged",
+    `task ${id} finished long enough ago that its history ${when} the stream at ${at.toISOString()} ` +
+      "(FINISHED_HISTORY_SECONDS): the task can still be read, but its events are gone and it can no longer be retried, cancelled or chained onto",
+  );
 }
 
 /** The task as the stream says it is now: what commands decide against (the read model may lag). */

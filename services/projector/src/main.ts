@@ -1,6 +1,8 @@
 import { hostname } from "node:os";
+import { subjectsFor } from "@taskjet/events";
 import { openReadModel } from "@taskjet/read-model";
 import { connectService, createLogger, loadConfig, onShutdown, openBucket, runMain } from "@taskjet/runtime";
+import { startHistoryPurge } from "./history-purge.ts";
 import { projectorLease, whileHoldingLease } from "./lease.ts";
 import { startProjector } from "./projector.ts";
 
@@ -19,8 +21,18 @@ runMain(log, async () => {
   const stopping = new AbortController();
   const running = whileHoldingLease(lease, stopping.signal, { ttlMs, log }, async () => {
     const projector = await startProjector({ nc, js, jsm, db, names, log, maxBatch: config.PROJECTOR_BATCH });
-    log.info({ stream: names.stream, schema: names.schema }, "projector running");
-    return projector;
+    const retentionMs = config.FINISHED_HISTORY_SECONDS * 1000;
+    const purge =
+      retentionMs > 0
+        ? startHistoryPurge({ jsm, db, names, subjects: subjectsFor(names), log, now: () => new Date(), retentionMs })
+        : null;
+    log.info({ stream: names.stream, schema: names.schema, retentionMs }, "projector running");
+    return {
+      async stop() {
+        await purge?.stop();
+        await projector.stop();
+      },
+    };
   });
   onShutdown(log, async () => {
     stopping.abort();

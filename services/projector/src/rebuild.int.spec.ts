@@ -15,13 +15,6 @@ beforeAll(async () => {
   await migrate(ctx.db, ctx.names, ctx.log);
 });
 afterAll(async () => {
-  for (const { nspname } of (
-    await sql<{
-      nspname: string;
-    }>`select nspname from pg_namespace where nspname like ${`${ctx.names.schema}_%`}`.execute(ctx.db)
-  ).rows) {
-    await sql`drop schema ${sql.id(nspname)} cascade`.execute(ctx.db);
-  }
   await ctx.cleanup();
 });
 

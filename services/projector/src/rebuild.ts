@@ -1,4 +1,4 @@
-import type { JetStreamClient } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { type Names, subjectsFor } from "@taskjet/events";
 import { createDb, type Db, migrate, projectIsolating, swapIfCaughtUp } from "@taskjet/read-model";
 import { type Config, decodeStored, type Logger, type StoredEntry } from "@taskjet/runtime";
@@ -31,9 +31,13 @@ export async function rebuildReadModel(opts: {
   const db = createDb(opts.config, fresh, { name: "taskjet-rebuild", log, max: 2 });
   try {
     await migrate(db, fresh, log);
+    const jsm = await js.jetstreamManager();
     const consumer = await js.consumers.get(names.stream, { filter_subjects: subjectsFor(names).all });
     // An empty stream sends nothing to wait for: the empty schema is the whole rebuild.
-    if ((await consumer.info()).num_pending === 0 && (await swapIfCaughtUp(live, schemas, 0))) {
+    if (
+      (await consumer.info()).num_pending === 0 &&
+      (await swapIfCaughtUp(live, schemas, await coveredTo(jsm, names, 0)))
+    ) {
       await consumer.delete().catch(() => undefined);
       return { events: 0, seconds: elapsedSeconds(), retiredSchema: retired };
     }
@@ -53,7 +57,7 @@ export async function rebuildReadModel(opts: {
           batch = [];
           if (events % 50_000 < opts.maxBatch) log.info({ events, lastSeq }, "rebuilding");
         }
-        switched = caughtUp && (await swapIfCaughtUp(live, schemas, lastSeq));
+        switched = caughtUp && (await swapIfCaughtUp(live, schemas, await coveredTo(jsm, names, lastSeq)));
         if (switched) break;
       }
     } finally {
@@ -68,4 +72,15 @@ export async function rebuildReadModel(opts: {
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * How far a rebuild that replayed every message up to `lastSeq` has the stream: past it, when nothing follows
+ * it now — the sequences between it and the stream's last were purged (FINISHED_HISTORY_SECONDS), and the
+ * live projector's checkpoint may stand on one of them.
+ */
+async function coveredTo(jsm: JetStreamManager, names: Names, lastSeq: number): Promise<number> {
+  const { state } = await jsm.streams.info(names.stream);
+  const next = await jsm.direct.getMessage(names.stream, { seq: lastSeq + 1, next_by_subj: subjectsFor(names).all });
+  return next === null ? Math.max(lastSeq, state.last_seq) : lastSeq;
 }

@@ -2281,6 +2281,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description Default Response */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
         429: {
           headers: {
@@ -3065,7 +3074,14 @@ export interface components {
         /** Format: uuid */
         id: string;
         /** @enum {string} */
-        outcome: "cancelled" | "already_cancelled" | "retried" | "not_found" | "illegal_transition" | "unavailable";
+        outcome:
+          | "cancelled"
+          | "already_cancelled"
+          | "retried"
+          | "not_found"
+          | "illegal_transition"
+          | "history_purged"
+          | "unavailable";
         /** @description the task after the command, when it is the caller's */
         task?: components["schemas"]["Task"];
       }[];
@@ -3092,7 +3108,14 @@ export interface components {
         /** Format: uuid */
         id: string;
         /** @enum {string} */
-        outcome: "cancelled" | "already_cancelled" | "retried" | "not_found" | "illegal_transition" | "unavailable";
+        outcome:
+          | "cancelled"
+          | "already_cancelled"
+          | "retried"
+          | "not_found"
+          | "illegal_transition"
+          | "history_purged"
+          | "unavailable";
         /** @description the task after the command, when it is the caller's */
         task?: components["schemas"]["TaskInput"];
       }[];

@@ -1,4 +1,5 @@
 import { type CancelTask, decide, foldEvents, type RetryTask, TaskNotFoundError } from "@taskjet/events";
+import { historyPurgeOf } from "@taskjet/read-model";
 import { publishEvents } from "@taskjet/runtime";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -18,7 +19,7 @@ import { IDEMPOTENCY_HEADER, type IdempotencyKeys } from "../idempotency.ts";
 import { listTasks } from "../list-tasks.ts";
 import type { GatewayMetrics } from "../metrics.ts";
 import type { Principal } from "../principal.ts";
-import { readHistoryPage, readTask, readTaskFromStream } from "../task-reader.ts";
+import { historyPurged, readHistoryPage, readTask, readTaskForCommand } from "../task-reader.ts";
 import { toResource } from "../task-view.ts";
 import { TaskEventsPage, TaskEventsQuery } from "./task-events-schemas.ts";
 
@@ -48,7 +49,7 @@ export const taskRoutes =
 
     /** Decides a command against the task as the stream has it now, then publishes what was decided. */
     async function command(reply: FastifyReply, principal: Principal, cmd: CancelTask | RetryTask) {
-      const current = await readTaskFromStream(deps, cmd.taskId);
+      const current = await readTaskForCommand(deps, cmd.taskId, principal.tenant);
       if (current && current.tenant !== principal.tenant) throw new TaskNotFoundError(cmd.taskId);
       const events = decide(cmd, current, deps.now());
       await publishEvents(deps.js, deps.subjects, events);
@@ -120,13 +121,17 @@ export const taskRoutes =
           tags: ["tasks"],
           params: TaskParams,
           querystring: TaskEventsQuery,
-          response: { 200: TaskEventsPage, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
+          response: { 200: TaskEventsPage, 400: ErrorBody, 404: ErrorBody, 410: ErrorBody, 503: ErrorBody },
         },
       },
       async (req) => {
         const { tenant } = req.principal;
         const { created, events, truncated } = await readHistoryPage(deps, req.params.id, req.query.afterSeq);
         const first = created?.event;
+        if (!first) {
+          const purge = await historyPurgeOf(deps.db, req.params.id);
+          if (purge?.tenant === tenant) throw historyPurged(req.params.id, purge.at, 410);
+        }
         if (!first || !("tenant" in first) || first.tenant !== tenant) throw new TaskNotFoundError(req.params.id);
         return {
           events: events.map((h) => ({ seq: h.seq, type: h.event.type, time: h.time, payload: h.event })),
