@@ -28,7 +28,9 @@ import { bulkRoutes } from "./routes/bulk.ts";
 import { compatRoutes } from "./routes/compat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { statsRoutes } from "./routes/stats.ts";
+import { taskStreamRoutes } from "./routes/task-stream.ts";
 import { taskRoutes } from "./routes/tasks.ts";
+import { createHub } from "./ws/hub.ts";
 import { registerWebSocket } from "./ws/route.ts";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -99,7 +101,10 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   await app.register(statsRoutes(deps, lanes));
   await app.register(tenantRoutes({ kv: flowKv, flow, now: deps.now }));
   await app.register(keyRoutes({ keys: apiKeys, tickets, now: deps.now }));
-  await registerWebSocket(app, deps, { maxBufferedBytes: deps.config.WS_MAX_BUFFERED_BYTES, auth, tickets });
+  const hub = createHub(deps, app.log);
+  app.addHook("onClose", async () => hub.close());
+  await app.register(taskStreamRoutes(deps, hub));
+  await registerWebSocket(app, deps, { maxBufferedBytes: deps.config.WS_MAX_BUFFERED_BYTES, auth, tickets, hub });
   return app;
 }
 

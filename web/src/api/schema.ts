@@ -2426,6 +2426,98 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/tasks/{id}/stream": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Follow a task over Server-Sent Events
+     * @description `text/event-stream`: `event: task` (the task resource) now and on every change, `event: delta` (an output delta; its `id` is `<gen>.<attempt>.<index>`), and `event: end` when the task is finished. Send `Last-Event-ID` to resume after a delta. `curl -N <url>` follows it.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: {
+          "last-event-id"?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unauthorized`: no API key, or one malformed, unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        429: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/tasks/batch": {
     parameters: {
       query?: never;

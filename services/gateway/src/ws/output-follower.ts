@@ -12,12 +12,12 @@ export async function followOutput(
   names: Names,
   subjects: Subjects,
   taskId: string,
-  onDelta: (d: DecodedMessage<OutputDelta>) => void,
+  onDelta: (d: DecodedMessage<OutputDelta>, seq: number) => void,
 ): Promise<{ stop(): Promise<void> }> {
   const consumer = await js.consumers.get(names.outputStream, { filter_subjects: subjects.output(taskId) });
   const messages = await consumer.consume({ max_messages: 256 });
   void (async () => {
-    for await (const m of messages) onDelta(decodeMessage(OutputDelta, m.data));
+    for await (const m of messages) onDelta(decodeMessage(OutputDelta, m.data), m.seq);
   })();
   return {
     async stop() {

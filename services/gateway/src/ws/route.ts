@@ -9,7 +9,7 @@ import type { ApiError } from "../errors.ts";
 import type { Authenticator } from "../keys/authenticator.ts";
 import type { TicketStore } from "../keys/tickets.ts";
 import type { Principal } from "../principal.ts";
-import { createHub } from "./hub.ts";
+import type { Hub } from "./hub.ts";
 import { followOutput } from "./output-follower.ts";
 import { ClientMessage } from "./protocol.ts";
 import { createSession, type Session } from "./session.ts";
@@ -40,11 +40,10 @@ function refuse(socket: WebSocket, err: ApiError) {
 export async function registerWebSocket(
   app: FastifyInstance,
   deps: GatewayDeps,
-  opts: { maxBufferedBytes: number; auth: Authenticator; tickets: TicketStore },
+  opts: { maxBufferedBytes: number; auth: Authenticator; tickets: TicketStore; hub: Hub },
 ) {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  const hub = createHub(deps, app.log);
-  app.addHook("onClose", async () => hub.close());
+  const { hub } = opts;
 
   // Each connection's queue of messages, until it has drained: closing the app stops them and waits for them.
   const queues = new Map<WebSocket, Promise<void>>();
