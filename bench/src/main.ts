@@ -35,6 +35,8 @@ const USAGE = `npm run bench [-- options]
   --quick          a smoke run (one repetition, small counts); docs/benchmarks.md is left alone
   --only <list>    only these workloads, comma-separated: ${WORKLOADS.join(", ")}
                    (burst-noop includes the rebuild, paced the timers); docs/benchmarks.md is left alone
+  --peers <list>   only these peers beside Taskjet, comma-separated: bullmq, bullmq-aof, pg-boss, graphile-worker
+                   (default all); docs/benchmarks.md is left alone
   -h, --help       this text
 
 Systems: taskjet; bullmq (the shared Redis, REDIS_URL, which keeps nothing on disk); bullmq-aof (BullMQ on a
@@ -51,7 +53,12 @@ against the fake Messages API enforcing 120 requests and 12,000 input tokens per
 utilization of the limits, 429s and latency.`;
 
 const args = parseArgs({
-  options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } },
+  options: {
+    quick: { type: "boolean" },
+    only: { type: "string" },
+    peers: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
 }).values;
 if (args.help) {
   console.log(USAGE);
@@ -95,7 +102,8 @@ const plan = quick
 const IN_FLIGHT = 1000;
 const CONCURRENCY = 1000;
 const TIMEOUT_MS = 10 * 60_000;
-const PEERS: Peer[] = ["bullmq", "bullmq-aof", "pg-boss", "graphile-worker"];
+const ALL_PEERS: Peer[] = ["bullmq", "bullmq-aof", "pg-boss", "graphile-worker"];
+const PEERS = args.peers === undefined ? ALL_PEERS : ALL_PEERS.filter((p) => args.peers?.split(",").includes(p));
 
 const log = createLogger("bench", loadConfig({ LOG_LEVEL: "info" }));
 
@@ -254,7 +262,9 @@ async function main() {
         const due = new Map<string, number>();
         const [lo, hi] = plan.timersAhead as [number, number];
         await inPool(plan.timersN, IN_FLIGHT, async (i) => {
-          const runAt = Date.now() + (lo + Math.random() * (hi - lo)) * 1000;
+          // Whole milliseconds, as the ISO string the task is given: a fraction would count a timer that fired on
+          // its millisecond as up to 1 ms early.
+          const runAt = Math.floor(Date.now() + (lo + Math.random() * (hi - lo)) * 1000);
           due.set(await t.submit(i, { runAt: new Date(runAt).toISOString() }), runAt);
         });
         await t.completions([...due.keys()], TIMEOUT_MS);
@@ -359,11 +369,11 @@ async function main() {
   const date = new Date().toISOString().slice(0, 10);
   mkdirSync(join(root, "bench/results"), { recursive: true });
   // A quick run's file ends in -quick (.gitignore keeps those out), a partial run's names its workloads.
-  const suffix = `${only ? `-${only.join("-")}` : ""}${quick ? "-quick" : ""}`;
+  const suffix = `${only ? `-${only.join("-")}` : ""}${args.peers ? `-peers-${PEERS.join("-")}` : ""}${quick ? "-quick" : ""}`;
   const file = join(root, `bench/results/${date}${suffix}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   log.info({ file }, "results written");
-  if (!quick && !only) writeReport(results, join(root, "docs"));
+  if (!quick && !only && !args.peers) writeReport(results, join(root, "docs"));
   else log.info("quick or partial run: docs/benchmarks.md is written by the full run only");
 }
 
