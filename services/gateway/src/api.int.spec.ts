@@ -450,6 +450,7 @@ describe("docs and operations", () => {
         "GET /tasks",
         "GET /tasks/{id}",
         "GET /tasks/{id}/events",
+        "GET /tasks/{id}/stream",
         "POST /tasks/{id}/chain",
         "POST /tasks/{id}/cancel",
         "POST /tasks/{id}/retry",

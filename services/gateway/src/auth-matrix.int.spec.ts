@@ -66,6 +66,7 @@ type Route = {
   scope: Scope;
   body?: object;
   hasTask?: boolean;
+  headers?: Record<string, string>;
 };
 
 /** A task id no one has: what the bulk commands' rows act on, so they change no task another test reads. */
@@ -77,6 +78,8 @@ const ROUTES: Route[] = [
   { method: "GET", path: "/tasks", scope: "tasks:read" },
   { method: "GET", path: "/tasks/:id", scope: "tasks:read", hasTask: true },
   { method: "GET", path: "/tasks/:id/events", scope: "tasks:read", hasTask: true },
+  // A Last-Event-ID it never sent: let through, the stream answers 400 rather than follow an unfinished task.
+  { method: "GET", path: "/tasks/:id/stream", scope: "tasks:read", hasTask: true, headers: { "last-event-id": "x" } },
   { method: "POST", path: "/tasks/:id/chain", scope: "tasks:write", body: { prompt: "more" }, hasTask: true },
   { method: "POST", path: "/tasks/:id/cancel", scope: "tasks:write", body: {}, hasTask: true },
   { method: "POST", path: "/tasks/:id/retry", scope: "tasks:write", hasTask: true },
@@ -105,7 +108,7 @@ const call = (a: App, r: Route, headers: Record<string, string>, taskId = acmeTa
     url: r.path
       .replace(":id", r.path.startsWith("/admin/keys") ? (keyIdOf(keys.victim) as string) : taskId)
       .replace(":tenant", "acme"),
-    headers,
+    headers: { ...r.headers, ...headers },
     ...(r.body ? { payload: r.body } : {}),
   });
 

@@ -49,11 +49,6 @@ export const taskStreamRoutes =
         const { tenant } = req.principal;
         const id = req.params.id;
         const after = parseDeltaEventId(req.headers["last-event-id"]);
-        if (after === "invalid") {
-          throw new ApiError(400, "invalid_request", "Last-Event-ID: not an id this stream sent", [
-            { path: "headers.last-event-id", message: "expected <gen>.<attempt>.<index>" },
-          ]);
-        }
         // Listening before the read, so a version committed in between is not missed; it waits for the first.
         let started = false;
         const early: TaskState[] = [];
@@ -65,7 +60,13 @@ export const taskStreamRoutes =
         hub.add(listener);
         let first: TaskState;
         try {
+          // Another tenant's task is a 404 whatever the header says.
           first = (await readTask(deps, id, tenant)).state;
+          if (after === "invalid") {
+            throw new ApiError(400, "invalid_request", "Last-Event-ID: not an id this stream sent", [
+              { path: "headers.last-event-id", message: "expected <gen>.<attempt>.<index>" },
+            ]);
+          }
         } catch (err) {
           hub.remove(listener);
           throw err;
