@@ -65,10 +65,21 @@ export type TaskSpec = z.infer<typeof TaskSpec>;
 const issuedBy = z.string().min(1).optional();
 
 export const TaskSubmitted = Base.extend({ type: z.literal("TaskSubmitted"), ...TaskSpec.shape, issuedBy });
+/** What a fan-in child does when a parent failed or was cancelled: follow it, or run on the others' output. */
+export const ON_PARENT_FAILURE = ["cascade", "continue"] as const;
+export const OnParentFailure = z.enum(ON_PARENT_FAILURE);
+export type OnParentFailure = z.infer<typeof OnParentFailure>;
+
 export const TaskChained = Base.extend({
   type: z.literal("TaskChained"),
   ...TaskSpec.shape,
+  /** The first parent: all a chain had before fan-in, so older readers still find one. */
   parentId: z.uuid(),
+  /** Every parent in the order given, `parentId` first; absent in a single-parent chain. */
+  parentIds: z.array(z.uuid()).min(1).optional(),
+  onParentFailure: OnParentFailure.optional(),
+  /** 1 + the deepest parent's depth; absent in older events (then taken as 1). */
+  depth: z.number().int().positive().optional(),
   issuedBy,
 });
 export const TaskCancelled = Base.extend({

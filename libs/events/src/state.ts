@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { assertNever } from "./envelope.ts";
-import { type EventOf, ModelInput, Priority, TaskError, type TaskEvent, Usage, WaitReason } from "./events.ts";
+import {
+  type EventOf,
+  ModelInput,
+  OnParentFailure,
+  Priority,
+  TaskError,
+  type TaskEvent,
+  Usage,
+  WaitReason,
+} from "./events.ts";
 import { BodyRef, OutputBlock, REQUEST_OPTION_KEYS, RequestOptions } from "./model-request.ts";
 import { ACTIVE_STATUSES, isTerminal, TASK_STATUSES, type TaskStatus } from "./status.ts";
 
@@ -14,6 +23,11 @@ export const TaskState = z.object({
   tenant: z.string(),
   idempotencyKey: z.string().nullable(),
   parentId: z.uuid().nullable(),
+  /** Every task it runs on, in order (`parentId` first); empty for a task of its own. */
+  parentIds: z.array(z.uuid()),
+  onParentFailure: OnParentFailure,
+  /** How many generations of parents are above it: 0 without any. */
+  depth: z.number().int().nonnegative(),
   prompt: z.string(),
   system: ModelInput.shape.system,
   model: z.string(),
@@ -190,7 +204,7 @@ export function created(event: CreatingEvent): TaskState {
     status: "submitted",
     tenant: event.tenant,
     idempotencyKey: event.idempotencyKey,
-    parentId: event.type === "TaskChained" ? event.parentId : null,
+    ...lineage(event),
     prompt: event.prompt,
     system: event.system,
     model: event.model,
@@ -218,6 +232,16 @@ export function created(event: CreatingEvent): TaskState {
     updatedAt: event.at,
     startedAt: null,
     finishedAt: null,
+  };
+}
+
+function lineage(event: CreatingEvent): Pick<TaskState, "parentId" | "parentIds" | "onParentFailure" | "depth"> {
+  if (event.type === "TaskSubmitted") return { parentId: null, parentIds: [], onParentFailure: "cascade", depth: 0 };
+  return {
+    parentId: event.parentId,
+    parentIds: event.parentIds ?? [event.parentId],
+    onParentFailure: event.onParentFailure ?? "cascade",
+    depth: event.depth ?? 1,
   };
 }
 

@@ -22,6 +22,13 @@ export type TasksTable = {
   tenant: string;
   idempotencyKey: string | null;
   parentId: string | null;
+  parentIds: ColumnType<string[], string | undefined, string>;
+  onParentFailure: ColumnType<
+    TaskState["onParentFailure"],
+    TaskState["onParentFailure"] | undefined,
+    TaskState["onParentFailure"]
+  >;
+  depth: ColumnType<number, number | undefined, number>;
   prompt: string;
   system: Json<TaskState["system"]>;
   /** The request's options past the simple five (`RequestOptions`), `{}` for a simple task. */

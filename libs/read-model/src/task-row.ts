@@ -13,6 +13,9 @@ export function rowToState(row: TaskRow): TaskState {
     tenant: row.tenant,
     idempotencyKey: row.idempotencyKey,
     parentId: row.parentId,
+    parentIds: row.parentIds,
+    onParentFailure: row.onParentFailure,
+    depth: row.depth,
     prompt: row.prompt,
     system: row.system,
     model: row.model,
@@ -49,6 +52,7 @@ export function stateToRow(state: TaskState, seq: number) {
   for (const key of REQUEST_OPTION_KEYS) delete columns[key];
   return {
     ...(columns as Omit<TaskState, keyof RequestOptions>),
+    parentIds: JSON.stringify(state.parentIds),
     system: JSON.stringify(state.system),
     options: JSON.stringify(definedOptions(state)),
     content: JSON.stringify(state.content),

@@ -40,6 +40,9 @@ const Env = z.object({
   DEFAULT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   DEFAULT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),
   MAX_PROMPT_CHARS: z.coerce.number().int().positive().default(200_000),
+  // A fan-in task's parents (`parentIds`) at most, and how many generations of parents a task may sit under.
+  FANIN_MAX_PARENTS: z.coerce.number().int().positive().default(100),
+  CHAIN_MAX_DEPTH: z.coerce.number().int().positive().default(50),
   // Claim check: a task input or reply larger than this as JSON goes to the object store (`<prefix>_bodies`) and
   // its events carry a reference. 256 KiB: well under NATS's default 1 MiB max_payload, so events stay small.
   CLAIM_CHECK_BYTES: z.coerce.number().int().positive().default(LIMITS.claimCheckBytes),

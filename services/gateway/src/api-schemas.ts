@@ -3,6 +3,7 @@ import {
   isStorableText,
   LIMITS,
   metadataProblem,
+  OnParentFailure,
   OutputBlock,
   Priority,
   ProviderName,
@@ -171,6 +172,26 @@ export const CreateTaskBody = z
   });
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 
+/** POST /tasks: a task of its own, or a fan-in that runs once all of `parentIds` have finished. */
+export const SubmitTaskBody = CreateTaskBody.safeExtend({
+  parentIds: z
+    .array(z.uuid())
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        "tasks this one runs on once all have finished (at most FANIN_MAX_PARENTS, default 100, each once): " +
+        "`{{parents.<n>.output}}` in the prompt is parent n's output (0-based), `{{parents.output}}` all of them " +
+        "joined by a blank line (appended after a blank line when no token is present)",
+    }),
+  onParentFailure: OnParentFailure.optional().meta({
+    description:
+      "with parentIds: when a parent fails or is cancelled, `cascade` (default) cancels this task; `continue` " +
+      "runs it on the parents that completed (a missing output renders empty), cancelling it only if none did",
+  }),
+});
+export type SubmitTaskBody = z.infer<typeof SubmitTaskBody>;
+
 export const TaskResource = z
   .object({
     id: z.uuid(),
@@ -182,7 +203,9 @@ export const TaskResource = z
     temperature: z.number().nullable(),
     ...RequestOptions.omit({ inputRef: true }).shape,
     runAt: z.string().nullable(),
-    parentId: z.uuid().nullable(),
+    parentId: z.uuid().nullable().meta({ description: "the first of `parentIds`: the task it was chained onto" }),
+    parentIds: z.array(z.uuid()).meta({ description: "every task it runs on, in order; empty for none" }),
+    onParentFailure: OnParentFailure,
     attempts: z.number().int(),
     maxAttempts: z.number().int(),
     timeoutSeconds: z.number(),
@@ -240,6 +263,8 @@ export const TaskResource = z
       temperature: null,
       runAt: null,
       parentId: null,
+      parentIds: [],
+      onParentFailure: "cascade",
       attempts: 1,
       maxAttempts: 3,
       timeoutSeconds: 600,

@@ -10,7 +10,7 @@ import {
 } from "@taskjet/events";
 import { readProjectedTask } from "@taskjet/read-model";
 import { findCreation, inputLimits, publishEvent } from "@taskjet/runtime";
-import type { CreateTaskBody } from "./api-schemas.ts";
+import type { SubmitTaskBody } from "./api-schemas.ts";
 import { claimCheckCreation, resolveBodies } from "./bodies.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
@@ -19,7 +19,7 @@ import { checkRequest } from "./request-rules.ts";
 import { readTaskForCommand, readTaskFromStream } from "./task-reader.ts";
 
 export type CreateTask = {
-  body: CreateTaskBody;
+  body: SubmitTaskBody;
   tenant: string;
   idempotencyKey: string | null;
   /** Set for POST /tasks/:id/chain: the new task runs on this task's output. */
@@ -66,14 +66,18 @@ export async function prepareCreation(
     );
   }
   checkRequest(body, config);
-  const parent =
-    cmd.parentId === undefined
-      ? undefined
-      : { id: cmd.parentId, state: await readTaskForCommand(deps, cmd.parentId, cmd.tenant) };
-  const decideFor = (taskId: string) => decideCreate(commandOf(deps, cmd, taskId, parent), null, deps.now())[0];
+  const parentIds = cmd.parentId === undefined ? (body.parentIds ?? []) : [cmd.parentId];
+  const parents = await Promise.all(
+    parentIds.map(async (id) => ({ id, state: await readTaskForCommand(deps, id, cmd.tenant) })),
+  );
+  const decideFor = (taskId: string) => decideCreate(commandOf(deps, cmd, taskId, parents), null, deps.now())[0];
   // Decided before any key is claimed, so a refused request claims none.
   let event = decideFor(randomUUID());
-  if (parent?.state?.status === "completed") assertRunnableOn(deps, event, await resolveBodies(deps, parent.state));
+  assertWithinDepth(deps, event);
+  const completed = parents.flatMap((p) => (p.state?.status === "completed" ? [p.state] : []));
+  if (completed.length > 0 && completed.length === parents.length) {
+    assertRunnableOn(deps, event, await Promise.all(completed.map((s) => resolveBodies(deps, s))));
+  }
   if (cmd.idempotencyKey !== null) {
     const claim = await keys.claim(
       cmd.tenant,
@@ -100,13 +104,24 @@ export async function publishCreation(deps: GatewayDeps, event: CreatingEvent): 
 }
 
 /**
- * A chain onto a completed parent can be rendered now: what the scheduler would cancel as too long is refused
- * at once, before anything is published or an idempotency key claimed.
+ * A chain onto parents that have all completed can be rendered now: what the scheduler would cancel as too long
+ * is refused at once, before anything is published or an idempotency key claimed.
  */
-function assertRunnableOn(deps: GatewayDeps, child: CreatingEvent, parent: TaskState) {
+function assertRunnableOn(deps: GatewayDeps, child: CreatingEvent, parents: TaskState[]) {
   // No bound on bytes: the scheduler claim-checks a rendered input too large for one message.
-  const q = queueChild(created(child), parent.output ?? "", deps.now(), inputLimits(deps.config));
+  const outputs = parents.map((p) => p.output ?? "");
+  const q = queueChild(created(child), outputs, deps.now(), inputLimits(deps.config));
   if ("error" in q) throw new ApiError(400, q.error.code, q.error.message);
+}
+
+/** Parents exist before their children, so chains cannot loop; how deep they may grow is configured. */
+function assertWithinDepth(deps: GatewayDeps, child: CreatingEvent) {
+  const { CHAIN_MAX_DEPTH: max } = deps.config;
+  const depth = created(child).depth;
+  if (depth <= max) return;
+  const path = child.type === "TaskChained" && child.parentIds !== undefined ? "body.parentIds" : "params.id";
+  const message = `would sit ${depth} generations of parents deep; the limit is ${max} (CHAIN_MAX_DEPTH)`;
+  throw new ApiError(400, "invalid_request", `${path}: ${message}`, [{ path, message }]);
 }
 
 /** The request with the configured defaults filled in. */
@@ -114,7 +129,7 @@ function commandOf(
   deps: GatewayDeps,
   cmd: CreateTask,
   taskId: string,
-  parent: CreateTaskCommand["parent"],
+  parents: CreateTaskCommand["parents"],
 ): CreateTaskCommand {
   const { config } = deps;
   const { body } = cmd;
@@ -137,7 +152,8 @@ function commandOf(
     },
     runAt: body.runAt,
     delaySeconds: body.delaySeconds,
-    parent,
+    parents,
+    ...(body.parentIds === undefined ? {} : { onParentFailure: body.onParentFailure ?? "cascade" }),
     issuedBy: cmd.issuedBy ?? null,
   };
 }

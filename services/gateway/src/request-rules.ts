@@ -1,6 +1,6 @@
 import type { Config } from "@taskjet/runtime";
 import { outputSchemaProblem } from "@taskjet/runtime";
-import type { CreateTaskBody } from "./api-schemas.ts";
+import type { SubmitTaskBody } from "./api-schemas.ts";
 import { ApiError } from "./errors.ts";
 
 /**
@@ -8,7 +8,7 @@ import { ApiError } from "./errors.ts";
  * the provider (Anthropic's temperature stops at 1). Each broken rule is a 400 `invalid_request` naming the
  * field, like a schema error, before anything is published.
  */
-export function checkRequest(body: CreateTaskBody, config: Config): void {
+export function checkRequest(body: SubmitTaskBody, config: Config): void {
   const problems = requestProblems(body, config);
   const first = problems[0];
   if (first === undefined) return;
@@ -17,7 +17,7 @@ export function checkRequest(body: CreateTaskBody, config: Config): void {
 
 type Problem = { path: string; message: string };
 
-export function requestProblems(body: CreateTaskBody, config: Config): Problem[] {
+export function requestProblems(body: SubmitTaskBody, config: Config): Problem[] {
   const problems: Problem[] = [];
   const problem = (field: string, message: string) => problems.push({ path: `body.${field}`, message });
   const provider = body.provider ?? config.LLM_PROVIDER;
@@ -48,6 +48,14 @@ export function requestProblems(body: CreateTaskBody, config: Config): Problem[]
   }
   if (body.messages !== undefined && body.messages[0]?.role !== "user") {
     problem("messages.0.role", "a conversation begins with a user turn");
+  }
+  if (body.parentIds !== undefined) {
+    if (body.parentIds.length > config.FANIN_MAX_PARENTS) {
+      problem("parentIds", `at most ${config.FANIN_MAX_PARENTS} parents (FANIN_MAX_PARENTS)`);
+    }
+    if (new Set(body.parentIds).size !== body.parentIds.length) problem("parentIds", "each parent once");
+  } else if (body.onParentFailure !== undefined) {
+    problem("onParentFailure", "only with parentIds");
   }
   return problems;
 }

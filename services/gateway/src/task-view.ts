@@ -17,6 +17,8 @@ export function toResource(s: TaskState, quarantinedSeq: number | null = null): 
     ...definedOptions({ ...s, inputRef: undefined }),
     runAt: s.runAt,
     parentId: s.parentId,
+    parentIds: s.parentIds,
+    onParentFailure: s.onParentFailure,
     attempts: s.attempts,
     maxAttempts: s.maxAttempts,
     timeoutSeconds: s.timeoutMs / 1000,

@@ -1,7 +1,7 @@
 import { created, decide, msUntilDue, type TaskState } from "@taskjet/events";
-import { ACK, type Delivery, lastEvent, loadTaskFromStream, publishEvents, type Verdict } from "@taskjet/runtime";
+import { ACK, type Delivery, lastEvent, publishEvents, type Verdict } from "@taskjet/runtime";
 import type { SchedulerDeps } from "./deps.ts";
-import { settleChild } from "./settle-child.ts";
+import { loadParents, settleChild } from "./settle-child.ts";
 
 /**
  * A new task (submitted or chained) runs when it is due and, if chained, when its parent has completed.
@@ -34,16 +34,17 @@ export function onTaskCreated(deps: SchedulerDeps) {
       await publishEvents(js, subjects, decide({ type: "QueueTask", taskId, gen: state.gen }, state, at));
       return ACK;
     }
-    return startChained(state, state.parentId);
+    return startChained(state);
   };
 
-  async function startChained(child: TaskState, parentId: string): Promise<Verdict> {
-    const parentOf = () => loadTaskFromStream(js, jsm, names, subjects, parentId);
-    if ((await settleChild(deps, child, await parentOf())) !== "waiting") return ACK;
-    await deps.waiting.add(parentId, child.id);
+  /** A fan-in child waits on every parent: whichever ends last settles it. */
+  async function startChained(child: TaskState): Promise<Verdict> {
+    const parentsOf = () => loadParents(deps, child);
+    if ((await settleChild(deps, child, await parentsOf())) !== "waiting") return ACK;
+    for (const parentId of child.parentIds) await deps.waiting.add(parentId, child.id);
     await publishEvents(js, subjects, decide({ type: "AwaitParent", taskId: child.id }, child, now()));
-    // The parent may have finished between the first look and the registration: look again.
-    await settleChild(deps, child, await parentOf());
+    // A parent may have finished between the first look and the registration: look again.
+    await settleChild(deps, child, await parentsOf());
     return ACK;
   }
 }

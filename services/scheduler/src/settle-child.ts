@@ -4,6 +4,7 @@ import {
   getInputBody,
   getOutputBody,
   inputBodyOf,
+  loadTaskFromStream,
   needsClaimCheck,
   publishEvents,
   putBody,
@@ -15,16 +16,23 @@ import type { SchedulerDeps } from "./deps.ts";
 export type Settled = "queued" | "cancelled" | "waiting";
 
 /**
- * Settles a due chained task given its parent, as `decideSettleChild` decides. Publishes are idempotent
- * (deterministic message ids), so the chained-task reaction and the parent-finished reaction may both settle
- * the same child safely.
+ * Settles a due chained task given its parents (in the order of its `parentIds`), as `decideSettleChild`
+ * decides. Publishes are idempotent (deterministic message ids), so the chained-task reaction and the reactions
+ * to each parent's end may all settle the same child, even at once: it is queued or cancelled once.
  */
-export async function settleChild(deps: SchedulerDeps, child: TaskState, parent: TaskState | null): Promise<Settled> {
-  // Rendered on the full texts: the child's own template and its parent's reply, wherever they are kept.
-  const [template, reply] = await Promise.all([withInput(deps, child), withOutput(deps, parent)]);
+export async function settleChild(
+  deps: SchedulerDeps,
+  child: TaskState,
+  parents: readonly (TaskState | null)[],
+): Promise<Settled> {
+  // Rendered on the full texts: the child's own template and its parents' replies, wherever they are kept.
+  const [template, replies] = await Promise.all([
+    withInput(deps, child),
+    Promise.all(parents.map((p) => withOutput(deps, p))),
+  ]);
   // A rendered input too large for an event is claim-checked below.
   const [decided] = decide(
-    { type: "SettleChild", taskId: child.id, parent: reply, limits: deps.limits },
+    { type: "SettleChild", taskId: child.id, parents: replies, limits: deps.limits },
     template,
     deps.now(),
   );
@@ -33,8 +41,14 @@ export async function settleChild(deps: SchedulerDeps, child: TaskState, parent:
     decided.type === "TaskQueued" ? await claimCheckQueued(deps, decided, child.inputRef !== undefined) : decided;
   await publishEvents(deps.js, deps.subjects, [event]);
   const reason = event.type === "TaskCancelled" ? event.reason : undefined;
-  deps.log.info({ taskId: child.id, parentId: child.parentId, outcome: event.type, reason }, "chained task settled");
+  deps.log.info({ taskId: child.id, parentIds: child.parentIds, outcome: event.type, reason }, "chained task settled");
   return event.type === "TaskQueued" ? "queued" : "cancelled";
+}
+
+/** A child's parents as the stream has them, in the order of its `parentIds` (null: not found). */
+export function loadParents(deps: SchedulerDeps, child: TaskState): Promise<(TaskState | null)[]> {
+  const { js, jsm, names, subjects } = deps;
+  return Promise.all(child.parentIds.map((id) => loadTaskFromStream(js, jsm, names, subjects, id)));
 }
 
 async function withInput(deps: SchedulerDeps, s: TaskState): Promise<TaskState> {

@@ -1369,10 +1369,17 @@ export interface paths {
               [key: string]: unknown;
             };
             model?: string;
+            /**
+             * @description with parentIds: when a parent fails or is cancelled, `cascade` (default) cancels this task; `continue` runs it on the parents that completed (a missing output renders empty), cancelling it only if none did
+             * @enum {string}
+             */
+            onParentFailure?: "cascade" | "continue";
             /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
             outputSchema?: {
               [key: string]: unknown;
             };
+            /** @description tasks this one runs on once all have finished (at most FANIN_MAX_PARENTS, default 100, each once): `{{parents.<n>.output}}` in the prompt is parent n's output (0-based), `{{parents.output}}` all of them joined by a blank line (appended after a blank line when no token is present) */
+            parentIds?: string[];
             /**
              * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
              * @enum {string}
@@ -3597,6 +3604,8 @@ export interface components {
      *       "temperature": null,
      *       "runAt": null,
      *       "parentId": null,
+     *       "parentIds": [],
+     *       "onParentFailure": "cascade",
      *       "attempts": 1,
      *       "maxAttempts": 3,
      *       "timeoutSeconds": 600,
@@ -3862,13 +3871,20 @@ export interface components {
         [key: string]: unknown;
       };
       model: string;
+      /** @enum {string} */
+      onParentFailure: "cascade" | "continue";
       /** @description the final text: the reply's text blocks, joined */
       output: string | null;
       outputSchema?: {
         [key: string]: unknown;
       };
-      /** Format: uuid */
+      /**
+       * Format: uuid
+       * @description the first of `parentIds`: the task it was chained onto
+       */
       parentId: string | null;
+      /** @description every task it runs on, in order; empty for none */
+      parentIds: string[];
       /** @enum {string} */
       priority: "low" | "normal" | "high";
       /** @description the prompt; empty when the task gave `messages` */
@@ -4598,6 +4614,8 @@ export interface components {
      *       "temperature": null,
      *       "runAt": null,
      *       "parentId": null,
+     *       "parentIds": [],
+     *       "onParentFailure": "cascade",
      *       "attempts": 1,
      *       "maxAttempts": 3,
      *       "timeoutSeconds": 600,
@@ -4863,13 +4881,20 @@ export interface components {
         [key: string]: unknown;
       };
       model: string;
+      /** @enum {string} */
+      onParentFailure: "cascade" | "continue";
       /** @description the final text: the reply's text blocks, joined */
       output: string | null;
       outputSchema?: {
         [key: string]: unknown;
       };
-      /** Format: uuid */
+      /**
+       * Format: uuid
+       * @description the first of `parentIds`: the task it was chained onto
+       */
       parentId: string | null;
+      /** @description every task it runs on, in order; empty for none */
+      parentIds: string[];
       /** @enum {string} */
       priority: "low" | "normal" | "high";
       /** @description the prompt; empty when the task gave `messages` */

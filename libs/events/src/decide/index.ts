@@ -1,4 +1,5 @@
 export * from "./attempts.ts";
 export * from "./decide.ts";
+export * from "./render-child.ts";
 export * from "./scheduling.ts";
 export * from "./task-commands.ts";

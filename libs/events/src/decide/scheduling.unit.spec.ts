@@ -4,7 +4,8 @@ import type { TaskEvent } from "../events.ts";
 import { ev, PARENT_ID, TASK_ID } from "../fixtures.ts";
 import { foldEvents } from "../state.ts";
 import { type Command, decide } from "./decide.ts";
-import { msUntilDue, queueChild, renderChild, renderChildPrompt } from "./scheduling.ts";
+import { renderChild, renderChildPrompt } from "./render-child.ts";
+import { msUntilDue, queueChild } from "./scheduling.ts";
 
 const now = new Date("2026-11-22T10:30:00.000Z");
 const at = now.toISOString();
@@ -75,7 +76,7 @@ describe("SettleChild", () => {
   const child = (prompt = "{{parent.output}}") => given(ev.chained({ prompt }));
   const parentWith = (output: string) => given(ev.submitted(), ev.queued(), ev.completed({ output }));
   const settle = (parent: ReturnType<typeof given>, state = child(), l = limits) =>
-    when({ type: "SettleChild", taskId: TASK_ID, parent, limits: l }, state);
+    when({ type: "SettleChild", taskId: TASK_ID, parents: [parent], limits: l }, state);
 
   it("given a completed parent, then TaskQueued on its output", () => {
     expect(settle(parentWith("o"), child("A: {{parent.output}}"))).toMatchObject([
@@ -99,9 +100,68 @@ describe("SettleChild", () => {
     expect(settle(parentWith("x".repeat(1000)), child("{{parent.output}}".repeat(11)))).toMatchObject([
       { type: "TaskCancelled", reason: "prompt_too_long: the rendered prompt is 11000 characters; the limit is 10000" },
     ]);
-    expect(queueChild(child("{{parent.output}}".repeat(10)) ?? never(), "x".repeat(1000), now, limits)).toHaveProperty(
-      "event",
+    expect(
+      queueChild(child("{{parent.output}}".repeat(10)) ?? never(), ["x".repeat(1000)], now, limits),
+    ).toHaveProperty("event");
+  });
+});
+
+describe("SettleChild on several parents", () => {
+  const limits = { maxPromptChars: 10_000 };
+  const ids = [PARENT_ID, "1f6a2d3b-1c4f-4b8a-9d2e-7f5a6b4c3d22", "2f6a2d3b-1c4f-4b8a-9d2e-7f5a6b4c3d23"];
+  const fanIn = (onParentFailure: "cascade" | "continue" = "cascade") =>
+    given(
+      ev.chained({
+        prompt: "{{parents.0.output}}|{{parents.1.output}}|{{parents.2.output}}",
+        parentIds: ids,
+        onParentFailure,
+        depth: 1,
+      }),
     );
+  const done = (output: string) => given(ev.submitted(), ev.queued(), ev.completed({ output }));
+  const running = given(ev.submitted(), ev.queued(), ev.started());
+  const failed = given(ev.submitted(), ev.queued(), ev.failed());
+  const cancelledParent = given(ev.submitted(), ev.cancelled());
+  const settle = (parents: (ReturnType<typeof given> | null)[], child = fanIn()) =>
+    when({ type: "SettleChild", taskId: TASK_ID, parents, limits }, child);
+
+  it("given any parent still on its way, then nothing, whatever the others did", () => {
+    expect(settle([done("a"), running, done("c")])).toEqual([]);
+    expect(settle([failed, running, done("c")])).toEqual([]);
+    expect(settle([failed, running, done("c")], fanIn("continue"))).toEqual([]);
+  });
+
+  it("given every parent completed, then TaskQueued on all their outputs", () => {
+    expect(settle([done("a"), done("b"), done("c")])).toMatchObject([
+      { type: "TaskQueued", input: { prompt: "a|b|c" } },
+    ]);
+  });
+
+  it("cascade: given a failed, cancelled or missing parent, then TaskCancelled naming it", () => {
+    expect(settle([done("a"), failed, done("c")])).toMatchObject([
+      { type: "TaskCancelled", reason: `parent-failed: ${ids[1]}` },
+    ]);
+    expect(settle([done("a"), done("b"), cancelledParent])).toMatchObject([{ reason: `parent-cancelled: ${ids[2]}` }]);
+    expect(settle([null, done("b"), done("c")])).toMatchObject([{ reason: `parent-not-found: ${ids[0]}` }]);
+  });
+
+  it("continue: given some parents completed, then TaskQueued on theirs, the others empty", () => {
+    expect(settle([done("a"), failed, cancelledParent], fanIn("continue"))).toMatchObject([
+      { type: "TaskQueued", input: { prompt: "a||" } },
+    ]);
+  });
+
+  it("continue: given no parent completed, then TaskCancelled naming the first", () => {
+    expect(settle([failed, cancelledParent, null], fanIn("continue"))).toMatchObject([
+      { type: "TaskCancelled", reason: `parent-failed: ${ids[0]}` },
+    ]);
+  });
+
+  it("given a rendered prompt past the limit, then TaskCancelled saying so", () => {
+    const big = "x".repeat(4000);
+    expect(settle([done(big), done(big), done(big)])).toMatchObject([
+      { type: "TaskCancelled", reason: expect.stringMatching(/^prompt_too_long/) },
+    ]);
   });
 });
 
@@ -136,16 +196,15 @@ describe("renderChildPrompt", () => {
     ],
     ["handles an empty output", "[{{parent.output}}]", "", "[]"],
   ])("%s", (_what, template, output, expected) => {
-    expect(renderChildPrompt(template, output)).toBe(expected);
+    expect(renderChildPrompt(template, [output])).toBe(expected);
   });
 });
 
 describe("a chained conversation on its parent's output", () => {
   it("renders the last user turn: its text, its last text block, or a block added after its others", () => {
-    const asText = renderChild(
-      { prompt: "", messages: [{ role: "user", content: "Translate: {{parent.output}}" }] },
+    const asText = renderChild({ prompt: "", messages: [{ role: "user", content: "Translate: {{parent.output}}" }] }, [
       "Bonjour",
-    );
+    ]);
     expect(asText.messages).toEqual([{ role: "user", content: "Translate: Bonjour" }]);
     const blocks = renderChild(
       {
@@ -157,18 +216,18 @@ describe("a chained conversation on its parent's output", () => {
           { role: "assistant", content: "Summary:" },
         ],
       },
-      "the text",
+      ["the text"],
     );
     expect(blocks.messages?.[0]).toEqual({ role: "user", content: "earlier {{parent.output}}" });
     expect(blocks.messages?.[2]).toEqual({ role: "user", content: [{ type: "text", text: "Summarise:\n\nthe text" }] });
     expect(blocks.messages?.[3]).toEqual({ role: "assistant", content: "Summary:" });
     const image = { type: "image" as const, source: { type: "url" as const, url: "https://x.test/a.png" } };
-    const imageOnly = renderChild({ prompt: "", messages: [{ role: "user", content: [image] }] }, "caption");
+    const imageOnly = renderChild({ prompt: "", messages: [{ role: "user", content: [image] }] }, ["caption"]);
     expect(imageOnly.messages?.[0]?.content).toEqual([image, { type: "text", text: "caption" }]);
   });
 
   it("a prompt task renders its prompt and carries no conversation", () => {
-    expect(renderChild({ prompt: "Go on: {{parent.output}}" }, "x")).toEqual({ prompt: "Go on: x" });
+    expect(renderChild({ prompt: "Go on: {{parent.output}}" }, ["x"])).toEqual({ prompt: "Go on: x" });
   });
 
   it("a queued child carries the task's request options and its rendered conversation", () => {
@@ -181,7 +240,7 @@ describe("a chained conversation on its parent's output", () => {
       }),
     ]);
     if (child === null) throw new Error("no child");
-    const q = queueChild(child, "OUT", new Date(), { maxPromptChars: 1000 });
+    const q = queueChild(child, ["OUT"], new Date(), { maxPromptChars: 1000 });
     expect("event" in q && q.event.input).toMatchObject({
       messages: [{ role: "user", content: "Use OUT" }],
       tools: [{ name: "t", inputSchema: { type: "object" } }],

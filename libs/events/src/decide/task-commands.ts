@@ -1,8 +1,11 @@
 import { IllegalTransitionError, TaskNotFoundError } from "../errors.ts";
-import type { EventOf, TaskSpec } from "../events.ts";
+import type { EventOf, OnParentFailure, TaskSpec } from "../events.ts";
 import type { CreatingEvent, TaskState } from "../state.ts";
 
-/** A client asks for a new task; `parent` (as the stream has it, null when it has none) makes it a chained one. */
+/**
+ * A client asks for a new task; `parents` (each as the stream has it, null when there is none) make it a
+ * chained one. `onParentFailure` is given for a fan-in (`parentIds`), never for a single chain.
+ */
 export type CreateTask = {
   type: "CreateTask";
   taskId: string;
@@ -10,7 +13,8 @@ export type CreateTask = {
   /** When to run: at `runAt`, or `delaySeconds` from now; neither is now. */
   runAt?: string;
   delaySeconds?: number;
-  parent?: { id: string; state: TaskState | null };
+  parents?: readonly { id: string; state: TaskState | null }[];
+  onParentFailure?: OnParentFailure;
   /** The API key the command came with, recorded in the event; absent with auth off. */
   issuedBy?: string | null;
 };
@@ -26,12 +30,14 @@ export function existingTask(state: TaskState | null, taskId: string): TaskState
 }
 
 /**
- * A new task, TaskSubmitted or, under a parent, TaskChained. A parent of another tenant is not found; one that
- * failed or was cancelled will never produce output, so nothing can be chained onto it.
+ * A new task, TaskSubmitted or, under parents, TaskChained. A parent of another tenant is not found; one that
+ * failed or was cancelled will never produce output, so nothing can be chained onto it — unless a fan-in runs
+ * on what succeeded (`continue`) and another parent may still produce some. Parents exist before their child,
+ * so no chain can loop; its depth is one more than its deepest parent's.
  */
 export function decideCreate(command: CreateTask, state: TaskState | null, now: Date): [CreatingEvent] {
   if (state !== null) throw new IllegalTransitionError("create", state.id, state.status);
-  const { taskId, spec, parent } = command;
+  const { taskId, spec, parents = [], onParentFailure } = command;
   const base = {
     v: 1 as const,
     taskId,
@@ -40,10 +46,19 @@ export function decideCreate(command: CreateTask, state: TaskState | null, now: 
     runAt: runAtOf(command, now),
     ...issuer(command),
   };
-  if (parent === undefined) return [{ type: "TaskSubmitted", ...base }];
-  if (parent.state?.tenant !== spec.tenant) throw new TaskNotFoundError(parent.id);
-  assertChainable(parent.state, parent.id);
-  return [{ type: "TaskChained", ...base, parentId: parent.id }];
+  const [first] = parents;
+  if (first === undefined) return [{ type: "TaskSubmitted", ...base }];
+  const states = parents.map(({ id, state }) => {
+    if (state?.tenant !== spec.tenant) throw new TaskNotFoundError(id);
+    return state;
+  });
+  const live = states.filter((s) => s.status !== "cancelled" && s.status !== "failed");
+  if (onParentFailure !== "continue" || live.length === 0) {
+    for (const s of states) assertChainable(s, s.id);
+  }
+  const depth = 1 + Math.max(...states.map((s) => s.depth));
+  const fanIn = onParentFailure === undefined ? {} : { parentIds: parents.map((p) => p.id), onParentFailure };
+  return [{ type: "TaskChained", ...base, parentId: first.id, ...fanIn, depth }];
 }
 
 function runAtOf(command: CreateTask, now: Date): string | null {

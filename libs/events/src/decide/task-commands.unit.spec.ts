@@ -43,24 +43,49 @@ describe("CreateTask", () => {
   });
 
   it("under a live or completed parent of the same tenant, then TaskChained", () => {
-    expect(when(create({ parent: parent(ev.submitted(), ev.queued()) }))).toEqual([
-      ev.chained({ at, prompt: "hello" }),
+    expect(when(create({ parents: [parent(ev.submitted(), ev.queued())] }))).toEqual([
+      ev.chained({ at, prompt: "hello", depth: 1 }),
     ]);
-    expect(when(create({ parent: parent(ev.submitted(), ev.queued(), ev.completed()) }))).toMatchObject([
+    expect(when(create({ parents: [parent(ev.submitted(), ev.queued(), ev.completed())] }))).toMatchObject([
       { type: "TaskChained" },
     ]);
   });
 
   it("under a missing parent or another tenant's, then not found", () => {
-    expect(() => when(create({ parent: { id: PARENT_ID, state: null } }))).toThrow(TaskNotFoundError);
-    expect(() => when(create({ parent: parent(ev.submitted({ tenant: "other" })) }))).toThrow(TaskNotFoundError);
+    expect(() => when(create({ parents: [{ id: PARENT_ID, state: null }] }))).toThrow(TaskNotFoundError);
+    expect(() => when(create({ parents: [parent(ev.submitted({ tenant: "other" }))] }))).toThrow(TaskNotFoundError);
   });
 
   it("under a failed or cancelled parent, then illegal", () => {
-    expect(() => when(create({ parent: parent(ev.submitted(), ev.cancelled()) }))).toThrow(IllegalTransitionError);
-    expect(() => when(create({ parent: parent(ev.submitted(), ev.queued(), ev.failed()) }))).toThrow(
+    expect(() => when(create({ parents: [parent(ev.submitted(), ev.cancelled())] }))).toThrow(IllegalTransitionError);
+    expect(() => when(create({ parents: [parent(ev.submitted(), ev.queued(), ev.failed())] }))).toThrow(
       IllegalTransitionError,
     );
+  });
+
+  it("under several parents, then TaskChained naming them all in order, one deeper than the deepest", () => {
+    const other = "1f6a2d3b-1c4f-4b8a-9d2e-7f5a6b4c3d22";
+    const deep = { id: other, state: foldEvents([ev.chained({ taskId: other, depth: 4 })]) };
+    expect(when(create({ parents: [parent(ev.submitted()), deep], onParentFailure: "continue" }))).toMatchObject([
+      {
+        type: "TaskChained",
+        parentId: PARENT_ID,
+        parentIds: [PARENT_ID, other],
+        onParentFailure: "continue",
+        depth: 5,
+      },
+    ]);
+  });
+
+  it("under a dead parent among live ones: illegal for cascade, accepted for continue unless all are dead", () => {
+    const other = "1f6a2d3b-1c4f-4b8a-9d2e-7f5a6b4c3d22";
+    const live = { id: other, state: foldEvents([ev.submitted({ taskId: other })]) };
+    const dead = parent(ev.submitted(), ev.cancelled());
+    expect(() => when(create({ parents: [dead, live], onParentFailure: "cascade" }))).toThrow(IllegalTransitionError);
+    expect(when(create({ parents: [dead, live], onParentFailure: "continue" }))).toMatchObject([
+      { type: "TaskChained" },
+    ]);
+    expect(() => when(create({ parents: [dead], onParentFailure: "continue" }))).toThrow(IllegalTransitionError);
   });
 
   it("given the task exists, then illegal", () => {
@@ -108,7 +133,7 @@ describe("issuedBy: the API key a command came with", () => {
   it("is recorded in TaskSubmitted, TaskChained, TaskCancelled and TaskRetryRequested", () => {
     const issuedBy = "k1a2b3c4";
     expect(when(create({ issuedBy }))).toMatchObject([{ type: "TaskSubmitted", issuedBy }]);
-    expect(when(create({ issuedBy, parent: parent(ev.submitted()) }))).toMatchObject([
+    expect(when(create({ issuedBy, parents: [parent(ev.submitted())] }))).toMatchObject([
       { type: "TaskChained", issuedBy },
     ]);
     expect(when({ type: "CancelTask", taskId: TASK_ID, reason: "user", issuedBy }, live())).toMatchObject([

@@ -8,6 +8,7 @@ import {
   CreateTaskBody,
   ErrorBody,
   ListTasksQuery,
+  SubmitTaskBody,
   TaskPage,
   TaskParams,
   TaskResource,
@@ -29,7 +30,7 @@ export const taskRoutes =
   (deps: GatewayDeps, keys: IdempotencyKeys, metrics: GatewayMetrics): FastifyPluginAsyncZod =>
   async (app) => {
     /** Creates a task (under `parentId`, a chained one) for the caller and answers 202, or the replayed one. */
-    async function create(req: FastifyRequest, reply: FastifyReply, body: CreateTaskBody, parentId?: string) {
+    async function create(req: FastifyRequest, reply: FastifyReply, body: SubmitTaskBody, parentId?: string) {
       const { tenant, keyId } = req.principal;
       const idempotencyKey = keys.parseHeader(req.headers[IDEMPOTENCY_HEADER]);
       const { task, replay } = await createTask(deps, keys, {
@@ -67,7 +68,7 @@ export const taskRoutes =
             "Accepts the task at once (202) and runs it in the background, now or at `runAt`/after `delaySeconds`. " +
             "With an `Idempotency-Key` header, repeating the request returns the same task.",
           tags: ["tasks"],
-          body: CreateTaskBody,
+          body: SubmitTaskBody,
           response: { 202: TaskResource, ...errors, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
         },
       },
