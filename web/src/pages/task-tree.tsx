@@ -8,7 +8,7 @@ import { live } from "../live/socket.ts";
 import { Link } from "../router.tsx";
 import { promptOf } from "./reply-blocks.tsx";
 
-/** Parent → this task → its children, each with its live status. */
+/** Parent (and a fan-in's other parents) → this task → its children, each with its live status. */
 export function TaskTree({ task }: { task: Task }) {
   const queryClient = useQueryClient();
   const parent = useQuery({
@@ -45,6 +45,11 @@ export function TaskTree({ task }: { task: Task }) {
       ) : task.parentId ? (
         <li className="muted">parent {task.parentId}</li>
       ) : null}
+      {task.parentIds.slice(1).map((id) => (
+        <li key={id}>
+          <Link to={`/tasks/${id}`}>parent {id}</Link>
+        </li>
+      ))}
       <li className={task.parentId ? "indent" : undefined}>
         <span className="tree-self">
           <StatusBadge status={task.status} /> this task
