@@ -23,7 +23,7 @@ export type TaskFilter = {
 export async function listTasks(db: Db, tenant: string, f: TaskFilter): Promise<{ tasks: TaskState[]; more: boolean }> {
   let query = db.selectFrom("tasks").selectAll().where("tenant", "=", tenant);
   if (f.status) query = query.where("status", "in", f.status);
-  if (f.parentId) query = query.where("parentId", "=", f.parentId);
+  if (f.parentId) query = query.where(underParent(f.parentId));
   if (f.createdAfter) query = query.where("createdAt", ">", new Date(f.createdAfter));
   if (f.createdBefore) query = query.where("createdAt", "<", new Date(f.createdBefore));
   if (f.after) {
@@ -35,6 +35,14 @@ export async function listTasks(db: Db, tenant: string, f: TaskFilter): Promise<
     .limit(f.limit + 1)
     .execute();
   return { tasks: rows.slice(0, f.limit).map(rowToState), more: rows.length > f.limit };
+}
+
+/**
+ * Tasks with this parent among theirs, a fan-in's included. The second clause is the partial index's own
+ * predicate, so that Postgres sees the index applies.
+ */
+function underParent(parentId: string) {
+  return sql<boolean>`(parent_ids @> ${JSON.stringify([parentId])}::jsonb and parent_ids <> '[]'::jsonb)`;
 }
 
 /** A tenant's tasks in `status`, or those changed after `since`, oldest change first, at most `limit`. */

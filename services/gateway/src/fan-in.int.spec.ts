@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { migrate } from "@taskjet/read-model";
+import { migrate, projectBatch } from "@taskjet/read-model";
+import { readHistory } from "@taskjet/runtime";
 import { createTestContext, ev, type TestContext } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
@@ -45,6 +46,21 @@ describe("POST /tasks with parentIds", () => {
     });
     const read = await app.inject({ method: "GET", url: `/tasks/${task.id}` });
     expect(read.json()).toMatchObject({ parentIds: parents, onParentFailure: "cascade" });
+  });
+
+  it("is listed under each of its parents", async () => {
+    const parents = [await submit(), await submit()];
+    const child = await submit({ prompt: "x", parentIds: parents });
+    const chained = (await post(`/tasks/${parents[1]}/chain`, { prompt: "y" })).json().id as string;
+    for (const id of [...parents, child, chained]) {
+      await projectBatch(ctx.db, await readHistory(ctx.js, ctx.jsm, ctx.names, ctx.subjects, id), ctx.log);
+    }
+    const listed = async (parentId: string | undefined) =>
+      ((await app.inject({ method: "GET", url: `/tasks?parentId=${parentId}` })).json().tasks as { id: string }[]).map(
+        (t) => t.id,
+      );
+    expect(await listed(parents[0])).toEqual([child]);
+    expect(await listed(parents[1])).toEqual([chained, child]);
   });
 
   it("a task of its own and a single chain show their parents too", async () => {

@@ -2,7 +2,9 @@ import { type Kysely, sql } from "kysely";
 
 /**
  * Fan-in: every parent of a task, what it does when one fails, and how deep it sits. A chain made before has
- * its one parent and depth 1, as a rebuild from its events (which carry neither) would fold it.
+ * its one parent and depth 1, as a rebuild from its events (which carry neither) would fold it. Children are
+ * listed by any of their parents, through a GIN index over the tasks that have some (`tasks_parent` served the
+ * first parent alone).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -16,9 +18,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .set({ parent_ids: sql`jsonb_build_array(parent_id)`, depth: 1 })
     .where("parent_id", "is not", null)
     .execute();
+  await sql`create index tasks_parent_ids on tasks using gin (parent_ids jsonb_path_ops) where parent_ids <> '[]'::jsonb`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex("tasks_parent_ids").execute();
   await db.schema
     .alterTable("tasks")
     .dropColumn("depth")
