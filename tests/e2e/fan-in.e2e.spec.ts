@@ -47,11 +47,15 @@ describe("fan-in over HTTP", () => {
     expect(history.filter((e) => e.type === "TaskStarted")).toHaveLength(1);
     const joined = ["one", "two", "three"].map((p) => fakeOutput(p)).join("\n\n");
     expect(history.find((e) => e.type === "TaskQueued")).toMatchObject({ input: { prompt: joined } });
-    const row = await ctx.db
-      .selectFrom("tasks")
-      .select(["parentIds", "onParentFailure", "depth"])
-      .where("id", "=", child)
-      .executeTakeFirst();
+    const row = await waitFor(
+      () =>
+        ctx.db
+          .selectFrom("tasks")
+          .select(["parentIds", "onParentFailure", "depth"])
+          .where("id", "=", child)
+          .executeTakeFirst(),
+      { what: "the fan-in task in the read model" },
+    );
     expect(row).toEqual({ parentIds: parents, onParentFailure: "cascade", depth: 1 });
   });
 
