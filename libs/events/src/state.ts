@@ -24,10 +24,11 @@ export const TaskState = z.object({
   idempotencyKey: z.string().nullable(),
   parentId: z.uuid().nullable(),
   /** Every task it runs on, in order (`parentId` first); empty for a task of its own. */
-  parentIds: z.array(z.uuid()),
-  onParentFailure: OnParentFailure,
+  // Defaults: a version announced by a projector from before fan-in still reads (a rolling upgrade).
+  parentIds: z.array(z.uuid()).default([]),
+  onParentFailure: OnParentFailure.default("cascade"),
   /** How many generations of parents are above it: 0 without any. */
-  depth: z.number().int().nonnegative(),
+  depth: z.number().int().nonnegative().default(0),
   prompt: z.string(),
   system: ModelInput.shape.system,
   model: z.string(),
