@@ -108,4 +108,29 @@ describe("finished tasks' history leaves the stream after FINISHED_HISTORY_SECON
     expect(await inStream(task.body.id)).toBeGreaterThan(4);
     expect(Number((await row(task.body.id))?.seq)).toBeGreaterThanOrEqual(seq);
   }, 60_000);
+  it("keeps a parent's history while a fan-in child still waits on it", async () => {
+    const done = await postJson(url("/tasks"), { prompt: "first parent" });
+    const alone = await postJson(url("/tasks"), { prompt: "no children" });
+    const later = await postJson(url("/tasks"), { prompt: "second parent", delaySeconds: 3600 });
+    for (const t of [done, alone]) {
+      await waitFor(async () => (await statusOf(t.body.id)) === "completed", { what: "a task completed" });
+    }
+    const child = await postJson(url("/tasks"), { prompt: "both", parentIds: [done.body.id, later.body.id] });
+    expect(child.status).toBe(202);
+    await waitFor(async () => (await statusOf(child.body.id)) === "awaiting_parent", { what: "the child waiting" });
+
+    clock = Date.now() + RETENTION_MS + 1000;
+    let purge = sweeper();
+    // The same statement that schedules the task with no children leaves the waited-on parent alone.
+    await waitFor(async () => (await row(alone.body.id))?.historyPurgeAt != null, { what: "the sweep" });
+    await purge.stop();
+    expect((await row(done.body.id))?.historyPurgeAt).toBeNull();
+
+    // Once the child has settled (its other parent cancelled: cascade), the parent goes the usual way.
+    expect((await postJson(url(`/tasks/${later.body.id}/cancel`), {})).status).toBe(202);
+    await waitFor(async () => (await statusOf(child.body.id)) === "cancelled", { what: "the child cancelled" });
+    purge = sweeper();
+    await waitFor(async () => (await row(done.body.id))?.historyPurgeAt != null, { what: "the parent scheduled" });
+    await purge.stop();
+  }, 60_000);
 });

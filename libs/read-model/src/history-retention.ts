@@ -1,4 +1,5 @@
 import { TERMINAL_STATUSES } from "@taskjet/events";
+import { sql } from "kysely";
 import type { Db } from "./schema.ts";
 
 /**
@@ -16,6 +17,18 @@ export async function scheduleHistoryPurges(
     .where("finishedAt", "<", o.finishedBefore)
     .where("historyPurgeAt", "is", null)
     .where("status", "in", [...TERMINAL_STATUSES])
+    // A parent stays while a child still waits on it: the scheduler renders the child from the parent's events
+    // once the last of a fan-in's parents has finished (the GIN index over parent_ids serves this).
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("tasks as child")
+            .select(sql.lit(1).as("one"))
+            .where(sql<boolean>`child.parent_ids @> jsonb_build_array(tasks.id) and child.parent_ids <> '[]'::jsonb`)
+            .where("child.status", "not in", [...TERMINAL_STATUSES]),
+        ),
+      ),
+    )
     .orderBy("finishedAt")
     .limit(o.limit);
   const result = await db
