@@ -1,7 +1,7 @@
 import { fakeOutput } from "@taskjet/executor";
 import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postJson, startSystem } from "./system.ts";
+import { finishedTask, postJson, startSystem } from "./system.ts";
 
 let ctx: TestContext;
 let system: Awaited<ReturnType<typeof startSystem>>;
@@ -23,14 +23,7 @@ const submit = async (body: object) => {
   expect(res.status).toBe(202);
   return res.body.id;
 };
-const finished = (id: string) =>
-  waitFor(
-    async () => {
-      const t = (await (await fetch(`${baseUrl}/tasks/${id}`)).json()) as Task;
-      return ["completed", "failed", "cancelled"].includes(t.status) ? t : undefined;
-    },
-    { what: `task ${id} to finish` },
-  );
+const finished = (id: string) => finishedTask<Task>(baseUrl, id);
 
 describe("fan-in over HTTP", () => {
   it("a fan-in task runs once after its three parents", async () => {

@@ -9,7 +9,7 @@ import {
   waitFor,
 } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postJson, startSystem } from "./system.ts";
+import { finishedTask, postJson, startSystem } from "./system.ts";
 import { connectWs } from "./ws-client.ts";
 
 /**
@@ -37,14 +37,7 @@ const script = (token: string, s: (seen: SeenRequest, n: number) => Reply) => {
 };
 
 type Task = Record<string, unknown> & { id: string; status: string };
-const finished = (id: string) =>
-  waitFor(
-    async () => {
-      const t = (await (await fetch(`${baseUrl}/tasks/${id}`)).json()) as Task;
-      return ["completed", "failed", "cancelled"].includes(t.status) ? t : undefined;
-    },
-    { what: `task ${id} to finish` },
-  );
+const finished = (id: string) => finishedTask<Task>(baseUrl, id);
 const eventsOf = async (id: string) =>
   (
     (await (await fetch(`${baseUrl}/tasks/${id}/events`)).json()) as {

@@ -4,7 +4,7 @@ import { startProjector } from "@taskjet/projector";
 import { migrate } from "@taskjet/read-model";
 import { inputLimits } from "@taskjet/runtime";
 import { startScheduler } from "@taskjet/scheduler";
-import type { TestContext } from "@taskjet/testkit";
+import { type TestContext, waitFor } from "@taskjet/testkit";
 
 /**
  * All four services in this process against one test namespace, gateways on real ports. The executor calls the
@@ -67,4 +67,15 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as { id: string; status: string; [k: string]: unknown } };
+}
+
+/** The task once it has finished (completed, failed or cancelled), as GET /tasks/:id answers. */
+export function finishedTask<T extends { status: string }>(baseUrl: string, id: string): Promise<T> {
+  return waitFor(
+    async () => {
+      const t = (await (await fetch(`${baseUrl}/tasks/${id}`)).json()) as T;
+      return ["completed", "failed", "cancelled"].includes(t.status) ? t : undefined;
+    },
+    { what: `task ${id} to finish` },
+  );
 }

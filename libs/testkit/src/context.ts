@@ -18,6 +18,7 @@ import {
   tasksStreamConfig,
 } from "@taskjet/runtime";
 import { sql } from "kysely";
+import { waitFor } from "./wait.ts";
 
 export type TestContext = Nats & {
   config: Config;
@@ -30,6 +31,8 @@ export type TestContext = Nats & {
   publish(event: TaskEvent): Promise<void>;
   /** The task's events as the stream holds them, oldest first. */
   history(taskId: string): Promise<TaskEvent[]>;
+  /** The task's events once they hold one of `type` (waiting for it up to `timeoutMs`, default 10 s). */
+  historyWith(taskId: string, type: TaskEvent["type"], timeoutMs?: number): Promise<TaskEvent[]>;
   /** Every event on the stream matching a subject filter (e.g. `subjects.ofType("TaskQueued")`), oldest first. */
   readAll(filter: string): Promise<TaskEvent[]>;
   cleanup(): Promise<void>;
@@ -80,6 +83,15 @@ export async function createTestContext(label: string, env: Record<string, strin
     },
     async history(taskId) {
       return (await readHistory(nats.js, nats.jsm, names, subjects, taskId)).map((h) => h.event);
+    },
+    historyWith(taskId, type, timeoutMs) {
+      return waitFor(
+        async () => {
+          const h = (await readHistory(nats.js, nats.jsm, names, subjects, taskId)).map((x) => x.event);
+          return h.some((e) => e.type === type) ? h : undefined;
+        },
+        { ...(timeoutMs === undefined ? {} : { timeoutMs }), what: `${type} of ${taskId}` },
+      );
     },
     readAll: (filter) => readAllEvents(nats.js, names, filter),
     async cleanup() {

@@ -81,14 +81,7 @@ describe("flow control × the fake Messages API", () => {
     );
     return { taskId, prompt };
   }
-  const until = (taskId: string, type: TaskEvent["type"]) =>
-    waitFor(
-      async () => {
-        const h = await ctx.history(taskId);
-        return h.some((e) => e.type === type) ? h : undefined;
-      },
-      { timeoutMs: 20_000, what: `${type} of ${taskId}` },
-    );
+  const until = (taskId: string, type: TaskEvent["type"]) => ctx.historyWith(taskId, type, 20_000);
   const seenBy = (prompt: string) => fake.requests.filter((r) => r.prompt === prompt);
   const laneState = async (lane: string) => {
     const e = await kv.get(flowKeys.lane(lane));

@@ -78,12 +78,12 @@ export function readHistoryPage(deps: GatewayDeps, id: string, afterSeq?: number
  */
 export async function readTaskForCommand(deps: GatewayDeps, id: string, tenant: string): Promise<TaskState | null> {
   const purge = await historyPurgeOf(deps.db, id);
-  if (purge !== null && purge.tenant === tenant) throw historyPurged(id, purge.at);
+  if (purge !== null && purge.tenant === tenant) throw historyPurged(id, purge.at, deps.now());
   return readTaskFromStream(deps, id);
 }
 
-export function historyPurged(id: string, at: Date, status: 409 | 410 = 409): ApiError {
-  const when = at.getTime() > Date.now() ? "is leaving" : "left";
+export function historyPurged(id: string, at: Date, now: Date, status: 409 | 410 = 409): ApiError {
+  const when = at > now ? "is leaving" : "left";
   return new ApiError(
     status,
     "history_purged",

@@ -35,14 +35,7 @@ const chain = async (parentId: string, prompt: string, o: Partial<EventOf<"TaskC
   await ctx.publish(ev.chained({ taskId, parentId, prompt, at: now(), ...o }));
   return taskId;
 };
-const until = (taskId: string, type: TaskEvent["type"]) =>
-  waitFor(
-    async () => {
-      const h = await ctx.history(taskId);
-      return h.some((e) => e.type === type) ? h : undefined;
-    },
-    { what: `${type} of ${taskId}` },
-  );
+const until = (taskId: string, type: TaskEvent["type"]) => ctx.historyWith(taskId, type);
 const queuedPrompt = (h: TaskEvent[]) =>
   h.find((e): e is EventOf<"TaskQueued"> => e.type === "TaskQueued")?.input.prompt;
 const types = (h: TaskEvent[]) => h.map((e) => e.type);

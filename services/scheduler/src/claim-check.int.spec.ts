@@ -10,7 +10,7 @@ import {
   putBody,
   withInputBody,
 } from "@taskjet/runtime";
-import { createTestContext, ev, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, type TestContext } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "./scheduler.ts";
 
@@ -63,14 +63,7 @@ afterAll(async () => {
 });
 
 const at = () => new Date().toISOString();
-const until = (taskId: string, type: TaskEvent["type"]) =>
-  waitFor(
-    async () => {
-      const h = await ctx.history(taskId);
-      return h.some((e) => e.type === type) ? h : undefined;
-    },
-    { what: `${type} of ${taskId}` },
-  );
+const until = (taskId: string, type: TaskEvent["type"]) => ctx.historyWith(taskId, type);
 const queuedOf = (h: TaskEvent[]) => h.find((e): e is EventOf<"TaskQueued"> => e.type === "TaskQueued");
 
 describe("chains over claim-checked bodies", () => {

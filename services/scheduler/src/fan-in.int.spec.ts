@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Subscription } from "@nats-io/transport-node";
 import type { EventOf, OnParentFailure, TaskEvent } from "@taskjet/events";
 import { inputLimits } from "@taskjet/runtime";
-import { createTestContext, ev, runTestExecutor, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, runTestExecutor, type TestContext } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "./scheduler.ts";
 
@@ -37,14 +37,7 @@ const fanIn = async (parentIds: string[], prompt: string, onParentFailure: OnPar
   await ctx.publish(ev.chained({ taskId, parentId, parentIds, onParentFailure, depth: 1, prompt, at }));
   return taskId;
 };
-const until = (taskId: string, type: TaskEvent["type"]) =>
-  waitFor(
-    async () => {
-      const h = await ctx.history(taskId);
-      return h.some((e) => e.type === type) ? h : undefined;
-    },
-    { what: `${type} of ${taskId}` },
-  );
+const until = (taskId: string, type: TaskEvent["type"]) => ctx.historyWith(taskId, type);
 const ofType = <T extends TaskEvent["type"]>(h: TaskEvent[], type: T) =>
   h.filter((e): e is EventOf<T> => e.type === type);
 

@@ -57,14 +57,7 @@ async function queue(marked: string, maxAttempts = 3, input: Partial<ModelInput>
   await ctx.publish(ev.queued({ taskId, at, maxAttempts, input: { ...ev.queued().input, prompt, ...input } }));
   return { taskId, prompt };
 }
-const until = (taskId: string, type: TaskEvent["type"], timeoutMs = 10_000) =>
-  waitFor(
-    async () => {
-      const h = await ctx.history(taskId);
-      return h.some((e) => e.type === type) ? h : undefined;
-    },
-    { timeoutMs, what: `${type} for ${taskId}` },
-  );
+const until = (taskId: string, type: TaskEvent["type"], timeoutMs = 10_000) => ctx.historyWith(taskId, type, timeoutMs);
 // TaskWaiting left out: whether a task held ~1 s by a paused lane gets one is a matter of milliseconds.
 const types = (h: TaskEvent[]) => h.map((e) => e.type).filter((t) => t !== "TaskWaiting");
 const failures = (h: TaskEvent[]) => h.filter((e): e is EventOf<"TaskAttemptFailed"> => e.type === "TaskAttemptFailed");

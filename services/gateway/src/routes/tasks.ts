@@ -131,7 +131,7 @@ export const taskRoutes =
         const first = created?.event;
         if (!first) {
           const purge = await historyPurgeOf(deps.db, req.params.id);
-          if (purge?.tenant === tenant) throw historyPurged(req.params.id, purge.at, 410);
+          if (purge?.tenant === tenant) throw historyPurged(req.params.id, purge.at, deps.now(), 410);
         }
         if (!first || !("tenant" in first) || first.tenant !== tenant) throw new TaskNotFoundError(req.params.id);
         return {
