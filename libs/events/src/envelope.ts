@@ -38,6 +38,8 @@ export function msgIdOf(event: TaskEvent): string {
       return `${id}:failed:${event.gen}`;
     case "TaskStarted":
       return `${id}:started:${event.gen}:${event.attempt}:${event.delivery}`;
+    case "TaskBatched":
+      return `${id}:batched:${event.gen}:${event.attempt}:${event.delivery}`;
     case "TaskAttemptFailed":
       return `${id}:attempt-failed:${event.gen}:${event.attempt}:${event.delivery}`;
     default:

@@ -46,6 +46,14 @@ export const PRIORITIES = ["low", "normal", "high"] as const;
 export const Priority = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof Priority>;
 
+/**
+ * How a task is called: `now` streams one Messages API call; `batch` goes through the Message Batches API (half
+ * the price, results within 24 h). Absent in events written before batches existed: `now`.
+ */
+export const MODES = ["now", "batch"] as const;
+export const Mode = z.enum(MODES);
+export type Mode = z.infer<typeof Mode>;
+
 /** Everything a client decided when it created a task, shared by TaskSubmitted and TaskChained. */
 const TaskSpec = ModelInput.extend({
   runAt: z.iso.datetime({ offset: true }).nullable(),
@@ -55,6 +63,7 @@ const TaskSpec = ModelInput.extend({
   idempotencyKey: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   priority: Priority.default("normal"),
+  mode: Mode.optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
@@ -112,6 +121,8 @@ export const TaskQueued = Base.extend({
   /** Whose work it is and how urgent: what the executors' admission orders by (older events: defaults). */
   tenant: z.string().min(1).default("default"),
   priority: Priority.default("normal"),
+  /** `batch`: the executor sends it in a Message Batch instead of a streaming call (absent: `now`). */
+  mode: Mode.optional(),
 });
 /**
  * Why a queued task is not running yet although an executor holds it: its model lane is paused after a 429
@@ -152,6 +163,20 @@ export const TaskStarted = Base.extend({
   delivery,
   executorId: z.string(),
   /** The model this attempt calls: the task's, or a fallback after it was overloaded or unavailable. */
+  model: z.string().optional(),
+});
+/**
+ * A batch-mode attempt was sent in a Message Batch (`batchId`, the provider's id): the task is running until the
+ * batch's result for it arrives. Takes the place of TaskStarted for such an attempt.
+ */
+export const TaskBatched = Base.extend({
+  type: z.literal("TaskBatched"),
+  gen: z.number().int().positive(),
+  attempt: z.number().int().positive(),
+  delivery,
+  executorId: z.string(),
+  batchId: z.string().min(1),
+  /** The model this attempt calls, when it is a fallback rather than the task's own. */
   model: z.string().optional(),
 });
 export const TaskAttemptFailed = Base.extend({
@@ -215,6 +240,7 @@ export const TaskEvent = z.discriminatedUnion("type", [
   TaskAttemptFailed,
   TaskCompleted,
   TaskFailed,
+  TaskBatched,
 ]);
 export type TaskEvent = z.infer<typeof TaskEvent>;
 export type TaskEventType = TaskEvent["type"];

@@ -109,6 +109,18 @@ export const ev = {
     executorId: "ex-1",
     ...o,
   }),
+  batched: (o: Overrides<"TaskBatched"> = {}): EventOf<"TaskBatched"> => ({
+    type: "TaskBatched",
+    v: 1,
+    taskId: TASK_ID,
+    at: AT,
+    gen: 1,
+    attempt: 1,
+    delivery: 1,
+    executorId: "ex-1",
+    batchId: "msgbatch_01",
+    ...o,
+  }),
   attemptFailed: (o: Overrides<"TaskAttemptFailed"> = {}): EventOf<"TaskAttemptFailed"> => ({
     type: "TaskAttemptFailed",
     v: 1,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { assertNever } from "./envelope.ts";
 import {
   type EventOf,
+  Mode,
   ModelInput,
   OnParentFailure,
   Priority,
@@ -43,6 +44,10 @@ export const TaskState = z.object({
   waiting: z
     .object({ reason: WaitReason, lane: z.string(), since: z.string(), until: z.string().nullable() })
     .nullable(),
+  /** `now` (a streamed call) or `batch` (Message Batches); a version from before batches reads as `now`. */
+  mode: Mode.default("now"),
+  /** The provider's id of the Message Batch the current attempt is in; null when it is in none. */
+  batchId: z.string().nullable().default(null),
   maxAttempts: z.number(),
   timeoutMs: z.number(),
   /** The queue generation: 1 from creation, +1 for every manual retry; older generations' events are stale. */
@@ -77,6 +82,7 @@ const ACCEPTS: { [T in TaskEvent["type"]]: ReadonlySet<TaskStatus> } = {
   TaskQueued: new Set(["submitted", "scheduled", "awaiting_parent"]),
   TaskWaiting: new Set(["queued", "retrying"]),
   TaskStarted: new Set(["queued", "running", "retrying"]),
+  TaskBatched: new Set(["queued", "running", "retrying"]),
   TaskAttemptFailed: new Set(["queued", "running", "retrying", "cancelled"]),
   TaskCompleted: new Set(["queued", "running", "retrying"]),
   TaskFailed: new Set(["queued", "running", "retrying"]),
@@ -125,6 +131,16 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
         startedAt: state.startedAt ?? at,
         updatedAt: at,
       };
+    case "TaskBatched":
+      return {
+        ...state,
+        status: "running",
+        waiting: null,
+        batchId: event.batchId,
+        attempts: Math.max(state.attempts, event.attempt),
+        startedAt: state.startedAt ?? at,
+        updatedAt: at,
+      };
     case "TaskAttemptFailed":
       if (state.status === "cancelled") {
         // The aborted attempt of a cancelled task: keep what it produced and spent, nothing else.
@@ -139,6 +155,7 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
       return {
         ...state,
         status: event.retryable ? "retrying" : state.status,
+        batchId: event.retryable ? null : state.batchId,
         attempts: Math.max(state.attempts, event.attempt),
         error: event.error,
         output: event.output ?? state.output,
@@ -184,7 +201,7 @@ export function evolve(state: TaskState | null, event: TaskEvent): TaskState | n
         finishedAt: at,
       };
     case "TaskRetryRequested":
-      return { ...state, status: "submitted", gen: event.gen, finishedAt: null, updatedAt: at };
+      return { ...state, status: "submitted", gen: event.gen, batchId: null, finishedAt: null, updatedAt: at };
     default:
       return assertNever(event);
   }
@@ -216,6 +233,8 @@ export function created(event: CreatingEvent): TaskState {
     metadata: event.metadata,
     priority: event.priority,
     waiting: null,
+    mode: event.mode ?? "now",
+    batchId: null,
     maxAttempts: event.maxAttempts,
     timeoutMs: event.timeoutMs,
     gen: 1,

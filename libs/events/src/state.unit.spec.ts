@@ -27,6 +27,7 @@ const WHEN: Record<TaskEventType, TaskEvent> = {
   TaskQueued: ev.queued(),
   TaskWaiting: ev.waiting(),
   TaskStarted: ev.started({ attempt: 2 }),
+  TaskBatched: ev.batched({ attempt: 2 }),
   TaskAttemptFailed: ev.attemptFailed({ attempt: 2 }),
   TaskCompleted: ev.completed({ attempt: 2 }),
   TaskFailed: ev.failed(),
@@ -45,6 +46,7 @@ const THEN: Record<TaskStatus, Partial<Record<TaskEventType, TaskStatus>>> = {
   queued: {
     TaskWaiting: "queued",
     TaskStarted: "running",
+    TaskBatched: "running",
     TaskAttemptFailed: "retrying",
     TaskCompleted: "completed",
     TaskFailed: "failed",
@@ -52,6 +54,7 @@ const THEN: Record<TaskStatus, Partial<Record<TaskEventType, TaskStatus>>> = {
   },
   running: {
     TaskStarted: "running",
+    TaskBatched: "running",
     TaskAttemptFailed: "retrying",
     TaskCompleted: "completed",
     TaskFailed: "failed",
@@ -60,6 +63,7 @@ const THEN: Record<TaskStatus, Partial<Record<TaskEventType, TaskStatus>>> = {
   retrying: {
     TaskWaiting: "retrying",
     TaskStarted: "running",
+    TaskBatched: "running",
     TaskAttemptFailed: "retrying",
     TaskCompleted: "completed",
     TaskFailed: "failed",
@@ -93,6 +97,22 @@ describe("evolve: every status × every event", () => {
 });
 
 describe("evolve: rules", () => {
+  it("a batch-mode task: mode from its creation, its batch id while in a batch, cleared when it leaves for a retry", () => {
+    const created = foldEvents([ev.submitted({ mode: "batch" }), ev.queued({ mode: "batch" })]) as TaskState;
+    expect(created).toMatchObject({ mode: "batch", batchId: null, status: "queued" });
+    const batched = evolve(created, ev.batched({ batchId: "msgbatch_A" })) as TaskState;
+    expect(batched).toMatchObject({ status: "running", batchId: "msgbatch_A", attempts: 1 });
+    expect(batched.startedAt).toBe(ev.batched().at);
+    const retrying = evolve(batched, ev.attemptFailed({ retryable: true })) as TaskState;
+    expect(retrying).toMatchObject({ status: "retrying", batchId: null });
+    const again = evolve(retrying, ev.batched({ attempt: 2, delivery: 1, batchId: "msgbatch_B" })) as TaskState;
+    expect(evolve(again, ev.completed({ attempt: 2 }))).toMatchObject({ status: "completed", batchId: "msgbatch_B" });
+  });
+
+  it("a task from before batches reads as mode now", () => {
+    expect(foldEvents([ev.submitted()])).toMatchObject({ mode: "now", batchId: null });
+  });
+
   it("a wait for the lane shows on a queued task, keeps when it began, and ends when the task starts", () => {
     const first = evolve(given("queued"), ev.waiting({ at: "2026-11-22T10:00:05.000Z" })) as TaskState;
     expect(first.waiting).toEqual({

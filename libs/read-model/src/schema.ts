@@ -1,5 +1,6 @@
 import type {
   BodyRef,
+  Mode,
   OutputBlock,
   Priority,
   RequestOptions,
@@ -40,6 +41,8 @@ export type TasksTable = {
   metadata: Json<Record<string, unknown>>;
   priority: ColumnType<Priority, Priority | undefined, Priority>;
   waiting: Json<TaskState["waiting"]>;
+  mode: ColumnType<Mode, Mode | undefined, Mode>;
+  batchId: ColumnType<string | null, string | null | undefined, string | null>;
   maxAttempts: number;
   timeoutMs: number;
   gen: number;

@@ -26,6 +26,8 @@ export function rowToState(row: TaskRow): TaskState {
     metadata: row.metadata,
     priority: row.priority,
     waiting: row.waiting,
+    mode: row.mode,
+    batchId: row.batchId,
     maxAttempts: row.maxAttempts,
     timeoutMs: row.timeoutMs,
     gen: row.gen,

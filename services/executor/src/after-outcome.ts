@@ -19,10 +19,15 @@ export type AttemptState = {
   ref: AttemptRef;
   startedAt: Date;
   fallback?: FallbackModel | null;
+  /** Answered through the provider's batch API: priced at the batch discount. */
+  batch?: boolean;
 };
 
-/** What a call cost by the price table; undefined for a model it does not know (or a call that used nothing). */
-export type PriceOf = (model: string, usage: Usage) => number | undefined;
+/**
+ * What a call cost by the price table (`batch`: at the batch discount); undefined for a model it does not know
+ * (or a call that used nothing).
+ */
+export type PriceOf = (model: string, usage: Usage, opts?: { batch?: boolean }) => number | undefined;
 
 export type OutcomePolicy = RetryPolicy & { price?: PriceOf };
 
@@ -47,7 +52,9 @@ const REQUEUE_JITTER_MS = 250;
 export function afterOutcome(outcome: Outcome, attempt: AttemptState, now: Date, policy: OutcomePolicy): AfterOutcome {
   const { queued, ref, fallback = null } = attempt;
   const calledModel = fallback?.model ?? queued.input.model;
-  const costOf = (usage: Usage | null, model = calledModel) => (usage ? policy.price?.(model, usage) : undefined);
+  const batch = attempt.batch === true ? { batch: true } : undefined;
+  const costOf = (usage: Usage | null, model = calledModel) =>
+    usage ? policy.price?.(model, usage, batch) : undefined;
   switch (outcome.kind) {
     case "completed": {
       const { output, content, model, stopReason, usage } = outcome.result;

@@ -32,7 +32,7 @@ runMain(log, async () => {
       ...{ js, jsm, names, subjects, llm, providers, cancellations, log, executorId },
       now: () => new Date(),
       random: Math.random,
-      price: (model, usage) => costUsd(model, usage, prices),
+      price: (model, usage, opts) => costUsd(model, usage, prices, opts),
     },
     {
       ...{ concurrency: config.EXECUTOR_CONCURRENCY, ackWaitMs: config.ACK_WAIT_SECONDS * 1000 },

@@ -2,6 +2,7 @@ import {
   isStorableDate,
   isStorableText,
   LIMITS,
+  Mode,
   metadataProblem,
   OnParentFailure,
   OutputBlock,
@@ -105,6 +106,12 @@ export const CreateTaskBody = z
     priority: Priority.optional().meta({
       description:
         "which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved",
+    }),
+    mode: Mode.optional().meta({
+      description:
+        "`now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its " +
+        "model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and " +
+        "fake only)",
     }),
     metadata: Metadata.optional().meta({
       description:
@@ -230,6 +237,10 @@ export const TaskResource = z
         "why a queued task is not running yet: its model lane paused after a 429 or out of budget, a concurrency " +
         "cap, or its tenant over its spend limit; null otherwise. Waiting burns no attempt.",
     }),
+    mode: Mode,
+    batchId: z.string().nullable().meta({
+      description: "with mode batch: the provider's id of the Message Batch its current attempt is in",
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     startedAt: z.string().nullable(),
@@ -282,6 +293,8 @@ export const TaskResource = z
       metadata: {},
       priority: "normal",
       waiting: null,
+      mode: "now",
+      batchId: null,
       createdAt: "2026-11-26T10:00:00.000Z",
       updatedAt: "2026-11-26T10:00:01.200Z",
       startedAt: "2026-11-26T10:00:00.050Z",

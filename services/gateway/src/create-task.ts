@@ -147,6 +147,7 @@ function commandOf(
       timeoutMs: (body.timeoutSeconds ?? config.DEFAULT_TIMEOUT_SECONDS) * 1000,
       tenant: cmd.tenant,
       priority: body.priority ?? "normal",
+      ...(body.mode === undefined ? {} : { mode: body.mode }),
       idempotencyKey: cmd.idempotencyKey,
       metadata: body.metadata ?? {},
     },

@@ -15,6 +15,9 @@ export function checkRequest(body: SubmitTaskBody, config: Config): void {
   throw new ApiError(400, "invalid_request", `${first.path}: ${first.message}`, problems);
 }
 
+/** The providers with a batch API the executor speaks (Anthropic's Message Batches; the fake's stand-in for it). */
+const BATCH_PROVIDERS: ReadonlySet<string> = new Set(["anthropic", "fake"]);
+
 type Problem = { path: string; message: string };
 
 export function requestProblems(body: SubmitTaskBody, config: Config): Problem[] {
@@ -45,6 +48,9 @@ export function requestProblems(body: SubmitTaskBody, config: Config): Problem[]
   if (body.outputSchema !== undefined) {
     const why = outputSchemaProblem(body.outputSchema);
     if (why !== null) problem("outputSchema", `not a usable JSON Schema: ${why}`);
+  }
+  if (body.mode === "batch" && !BATCH_PROVIDERS.has(provider)) {
+    problem("mode", `${provider} has no batch API: batch mode runs on anthropic or fake`);
   }
   if (body.messages !== undefined && body.messages[0]?.role !== "user") {
     problem("messages.0.role", "a conversation begins with a user turn");

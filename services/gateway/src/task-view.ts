@@ -33,6 +33,8 @@ export function toResource(s: TaskState, quarantinedSeq: number | null = null): 
     metadata: s.metadata,
     priority: s.priority,
     waiting: s.waiting,
+    mode: s.mode,
+    batchId: s.batchId,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
     startedAt: s.startedAt,

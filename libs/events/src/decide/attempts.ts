@@ -22,6 +22,20 @@ export type StartAttempt = {
   executorId: string;
   fallback?: FallbackModel | null;
 };
+/** A batch-mode try went out in the provider's Message Batch `batchId`: it runs until the batch's result for it. */
+export type BatchAttempt = {
+  type: "BatchAttempt";
+  attempt: AttemptRef;
+  executorId: string;
+  batchId: string;
+  fallback?: FallbackModel | null;
+};
+
+export function decideBatchAttempt(command: BatchAttempt, now: Date): [EventOf<"TaskBatched">] {
+  const { attempt, executorId, batchId, fallback } = command;
+  return [{ type: "TaskBatched", v: 1, at: now.toISOString(), ...attempt, executorId, batchId, ...modelOf(fallback) }];
+}
+
 /** What a finished call hands over: the reply and its cost, as TaskCompleted carries them. */
 export type AttemptResult = Omit<
   EventOf<"TaskCompleted">,

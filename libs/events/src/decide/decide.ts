@@ -3,8 +3,10 @@ import type { TaskEvent } from "../events.ts";
 import type { TaskState } from "../state.ts";
 import {
   type AbortAttempt,
+  type BatchAttempt,
   type CompleteAttempt,
   decideAbortAttempt,
+  decideBatchAttempt,
   decideCompleteAttempt,
   decideFailAttempt,
   decideStartAttempt,
@@ -43,6 +45,7 @@ export type Command =
   | AwaitParent
   | WaitForLane
   | StartAttempt
+  | BatchAttempt
   | CompleteAttempt
   | FailAttempt
   | AbortAttempt;
@@ -72,6 +75,8 @@ export function decide(command: Command, state: TaskState | null, now: Date): Ta
       return decideWaitForLane(command, now);
     case "StartAttempt":
       return decideStartAttempt(command, now);
+    case "BatchAttempt":
+      return decideBatchAttempt(command, now);
     case "CompleteAttempt":
       return decideCompleteAttempt(command, now);
     case "FailAttempt":

@@ -72,6 +72,7 @@ function queued(state: TaskState, now: Date, rendered: Rendered = state): EventO
     attemptsBefore: state.attempts,
     tenant: state.tenant,
     priority: state.priority,
+    ...(state.mode === "batch" ? { mode: state.mode } : {}),
   };
 }
 

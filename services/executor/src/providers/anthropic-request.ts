@@ -7,6 +7,8 @@ import {
   type TextBlock,
   type Thinking,
   type ToolChoice,
+  textOf,
+  type Usage,
 } from "@taskjet/events";
 
 /**
@@ -143,3 +145,34 @@ export function fromAnthropicContent(content: readonly Anthropic.ContentBlock[])
 /** A tool call's input is a JSON object by the API's contract; anything else (never seen) becomes `{}`. */
 const asRecord = (v: unknown): Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+/** A whole reply (a non-streamed one, a batch's result) as a call's result: its blocks, text, stop reason, usage. */
+export function fromAnthropicMessage(m: Anthropic.Message): {
+  output: string;
+  content: OutputBlock[];
+  model: string;
+  stopReason: string | null;
+  usage: Usage;
+} {
+  const content = fromAnthropicContent(m.content);
+  return {
+    output: textOf(content),
+    content,
+    model: m.model,
+    stopReason: m.stop_reason,
+    usage: { inputTokens: m.usage.input_tokens, outputTokens: m.usage.output_tokens, ...anthropicCacheUsage(m.usage) },
+  };
+}
+
+/** Prompt-cache tokens, when the API reports them (null on calls and models without caching). */
+export function anthropicCacheUsage(u: Anthropic.Usage): {
+  cacheCreationInputTokens?: number;
+  cacheReadInputTokens?: number;
+} {
+  return {
+    ...(typeof u.cache_creation_input_tokens === "number"
+      ? { cacheCreationInputTokens: u.cache_creation_input_tokens }
+      : {}),
+    ...(typeof u.cache_read_input_tokens === "number" ? { cacheReadInputTokens: u.cache_read_input_tokens } : {}),
+  };
+}

@@ -1,6 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { type DeltaKind, textOf, type Usage } from "@taskjet/events";
-import { fromAnthropicContent, toAnthropicParams } from "./anthropic-request.ts";
+import { anthropicBatches } from "./anthropic-batches.ts";
+import { anthropicCacheUsage, fromAnthropicContent, toAnthropicParams } from "./anthropic-request.ts";
 import { type GenerateRequest, type GenerateResult, type LlmProvider, rateLimitHeaders } from "./provider.ts";
 import { toProviderError } from "./sdk-errors.ts";
 
@@ -17,6 +18,7 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
   });
   return {
     name: "anthropic",
+    batches: anthropicBatches(client, Anthropic),
     async generate(req: GenerateRequest): Promise<GenerateResult> {
       let text = "";
       let usage: Usage = { inputTokens: 0, outputTokens: 0 };
@@ -25,7 +27,7 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
         stream.on("streamEvent", (event) => {
           if (event.type === "message_start") {
             const u = event.message.usage;
-            usage = { inputTokens: u.input_tokens, outputTokens: u.output_tokens, ...cacheUsage(u) };
+            usage = { inputTokens: u.input_tokens, outputTokens: u.output_tokens, ...anthropicCacheUsage(u) };
           } else if (event.type === "message_delta") {
             usage = { ...usage, outputTokens: event.usage.output_tokens };
           } else if (event.type === "content_block_delta") {
@@ -45,7 +47,7 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
           usage: {
             inputTokens: final.usage.input_tokens,
             outputTokens: final.usage.output_tokens,
-            ...cacheUsage(final.usage),
+            ...anthropicCacheUsage(final.usage),
           },
           // The raw response's: its rate-limit headers teach the lane its limits and what remains.
           headers: rateLimitHeaders(stream.response?.headers),
@@ -54,16 +56,6 @@ export function anthropicProvider(opts: { apiKey?: string; baseURL?: string }): 
         throw toProviderError(err, Anthropic, req.signal, { output: text, usage });
       }
     },
-  };
-}
-
-/** Prompt-cache tokens, when the API reports them (null on calls and models without caching). */
-function cacheUsage(u: Anthropic.Usage): { cacheCreationInputTokens?: number; cacheReadInputTokens?: number } {
-  return {
-    ...(typeof u.cache_creation_input_tokens === "number"
-      ? { cacheCreationInputTokens: u.cache_creation_input_tokens }
-      : {}),
-    ...(typeof u.cache_read_input_tokens === "number" ? { cacheReadInputTokens: u.cache_read_input_tokens } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { lastUserText, type OutputBlock, requestChars, textOf } from "@taskjet/events";
 import type { DeltaPart } from "../output-publisher.ts";
+import { fakeBatches } from "./fake-batches.ts";
 import { promptCache } from "./fake-cache.ts";
 import { answersInvalid, countedCalls, fakeFailure, overloadedModel, parseFakeMarkers } from "./fake-markers.ts";
 import { fakeReply } from "./fake-reply.ts";
@@ -23,7 +24,7 @@ export function fakeProvider(opts: { latencyMs: number; replyChars?: number }): 
   /** Calls so far per marked prompt, while it still has failures to give; the oldest dropped past a bound. */
   const calls = new Map<string, number>();
   const cache = promptCache();
-  return {
+  const provider: LlmProvider = {
     name: "fake",
     async generate(req: GenerateRequest): Promise<GenerateResult> {
       const busy = overloadedModel(req.model);
@@ -64,6 +65,8 @@ export function fakeProvider(opts: { latencyMs: number; replyChars?: number }): 
       };
     },
   };
+  // Batches answer each request as a call would be answered, markers and all.
+  return { ...provider, batches: fakeBatches((req) => provider.generate(req)) };
 }
 
 /** A block is streamed in this many pieces, spread over the latency. */

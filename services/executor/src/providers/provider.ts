@@ -32,10 +32,39 @@ export function rateLimitHeaders(
   return out;
 }
 
+/** One request of a batch: the task's input with its attempt's model, under an id the results are matched by. */
+export type BatchRequest = { customId: string; input: ModelInput };
+
+/** What became of one request of a batch, in provider-neutral terms. */
+export type BatchOutcome =
+  | { kind: "succeeded"; result: GenerateResult }
+  /** The request failed as a call would have: the provider's error type and message (no HTTP status of its own). */
+  | { kind: "errored"; type: string; message: string }
+  /** The batch was cancelled before this request ran. */
+  | { kind: "canceled" }
+  /** The batch reached its deadline (24 h at Anthropic) before this request ran. */
+  | { kind: "expired" };
+
+export type BatchResultLine = { customId: string; outcome: BatchOutcome };
+
+/**
+ * A provider's batch API (Anthropic's Message Batches): send many requests as one, look at the batch until it has
+ * ended, read each request's result, cancel it. Failures are ProviderErrors, like a call's.
+ */
+export type BatchApi = {
+  create(requests: readonly BatchRequest[]): Promise<{ id: string }>;
+  /** `ended`: every request has a result (succeeded, errored, canceled or expired). */
+  retrieve(id: string): Promise<{ id: string; ended: boolean }>;
+  results(id: string): AsyncIterable<BatchResultLine>;
+  cancel(id: string): Promise<void>;
+};
+
 /** One way to reach a model. Implementations throw ProviderError for every failure they can describe. */
 export type LlmProvider = {
   name: string;
   generate(req: GenerateRequest): Promise<GenerateResult>;
+  /** Its batch API, when it has one: what `mode: "batch"` tasks are sent through. */
+  batches?: BatchApi;
 };
 
 export type FailureKind = "http" | "connection" | "timeout" | "aborted";
