@@ -1,4 +1,10 @@
-import { type ExecutorDeps, fakeProvider, listenForCancellations, startExecutor } from "@taskjet/executor";
+import {
+  type ExecutorDeps,
+  type ExecutorOptions,
+  fakeProvider,
+  listenForCancellations,
+  startExecutor,
+} from "@taskjet/executor";
 import { buildApp } from "@taskjet/gateway";
 import { startProjector } from "@taskjet/projector";
 import { migrate } from "@taskjet/read-model";
@@ -12,7 +18,9 @@ import { type TestContext, waitFor } from "@taskjet/testkit";
  */
 export async function startSystem(
   ctx: TestContext,
-  opts: { llmLatencyMs?: number } & Partial<Pick<ExecutorDeps, "llm" | "providers" | "price">> = {},
+  opts: { llmLatencyMs?: number; batch?: ExecutorOptions["batch"] } & Partial<
+    Pick<ExecutorDeps, "llm" | "providers" | "price">
+  > = {},
 ) {
   const now = () => new Date();
   const stops: (() => Promise<unknown>)[] = [];
@@ -35,7 +43,7 @@ export async function startSystem(
       now,
       random: Math.random,
     },
-    { concurrency: 64, ackWaitMs: 5000, claimCheckBytes: ctx.config.CLAIM_CHECK_BYTES },
+    { concurrency: 64, ackWaitMs: 5000, claimCheckBytes: ctx.config.CLAIM_CHECK_BYTES, batch: opts.batch },
   );
   stops.push(
     () => executor.stop(1000),

@@ -1,3 +1,4 @@
+export * from "./batches.ts";
 export * from "./decide/index.ts";
 export * from "./envelope.ts";
 export * from "./errors.ts";

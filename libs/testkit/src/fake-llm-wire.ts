@@ -69,6 +69,27 @@ function ended(res: ServerResponse, r: Streamed, sendError: (type: string, messa
   return true;
 }
 
+/** A whole (non-streamed) Messages API reply, as a call answers it and a batch's succeeded result carries it. */
+export function anthropicMessageOf(seen: SeenRequest, r: Extract<Reply, { kind: "message" }>, counted = false) {
+  const { inputTokens, outputTokens } = tokens(seen, r, counted);
+  const cached = r.cache
+    ? { cache_creation_input_tokens: r.cache.creationInputTokens, cache_read_input_tokens: r.cache.readInputTokens }
+    : {};
+  seen.status = 200;
+  seen.inputTokens = inputTokens;
+  seen.outputTokens = outputTokens;
+  return {
+    id: `msg_${randomUUID().replaceAll("-", "").slice(0, 24)}`,
+    type: "message",
+    role: "assistant",
+    model: seen.body.model,
+    content: blocksOf(r),
+    stop_reason: stopOf(r),
+    stop_sequence: null,
+    usage: { input_tokens: inputTokens, output_tokens: outputTokens, ...cached },
+  };
+}
+
 export async function respondAsAnthropic(
   seen: SeenRequest,
   res: ServerResponse,
@@ -95,20 +116,8 @@ export async function respondAsAnthropic(
   seen.status = 200;
   seen.inputTokens = inputTokens;
   if (!seen.body.stream && r.kind === "message") {
-    seen.outputTokens = outputTokens;
     res.writeHead(200, { "content-type": "application/json", "request-id": requestId, ...limitHeaders });
-    res.end(
-      JSON.stringify({
-        id,
-        type: "message",
-        role: "assistant",
-        model,
-        content: blocks,
-        stop_reason: stopOf(r),
-        stop_sequence: null,
-        usage: { input_tokens: inputTokens, output_tokens: outputTokens, ...cached },
-      }),
-    );
+    res.end(JSON.stringify(anthropicMessageOf(seen, r, counted)));
     return;
   }
   const headers = { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": requestId };

@@ -1,8 +1,11 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { estimateTokens, type FakeLimits, tokenBuckets } from "./fake-limits.ts";
+import { fakeBatchApi } from "./fake-llm-batches.ts";
 import type { Reply, SeenRequest, WireMessage } from "./fake-llm-types.ts";
 import { respondAsAnthropic, respondAsOpenai } from "./fake-llm-wire.ts";
+
+export type { FakeBatch } from "./fake-llm-batches.ts";
 
 export type { FakeBlock, Reply, SeenRequest, WireBlock, WireMessage } from "./fake-llm-types.ts";
 
@@ -26,6 +29,11 @@ export type FakeLlmOptions = {
    * of the characters, rounded up). A client's own estimate is never exact: count differently to see it settle.
    */
   countTokens?: (text: string) => number;
+  /**
+   * Message Batches end only when the test says (`endBatches`, `expireBatch`) instead of at once: a batch stays
+   * `in_progress` to be cancelled, or polled.
+   */
+  holdBatches?: boolean;
 };
 
 /**
@@ -43,6 +51,9 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply, opts: Fak
   const byModel = new Map(Object.entries(opts.limitsByModel ?? {}).map(([m, l]) => [m, tokenBuckets(l, now())]));
   const bucketsOf = (model: string) => byModel.get(model) ?? shared;
   let forced: { retryAfterSeconds: number; calls: number; model: string | null } | null = null;
+  let url = "";
+  let holdBatches = opts.holdBatches ?? false;
+  const batchApi = fakeBatchApi({ reply, baseUrl: () => url, hold: () => holdBatches, now, lastUserTurn });
   /** Whether the limits let this call through (taking its cost), and what to answer: the reply or a 429. */
   const admit = (seen: SeenRequest, res: ServerResponse): { r: Reply; headers: Record<string, string> } => {
     const at = seen.at;
@@ -71,6 +82,7 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply, opts: Fak
       raw += c.toString();
     });
     req.on("end", () => {
+      if (batchApi.handle(req, raw, res)) return;
       const api = req.method !== "POST" ? null : routes[req.url?.split("?")[0] ?? ""];
       if (!api) {
         res.writeHead(404, { "content-type": "application/json" });
@@ -106,9 +118,19 @@ export async function startFakeLlm(reply: (req: SeenRequest) => Reply, opts: Fak
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
+    /** Every Message Batch created (`POST /v1/messages/batches`), oldest first, with its requests and state. */
+    batches: batchApi.batches,
+    /** Ends held batches (one, or all): each request gets the result its reply script gives. */
+    endBatches: batchApi.end,
+    expireBatch: batchApi.expire,
+    /** From now on, batches end at once (false) or wait for `endBatches` (true). */
+    holdBatches(hold: boolean) {
+      holdBatches = hold;
+    },
     /**
      * The next `calls` calls (default 1; of `model` only, when given) are answered 429 with
      * `retry-after: retryAfterSeconds`, limits or not.

@@ -8,13 +8,21 @@ import type { Subjects } from "@taskjet/events";
  */
 export function listenForCancellations(nc: NatsConnection, subjects: Subjects) {
   const running = new Map<string, AbortController>();
+  const listeners = new Set<(taskId: string) => void>();
   const sub = nc.subscribe(subjects.ofType("TaskCancelled"), {
     callback: (_err, msg) => {
       const taskId = subjects.taskIdOf(msg.subject);
-      if (taskId) running.get(taskId)?.abort(new Error("cancelled"));
+      if (!taskId) return;
+      running.get(taskId)?.abort(new Error("cancelled"));
+      for (const listener of listeners) listener(taskId);
     },
   });
   return {
+    /** Hears every cancellation (the batch poller follows the tasks of the batches it owns); returns the unsubscribe. */
+    listen(listener: (taskId: string) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     register(taskId: string): AbortController {
       const abort = new AbortController();
       running.set(taskId, abort);

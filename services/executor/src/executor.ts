@@ -1,11 +1,14 @@
 import { decide, type LaneLimits, LIMITS } from "@taskjet/events";
 import { consume, ensureConsumer, openBodies, openBucket, publishEvents, type Running } from "@taskjet/runtime";
+import { batchCollector } from "./batch-collector.ts";
+import { startBatchPoller } from "./batch-poller.ts";
+import { batchStore } from "./batch-store.ts";
 import { type Admission, CALL_LEASE_MS, createAdmission } from "./flow/admission.ts";
 import { openLaneStore } from "./flow/lane-store.ts";
 import { flowMetrics, serveMetrics } from "./flow/metrics.ts";
 import { startQueueSnapshot } from "./flow/queue-snapshot.ts";
 import { openTenants } from "./flow/tenants.ts";
-import { type ExecutorDeps, onTaskQueued } from "./on-task-queued.ts";
+import { type ExecutorDeps, onTaskQueued, providerOf } from "./on-task-queued.ts";
 import { RESULTS_MAX_AGE_MS, resultCache } from "./result-cache.ts";
 
 export function executorDurable(prefix: string) {
@@ -28,6 +31,11 @@ export type ExecutorOptions = {
   /** METRICS_PORT: 0 or absent, no /metrics of its own. */
   metricsPort?: number;
   metricsHost?: string;
+  /**
+   * Message Batches: BATCH_WINDOW_MS, BATCH_MAX_REQUESTS, BATCH_POLL_MS; `leaseMs` how long a batch's poller may
+   * be silent before another executor takes it over (default: three polls, at least 10 s).
+   */
+  batch?: { windowMs?: number; maxRequests?: number; pollMs?: number; leaseMs?: number };
 };
 
 /**
@@ -53,6 +61,20 @@ export async function startExecutor(
   const replicas = { STREAM_REPLICAS: opts.replicas ?? 1 };
   const results = resultCache(await openBucket(js, names, "results", replicas, { ttlMs: RESULTS_MAX_AGE_MS }), log);
   const bodies = await openBodies(js, names, replicas);
+  const store = batchStore(await openBucket(js, names, "batches", replicas));
+  const pollMs = opts.batch?.pollMs ?? 30_000;
+  const leaseMs = opts.batch?.leaseMs ?? Math.max(3 * pollMs, 10_000);
+  const stopping = new AbortController();
+  const batches = batchCollector({
+    ...{ js, subjects, store, executorId, now, log, random: deps.random, price: deps.price },
+    ...{ windowMs: opts.batch?.windowMs ?? 2000, maxRequests: opts.batch?.maxRequests ?? 1000, leaseMs },
+    signal: stopping.signal,
+  });
+  const poller = startBatchPoller({
+    ...{ js, jsm, names, subjects, store, collector: batches, cancellations: deps.cancellations, bodies },
+    ...{ executorId, now, log, pollMs, leaseMs, random: deps.random, price: deps.price },
+    providerOf: (name) => providerOf(deps, name),
+  });
 
   let admission: Admission | null = null;
   let pulling: Running | null = null;
@@ -90,7 +112,7 @@ export async function startExecutor(
   const running = consume({
     consumer,
     handle: onTaskQueued({
-      ...{ ...deps, admission, results, bodies },
+      ...{ ...deps, admission, results, bodies, batches },
       claimCheckBytes: opts.claimCheckBytes ?? LIMITS.claimCheckBytes,
     }),
     log,
@@ -109,7 +131,10 @@ export async function startExecutor(
     /** Held tasks go back to the stream at once (nak 0); running calls get `graceMs` to finish. */
     async stop(graceMs: number) {
       held.close();
+      batches.close();
       await running.stop(graceMs);
+      stopping.abort();
+      await poller.stop();
       await snapshot.stop();
       await server?.close();
       await lanes.close();

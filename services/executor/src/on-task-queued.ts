@@ -23,6 +23,7 @@ import {
   type Verdict,
 } from "@taskjet/runtime";
 import { afterOutcome, type OutcomePolicy } from "./after-outcome.ts";
+import type { BatchCollector, BatchItem } from "./batch-collector.ts";
 import { claimCheckOutput, resolveInput } from "./bodies.ts";
 import type { Cancellations } from "./cancellations.ts";
 import type { Admission, CallEnd } from "./flow/admission.ts";
@@ -59,6 +60,8 @@ export type ExecutorDeps = OutcomePolicy & {
   now: () => Date;
   /** Holds each task until its lane, its tenant and a run slot let it start. */
   admission: Admission;
+  /** Where batch-mode tasks go instead of a call (absent: this executor sends no batches). */
+  batches?: BatchCollector;
 };
 
 /**
@@ -71,8 +74,10 @@ export type ExecutorDeps = OutcomePolicy & {
 export function onTaskQueued(deps: ExecutorDeps) {
   const { js, jsm, names, subjects, cancellations, log, executorId, now, admission } = deps;
   const reads = gate(STREAM_READS_AT_ONCE);
-  const last = <T extends "TaskCancelled" | "TaskCompleted" | "TaskAttemptFailed">(taskId: string, type: T) =>
-    reads(() => lastEvent(jsm, names, subjects, taskId, type));
+  const last = <T extends "TaskCancelled" | "TaskCompleted" | "TaskAttemptFailed" | "TaskBatched">(
+    taskId: string,
+    type: T,
+  ) => reads(() => lastEvent(jsm, names, subjects, taskId, type));
 
   /**
    * The tries this process is making, by task. A delivery of a task already under way here (redelivered after a
@@ -99,17 +104,24 @@ export function onTaskQueued(deps: ExecutorDeps) {
     // Registered before the look at the stream, so a cancel landing in between still aborts the call.
     const cancel = cancellations.register(taskId);
     try {
-      const [cancelled, completed, lastFailure] = await Promise.all([
+      const batchMode = queued.mode === "batch";
+      const [cancelled, completed, lastFailure, lastBatched] = await Promise.all([
         last(taskId, "TaskCancelled"),
         last(taskId, "TaskCompleted"),
         // Looked up on every delivery: the delivery count cannot say whether an earlier try failed.
         last(taskId, "TaskAttemptFailed"),
+        batchMode ? last(taskId, "TaskBatched") : null,
       ]);
       if (cancelled || completed) {
         log.info({ taskId, cancelled: !!cancelled, completed: !!completed }, "already finished; skipped");
         return ACK;
       }
       const attempt = attemptNumber(queued, lastFailure?.event ?? null);
+      if (lastBatched && lastBatched.event.gen === gen && lastBatched.event.attempt === attempt) {
+        // Redelivered after its batch was recorded (its executor died before the ack): the batch's poller has it.
+        log.info({ taskId, batchId: lastBatched.event.batchId }, "already in a batch; skipped");
+        return ACK;
+      }
       const ref = { taskId, gen, attempt, delivery: deliverySeq };
       const fallback = attemptModel(queued, lastFailure?.event ?? null, attempt);
       const llm = providerOf(deps, queued.input.provider);
@@ -129,6 +141,8 @@ export function onTaskQueued(deps: ExecutorDeps) {
         const hit = await deps.results?.find(cacheKey, input.cache.ttlSeconds, now().getTime());
         if (hit) return await completeFromCache(ref, hit);
       }
+      if (batchMode)
+        return await toBatch({ queued, input, ref, fallback, cancel: cancel.signal, shutdown: signal }, llm);
       const lane = laneOf(llm.name, input.model);
       const candidate = {
         ...{ id: taskId, taskId, gen, lane, tenant: queued.tenant, priority: queued.priority },
@@ -165,6 +179,27 @@ export function onTaskQueued(deps: ExecutorDeps) {
       }
     } finally {
       cancellations.release(taskId);
+    }
+  }
+
+  /**
+   * A batch-mode task is not called: it joins the pending batch of its provider and model (no lane, no run slot:
+   * the batch API has limits of its own) and is acked once the stream says which batch it went into.
+   */
+  async function toBatch(item: BatchItem, llm: LlmProvider): Promise<Verdict> {
+    const { batches } = llm;
+    if (deps.batches === undefined || batches === undefined) {
+      return await refuse(item.queued, item.ref, "batch_unavailable", `provider ${llm.name} has no batch API here`);
+    }
+    const sent = await deps.batches.add({ ...llm, batches }, item);
+    switch (sent.kind) {
+      case "batched":
+      case "cancelled":
+        return ACK;
+      case "handed-back":
+        return { nak: 0 };
+      case "failed":
+        return sent.verdict;
     }
   }
 
@@ -221,9 +256,12 @@ function cut(output: string | null, limit: number): string | null {
 }
 
 /** The provider a task asked for, the configured one when it asked for none; null when this executor has none. */
-function providerOf(deps: Pick<ExecutorDeps, "llm" | "providers">, name: ProviderName | undefined): LlmProvider | null {
+export function providerOf(
+  deps: Pick<ExecutorDeps, "llm" | "providers">,
+  name: ProviderName | string | undefined,
+): LlmProvider | null {
   if (name === undefined || name === deps.llm.name) return deps.llm;
-  return deps.providers?.[name] ?? null;
+  return deps.providers?.[name as ProviderName] ?? null;
 }
 
 /** What the cache keeps of a completed attempt: the reply as it was, under the task that paid for it. */
