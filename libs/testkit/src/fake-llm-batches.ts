@@ -22,6 +22,8 @@ export type FakeBatch = {
   results: Map<string, Result>;
   /** The replies decided at creation, answered when the batch ends. */
   replies: Reply[];
+  /** How many times its results were read (`GET …/results`): once when a single poller settles it. */
+  resultReads: number;
 };
 
 const CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -114,6 +116,7 @@ export function fakeBatchApi(opts: {
       cancelledAt: null,
       results: new Map(),
       replies: seen.map((s) => opts.reply(s)),
+      resultReads: 0,
     };
     batches.push(b);
     byId.set(b.id, b);
@@ -148,6 +151,7 @@ export function fakeBatchApi(opts: {
         json(res, 400, { type: "error", error: { type: "invalid_request_error", message } });
         return true;
       }
+      b.resultReads++;
       res.writeHead(200, { "content-type": "application/x-jsonl" });
       res.end([...b.results].map(([custom_id, result]) => JSON.stringify({ custom_id, result })).join("\n"));
     } else return false;
