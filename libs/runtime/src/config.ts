@@ -76,11 +76,12 @@ const Env = z.object({
   // Queued tasks one executor holds for admission (beyond those running): what priorities and fairness choose from.
   EXECUTOR_MAX_HELD: z.coerce.number().int().positive().default(5000),
   // Message Batches (mode: batch): tasks of one provider and model are collected for up to BATCH_WINDOW_MS or
-  // BATCH_MAX_REQUESTS and sent as one batch; each batch is polled every BATCH_POLL_MS. Anthropic takes 100,000
+  // BATCH_MAX_REQUESTS and sent as one batch; each batch is polled every BATCH_POLL_MS (default 30 s; 1 s with the
+  // fake provider, whose batches end at once). Anthropic takes 100,000
   // requests a batch; here at most 10,000, so that a batch's record (in NATS KV) stays inside one message.
   BATCH_WINDOW_MS: z.coerce.number().int().positive().default(2000),
   BATCH_MAX_REQUESTS: z.coerce.number().int().positive().max(10_000).default(1000),
-  BATCH_POLL_MS: z.coerce.number().int().positive().default(30_000),
+  BATCH_POLL_MS: z.coerce.number().int().positive().optional(),
   // Where a service serves Prometheus /metrics of its own (the executor; the gateway has /metrics on PORT). 0 = off.
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   FAKE_LLM_LATENCY_MS: z.coerce.number().int().nonnegative().default(50),

@@ -5,11 +5,13 @@ import {
   type BatchRecord,
   batchCustomId,
   decide,
+  laneOf,
   type Names,
   type ProviderName,
   parseBatchEntry,
   type Subjects,
   type TaskEvent,
+  type Usage,
 } from "@taskjet/events";
 import {
   type Bodies,
@@ -44,6 +46,8 @@ export type PollerDeps = OutcomePolicy & {
   executorId: string;
   now: () => Date;
   log: Logger;
+  /** Counts what a result cost against its tenant's spend limits (absent: not counted). */
+  charge?: (tenant: string, lane: string, used: Usage | null, now: Date, costUsd?: number) => Promise<void>;
   /** BATCH_POLL_MS, and how long a lease lasts without renewal. */
   pollMs: number;
   leaseMs: number;
@@ -209,6 +213,7 @@ export function startBatchPoller(deps: PollerDeps) {
       const attempt = { queued: queued.event, ref, startedAt, fallback };
       const after = afterBatchResult(result, attempt, { cancelled: cancelled !== null }, now(), deps);
       await publishEvents(deps.js, deps.subjects, after.events);
+      await chargeFor(queued.event.tenant, record, after.events);
       if (after.retryInMs === null || cancelled) return "done";
       const stored = await last(taskId, "TaskAttemptFailed");
       return stored ? await resubmit(queued.event, stored, after.retryInMs) : "left";
@@ -219,6 +224,17 @@ export function startBatchPoller(deps: PollerDeps) {
     if (batched !== null && batched.seq > lastFailure.seq) return "done";
     const retryAt = failure.retryAt === null ? 0 : Date.parse(failure.retryAt) - now().getTime();
     return await resubmit(queued.event, lastFailure, Math.max(0, retryAt));
+  }
+
+  /** What a result cost, against its tenant's spend limits: best effort, as a streamed call's is. */
+  async function chargeFor(tenant: string, record: BatchRecord, events: TaskEvent[]) {
+    for (const e of events) {
+      if ((e.type !== "TaskCompleted" && e.type !== "TaskAttemptFailed") || e.usage === null) continue;
+      const lane = laneOf(record.provider, record.model);
+      await deps.charge?.(tenant, lane, e.usage, now(), e.costUsd).catch((err: unknown) => {
+        log.warn({ taskId: e.taskId, err: String(err) }, "batch result not charged to its tenant");
+      });
+    }
   }
 
   /**

@@ -70,11 +70,6 @@ export async function startExecutor(
     ...{ windowMs: opts.batch?.windowMs ?? 2000, maxRequests: opts.batch?.maxRequests ?? 1000, leaseMs },
     signal: stopping.signal,
   });
-  const poller = startBatchPoller({
-    ...{ js, jsm, names, subjects, store, collector: batches, cancellations: deps.cancellations, bodies },
-    ...{ executorId, now, log, pollMs, leaseMs, random: deps.random, price: deps.price },
-    providerOf: (name) => providerOf(deps, name),
-  });
 
   let admission: Admission | null = null;
   let pulling: Running | null = null;
@@ -87,6 +82,12 @@ export async function startExecutor(
   });
   lanes.renewEvery(CALL_LEASE_MS);
   const tenants = await openTenants({ kv, log, onChange: poke, price: deps.price });
+  const poller = startBatchPoller({
+    ...{ js, jsm, names, subjects, store, collector: batches, cancellations: deps.cancellations, bodies },
+    ...{ executorId, now, log, pollMs, leaseMs, random: deps.random, price: deps.price },
+    providerOf: (name) => providerOf(deps, name),
+    charge: (tenant, lane, used, at, costUsd) => tenants.charge(tenant, lane, used, at, costUsd),
+  });
   const metrics = flowMetrics({
     ...{ admission: () => admission, lanes: lanes.lanes, cas: lanes.casCounts, windowMs },
     now: () => now().getTime(),

@@ -1368,6 +1368,11 @@ export interface paths {
             metadata?: {
               [key: string]: unknown;
             };
+            /**
+             * @description `now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and fake only)
+             * @enum {string}
+             */
+            mode?: "now" | "batch";
             model?: string;
             /**
              * @description with parentIds: when a parent fails or is cancelled, `cascade` (default) cancels this task; `continue` runs it on the parents that completed (a missing output renders empty), cancelling it only if none did
@@ -2000,6 +2005,11 @@ export interface paths {
             metadata?: {
               [key: string]: unknown;
             };
+            /**
+             * @description `now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and fake only)
+             * @enum {string}
+             */
+            mode?: "now" | "batch";
             model?: string;
             /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
             outputSchema?: {
@@ -3638,6 +3648,8 @@ export interface components {
      *       "metadata": {},
      *       "priority": "normal",
      *       "waiting": null,
+     *       "mode": "now",
+     *       "batchId": null,
      *       "createdAt": "2026-11-26T10:00:00.000Z",
      *       "updatedAt": "2026-11-26T10:00:01.200Z",
      *       "startedAt": "2026-11-26T10:00:00.050Z",
@@ -3647,6 +3659,8 @@ export interface components {
      */
     Task: {
       attempts: number;
+      /** @description with mode batch: the provider's id of the Message Batch its current attempt is in */
+      batchId: string | null;
       cache?: {
         ttlSeconds: number;
       };
@@ -3870,6 +3884,8 @@ export interface components {
       metadata: {
         [key: string]: unknown;
       };
+      /** @enum {string} */
+      mode: "now" | "batch";
       model: string;
       /** @enum {string} */
       onParentFailure: "cascade" | "continue";
@@ -4191,6 +4207,11 @@ export interface components {
         metadata?: {
           [key: string]: unknown;
         };
+        /**
+         * @description `now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and fake only)
+         * @enum {string}
+         */
+        mode?: "now" | "batch";
         model?: string;
         /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
         outputSchema?: {
@@ -4479,6 +4500,11 @@ export interface components {
         metadata?: {
           [key: string]: unknown;
         };
+        /**
+         * @description `now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and fake only)
+         * @enum {string}
+         */
+        mode?: "now" | "batch";
         model?: string;
         /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
         outputSchema?: {
@@ -4648,6 +4674,8 @@ export interface components {
      *       "metadata": {},
      *       "priority": "normal",
      *       "waiting": null,
+     *       "mode": "now",
+     *       "batchId": null,
      *       "createdAt": "2026-11-26T10:00:00.000Z",
      *       "updatedAt": "2026-11-26T10:00:01.200Z",
      *       "startedAt": "2026-11-26T10:00:00.050Z",
@@ -4657,6 +4685,8 @@ export interface components {
      */
     TaskInput: {
       attempts: number;
+      /** @description with mode batch: the provider's id of the Message Batch its current attempt is in */
+      batchId: string | null;
       cache?: {
         ttlSeconds: number;
       };
@@ -4880,6 +4910,8 @@ export interface components {
       metadata: {
         [key: string]: unknown;
       };
+      /** @enum {string} */
+      mode: "now" | "batch";
       model: string;
       /** @enum {string} */
       onParentFailure: "cascade" | "continue";

@@ -28,6 +28,7 @@ export function curlCommands(task: Task, origin: string, withKey: boolean): { la
     model: task.model,
     maxTokens: task.maxTokens,
     ...(task.priority === "normal" ? {} : { priority: task.priority }),
+    ...(task.mode === "batch" ? { mode: task.mode } : {}),
   };
   list.push({
     label: "Run it again",

@@ -112,6 +112,16 @@ function TaskView({ task, streamed, thinking }: { task: Task; streamed: string; 
             {task.fallbackModels && <Field name="Fallback models" value={task.fallbackModels.join(", ")} />}
             <Field name="Stop reason" value={task.stopReason ?? "—"} />
             <Field name="Priority" value={<PriorityBadge priority={task.priority} />} />
+            <Field
+              name="Mode"
+              value={
+                task.mode === "batch" ? (
+                  <>batch{task.batchId && <span className="mono muted"> · {task.batchId}</span>}</>
+                ) : (
+                  "now"
+                )
+              }
+            />
             {task.waiting && live && (
               <Field
                 name="Waiting"

@@ -299,7 +299,14 @@ function TaskTable(props: { rows: Task[]; more: boolean; loadingMore: boolean; l
                       {excerpt(promptOf(t), 140)}
                     </Link>
                   </td>
-                  <td className="col-model">{t.model}</td>
+                  <td className="col-model">
+                    {t.model}
+                    {t.mode === "batch" && (
+                      <span className="mode-badge" title={t.batchId ? `in batch ${t.batchId}` : "batch mode"}>
+                        batch
+                      </span>
+                    )}
+                  </td>
                   <td className="col-priority">
                     <PriorityBadge priority={t.priority} />
                   </td>

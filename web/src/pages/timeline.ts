@@ -49,13 +49,18 @@ export function lanesOf(events: readonly TaskEvent[]): Lane[] {
         waits.push({ label: "waiting", time: e.time, detail, tone: "warn" });
         break;
       }
-      case "TaskStarted": {
+      case "TaskStarted":
+      case "TaskBatched": {
         const attempt = num(p.attempt) ?? lanes.length;
         const lane: Lane = { title: `Attempt ${attempt}`, steps: [], outcome: "running" };
         if (queuedAt) lane.steps.push({ label: "queued", time: queuedAt });
         lane.steps.push(...waits);
         waits = [];
-        lane.steps.push({ label: "started", time: e.time, detail: str(p.executorId) ?? undefined, tone: "info" });
+        lane.steps.push(
+          e.type === "TaskBatched"
+            ? { label: "sent in a batch", time: e.time, detail: str(p.batchId) ?? undefined, tone: "info" }
+            : { label: "started", time: e.time, detail: str(p.executorId) ?? undefined, tone: "info" },
+        );
         lanes.push(lane);
         open = lane;
         queuedAt = null;

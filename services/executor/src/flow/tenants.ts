@@ -73,13 +73,14 @@ export async function openTenants(opts: {
     },
     /**
      * Counts a finished call's tokens (input + output) and cost (its usage priced for the lane's model) against
-     * the tenant's limits; nothing to do for a tenant without any.
+     * the tenant's limits; nothing to do for a tenant without any. `costUsd`: what the call cost when it was
+     * not priced at list (a batch's result, at the batch discount).
      */
-    async charge(tenant: string, lane: string, used: Usage | null, now: Date) {
+    async charge(tenant: string, lane: string, used: Usage | null, now: Date, costUsd?: number) {
       if (used === null || !hasSpendLimit(flowOf(tenant).spendLimit)) return;
       const spent = {
         tokens: used.inputTokens + used.outputTokens,
-        costUsd: opts.price?.(modelOfLane(lane), used) ?? 0,
+        costUsd: costUsd ?? opts.price?.(modelOfLane(lane), used) ?? 0,
       };
       if (spent.tokens <= 0 && spent.costUsd <= 0) return;
       const periods = [periodOf("day", now), periodOf("month", now)];

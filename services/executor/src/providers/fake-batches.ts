@@ -5,7 +5,7 @@ import { ProviderError } from "./provider.ts";
 /** Batches one process keeps at once: a bound on memory, far above any demo's (the oldest is forgotten). */
 const MAX_BATCHES = 10_000;
 
-type FakeBatch = { ids: string[]; outcomes: Map<string, BatchOutcome>; ended: boolean };
+type FakeBatch = { ids: string[]; outcomes: Map<string, BatchOutcome>; ended: boolean; abort: AbortController };
 
 /**
  * The fake provider's Message Batches, in memory: each request is answered as the fake answers a call (its
@@ -24,9 +24,9 @@ export function fakeBatches(generate: (req: GenerateRequest) => Promise<Generate
     async create(requests: readonly BatchRequest[]) {
       const id = `msgbatch_fake_${randomUUID().replaceAll("-", "")}`;
       const outcomes = new Map<string, BatchOutcome>();
-      const never = new AbortController().signal;
+      const abort = new AbortController();
       const answer = async ({ customId, input }: BatchRequest) => {
-        const outcome = await generate({ ...input, signal: never, onDelta: () => undefined }).then(
+        const outcome = await generate({ ...input, signal: abort.signal, onDelta: () => undefined }).then(
           (result): BatchOutcome => ({ kind: "succeeded", result }),
           (err: unknown): BatchOutcome => ({
             kind: "errored",
@@ -36,7 +36,7 @@ export function fakeBatches(generate: (req: GenerateRequest) => Promise<Generate
         );
         if (!outcomes.has(customId)) outcomes.set(customId, outcome);
       };
-      const batch: FakeBatch = { ids: requests.map((r) => r.customId), outcomes, ended: false };
+      const batch: FakeBatch = { ids: requests.map((r) => r.customId), outcomes, ended: false, abort };
       void Promise.all(requests.map(answer)).then(() => {
         batch.ended = true;
       });
@@ -58,6 +58,7 @@ export function fakeBatches(generate: (req: GenerateRequest) => Promise<Generate
       for (const customId of batch.ids)
         if (!batch.outcomes.has(customId)) batch.outcomes.set(customId, { kind: "canceled" });
       batch.ended = true;
+      batch.abort.abort();
     },
   };
 }
