@@ -28,6 +28,7 @@ describe("envelope", () => {
     expect(msgIdOf(ev.submitted())).toBe(`${TASK_ID}:submitted`);
     expect(msgIdOf(ev.queued({ gen: 2 }))).toBe(`${TASK_ID}:queued:2`);
     expect(msgIdOf(ev.started({ gen: 1, attempt: 3, delivery: 4 }))).toBe(`${TASK_ID}:started:1:3:4`);
+    expect(msgIdOf(ev.batched({ gen: 1, attempt: 3, delivery: 4 }))).toBe(`${TASK_ID}:batched:1:3:4`);
     // a rate-limited try keeps its attempt number; its delivery tells it apart
     expect(msgIdOf(ev.attemptFailed({ attempt: 1, delivery: 2 }))).not.toBe(
       msgIdOf(ev.attemptFailed({ attempt: 1, delivery: 1 })),
@@ -71,6 +72,7 @@ describe("subjects and names", () => {
       "attempt-failed",
       "completed",
       "failed",
+      "batched",
     ]);
   });
 

@@ -43,6 +43,11 @@ describe("QueueTask", () => {
     expect(when(queue(2), retried)).toMatchObject([{ type: "TaskQueued", gen: 2, attemptsBefore: 1 }]);
   });
 
+  it("given a batch-mode task, then its TaskQueued says so (and a task of mode now says nothing)", () => {
+    expect(when(queue(1), given(ev.submitted({ mode: "batch" })))[0]).toMatchObject({ mode: "batch" });
+    expect(when(queue(1), given(ev.submitted({ mode: "now" })))[0]).not.toHaveProperty("mode");
+  });
+
   it("given a resolved chained task, then it keeps its resolved prompt", () => {
     const resolved = given(
       ev.chained(),
