@@ -42,13 +42,17 @@ afterAll(async () => {
 });
 
 /** One system per block: each sizes its batches for what it checks (a window never closes by time in tests). */
-function withSystem(batch: { windowMs: number; maxRequests: number }) {
+function withSystem(batch: { windowMs: number; maxRequests: number }, opts: { builtInFake?: boolean } = {}) {
   const s = { baseUrl: "", stop: async () => undefined as unknown };
   beforeAll(async () => {
     const llm = anthropicProvider({ apiKey: "sk-test", baseURL: fake.url });
     const price = (model: string, usage: Parameters<typeof costUsd>[1], o?: { batch?: boolean }) =>
       costUsd(model, usage, DEFAULT_PRICES, o);
-    const system = await startSystem(ctx, { llm, price, batch: { ...batch, pollMs: 50, leaseMs: 2000 } });
+    const system = await startSystem(ctx, {
+      ...(opts.builtInFake ? {} : { llm }),
+      price,
+      batch: { ...batch, pollMs: 50, leaseMs: 2000 },
+    });
     s.baseUrl = system.baseUrl;
     s.stop = system.stop;
   });
@@ -224,5 +228,17 @@ describe("retries", () => {
     const res = await postJson(`${sys.s.baseUrl}/tasks`, { prompt: "x", mode: "batch", provider: "openai" });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain("body.mode");
+  });
+});
+
+describe("the built-in fake provider (what `npm start` runs without a key)", () => {
+  const sys = withSystem({ windowMs: 100, maxRequests: 1000 }, { builtInFake: true });
+
+  it("answers batches too, its markers included", async () => {
+    const ok = await sys.submit({ prompt: "fake batch hello" });
+    const failed = await sys.submit({ prompt: "[fake:fail] fake batch no" });
+    expect(await sys.finished(ok)).toMatchObject({ status: "completed", output: "Fake reply to: fake batch hello" });
+    expect(await sys.finished(failed)).toMatchObject({ status: "failed", error: { code: "invalid_request" } });
+    expect((await sys.task(ok)).batchId).toMatch(/^msgbatch_fake_/);
   });
 });
