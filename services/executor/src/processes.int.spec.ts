@@ -201,3 +201,38 @@ describe("thousands in flight", () => {
     }
   });
 });
+
+describe("batch-mode executor processes", () => {
+  it("killed after sending a batch: another executor takes the batch over and completes its tasks once", async () => {
+    fake.holdBatches(true);
+    try {
+      const env = { BATCH_WINDOW_MS: "100", BATCH_POLL_MS: "100" };
+      const first = executor("ex-batch-a", env);
+      await first.ready;
+      const ids = Array.from({ length: 3 }, () => randomUUID());
+      for (const taskId of ids) {
+        const prompt = `batched ${taskId}`;
+        script.set(prompt, [{ kind: "message", text: `batch answer ${taskId}` }]);
+        await ctx.publish(ev.submitted({ taskId, prompt, mode: "batch" }));
+        await ctx.publish(ev.queued({ taskId, mode: "batch", input: { ...ev.queued().input, prompt } }));
+      }
+      await Promise.all(ids.map((id) => ctx.historyWith(id, "TaskBatched")));
+      first.child.kill("SIGKILL");
+      await first.exited;
+      const second = executor("ex-batch-b", env);
+      await second.ready;
+      const mine = () => fake.batches.filter((b) => b.customIds.some((c) => ids.some((id) => c.startsWith(id))));
+      for (const b of mine()) fake.endBatches(b.id);
+      for (const id of ids) {
+        const h = await ctx.historyWith(id, "TaskCompleted", 30_000); // once the killed executor's lease lapses
+        expect(ofType(h, "TaskCompleted")).toHaveLength(1);
+        expect(ofType(h, "TaskCompleted")[0]?.output).toBe(`batch answer ${id}`);
+        expect(ofType(h, "TaskBatched").map((e) => e.executorId)).toEqual(["ex-batch-a"]);
+      }
+      expect(mine().map((b) => b.resultReads)).toEqual(mine().map(() => 1));
+      expect(mine().flatMap((b) => b.customIds)).toHaveLength(3); // sent once, by the killed executor
+    } finally {
+      fake.holdBatches(false);
+    }
+  });
+});
