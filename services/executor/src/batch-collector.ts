@@ -38,8 +38,16 @@ export type Submission =
   | { kind: "handed-back" }
   | { kind: "failed"; verdict: Verdict };
 
-type Pending = { item: BatchItem; settle: (s: Submission) => void; forget: () => void };
-type Group = { provider: string; api: BatchApi; model: string; pending: Pending[]; timer: NodeJS.Timeout | null };
+type Pending = { item: BatchItem; bytes: number; settle: (s: Submission) => void; forget: () => void };
+type Group = {
+  provider: string;
+  api: BatchApi;
+  model: string;
+  pending: Pending[];
+  /** What the pending requests weigh as JSON. */
+  bytes: number;
+  timer: NodeJS.Timeout | null;
+};
 
 export type CollectorDeps = OutcomePolicy & {
   js: JetStreamClient;
@@ -56,6 +64,12 @@ export type CollectorDeps = OutcomePolicy & {
   /** Aborted at shutdown: a batch already sent is recorded through a NATS outage up to then. */
   signal: AbortSignal;
 };
+
+/**
+ * The most a batch's requests may weigh as JSON: Anthropic takes 256 MB a batch; this leaves room for the
+ * envelope, and a batch past it would be refused whole (413), failing every task in it.
+ */
+const MAX_BATCH_BYTES = 200 * 1024 * 1024;
 
 /** How long a sent batch's record and events are retried through a NATS outage: the batch is paid for. */
 const RECORD_WITHIN_MS = 60_000;
@@ -74,7 +88,7 @@ export function batchCollector(deps: CollectorDeps) {
     const key = `${llm.name}/${item.input.model}`;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { provider: llm.name, api: llm.batches, model: item.input.model, pending: [], timer: null };
+      group = { provider: llm.name, api: llm.batches, model: item.input.model, pending: [], bytes: 0, timer: null };
       groups.set(key, group);
     }
     const g = group;
@@ -83,12 +97,14 @@ export function batchCollector(deps: CollectorDeps) {
         const at = g.pending.indexOf(pending);
         if (at === -1) return; // already on its way
         g.pending.splice(at, 1);
+        g.bytes -= pending.bytes;
         pending.settle(s);
       };
       const onCancel = leave({ kind: "cancelled" });
       const onShutdown = leave({ kind: "handed-back" });
       const pending: Pending = {
         item,
+        bytes: JSON.stringify(item.input).length,
         settle: (s) => {
           pending.forget();
           resolve(s);
@@ -102,7 +118,10 @@ export function batchCollector(deps: CollectorDeps) {
       if (item.shutdown?.aborted) return resolve({ kind: "handed-back" });
       item.cancel.addEventListener("abort", onCancel, { once: true });
       item.shutdown?.addEventListener("abort", onShutdown, { once: true });
+      // What would push the pending batch past its bytes goes into the next one.
+      if (g.pending.length > 0 && g.bytes + pending.bytes > MAX_BATCH_BYTES) void flush(g);
       g.pending.push(pending);
+      g.bytes += pending.bytes;
       if (g.pending.length >= deps.maxRequests) void flush(g);
       else g.timer ??= setTimeout(() => void flush(g), deps.windowMs);
     });
@@ -111,7 +130,8 @@ export function batchCollector(deps: CollectorDeps) {
   async function flush(g: Group): Promise<void> {
     if (g.timer !== null) clearTimeout(g.timer);
     g.timer = null;
-    const taken = g.pending.splice(0, deps.maxRequests);
+    const taken = g.pending.splice(0, fits(g.pending));
+    for (const p of taken) g.bytes -= p.bytes;
     if (g.pending.length > 0) g.timer = setTimeout(() => void flush(g), deps.windowMs);
     if (taken.length === 0) return;
     for (const p of taken) p.forget(); // on its way: a cancel from now on is the poller's to handle
@@ -184,6 +204,16 @@ export function batchCollector(deps: CollectorDeps) {
     }
   }
 
+  /** How many of the pending go in one batch: at most `maxRequests`, and within the bytes (at least one). */
+  function fits(pending: Pending[]): number {
+    let bytes = 0;
+    for (let n = 0; n < pending.length; n++) {
+      bytes += (pending[n] as Pending).bytes;
+      if (n >= deps.maxRequests || (n > 0 && bytes > MAX_BATCH_BYTES)) return n;
+    }
+    return pending.length;
+  }
+
   return {
     add,
     /** Pending items go back (handed back); nothing more is sent. */
@@ -191,6 +221,7 @@ export function batchCollector(deps: CollectorDeps) {
       for (const g of groups.values()) {
         if (g.timer !== null) clearTimeout(g.timer);
         g.timer = null;
+        g.bytes = 0;
         for (const p of g.pending.splice(0)) p.settle({ kind: "handed-back" });
       }
     },

@@ -142,9 +142,13 @@ export function startBatchPoller(deps: PollerDeps) {
       await store.mark(id, owner, { announced: true });
     }
     if (!cancelRequested && w && (await allCancelled(w))) {
-      await api.cancel(id);
+      // Once: a batch that ended meanwhile may refuse it, and its results are ignored all the same.
+      const cancelled = await api.cancel(id).then(
+        () => true,
+        (err: unknown) => log.warn({ batchId: id, err: String(err) }, "batch not cancelled at the provider"),
+      );
       await store.mark(id, owner, { cancelRequested: true });
-      log.info({ batchId: id }, "every task of the batch was cancelled; batch cancelled");
+      if (cancelled) log.info({ batchId: id }, "every task of the batch was cancelled; batch cancelled");
     }
     const status = await api.retrieve(id).catch((err: unknown) => {
       if (err instanceof ProviderError && err.status === 404) return { id, ended: true, gone: true };

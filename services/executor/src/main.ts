@@ -39,7 +39,11 @@ runMain(log, async () => {
       ...{ maxHeld: config.EXECUTOR_MAX_HELD, laneLimits: config.LANE_LIMITS, replicas: config.STREAM_REPLICAS },
       ...{ windowMs: config.LANE_WINDOW_SECONDS * 1000, agingMs: config.PRIORITY_AGING_SECONDS * 1000 },
       ...{ metricsPort: config.METRICS_PORT, metricsHost: config.HOST, claimCheckBytes: config.CLAIM_CHECK_BYTES },
-      batch: { windowMs: config.BATCH_WINDOW_MS, maxRequests: config.BATCH_MAX_REQUESTS, pollMs: config.BATCH_POLL_MS ?? (llm.name === "fake" ? 1000 : 30_000) },
+      batch: {
+        windowMs: config.BATCH_WINDOW_MS,
+        maxRequests: config.BATCH_MAX_REQUESTS,
+        pollMs: config.BATCH_POLL_MS ?? (llm.name === "fake" ? 1000 : 30_000),
+      },
     },
   );
   log.info({ executorId, concurrency: config.EXECUTOR_CONCURRENCY }, "executor running");
