@@ -117,8 +117,9 @@ export function onTaskQueued(deps: ExecutorDeps) {
         return ACK;
       }
       const attempt = attemptNumber(queued, lastFailure?.event ?? null);
-      if (lastBatched && lastBatched.event.gen === gen && lastBatched.event.attempt === attempt) {
-        // Redelivered after its batch was recorded (its executor died before the ack): the batch's poller has it.
+      if (lastBatched && lastBatched.event.gen === gen) {
+        // Redelivered after its batch was recorded (its executor died before the ack): from its first batch on, a
+        // task of this generation is its batches' pollers' to settle and send again, never its work item's.
         log.info({ taskId, batchId: lastBatched.event.batchId }, "already in a batch; skipped");
         return ACK;
       }
