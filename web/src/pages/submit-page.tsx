@@ -10,6 +10,7 @@ import {
   type FieldName,
   type FormValues,
   fieldOf,
+  MODE_CHOICES,
   newKey,
   PRIORITY_CHOICES,
   toBody,
@@ -157,6 +158,20 @@ function TaskForm({ initial, parentId }: { initial: FormValues; parentId: string
             </select>
           ),
           "which work its model lane admits first",
+        )}
+        {field(
+          "mode",
+          "Mode",
+          (p) => (
+            <select {...p} value={values.mode} onChange={set("mode")}>
+              {MODE_CHOICES.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          ),
+          "batch: sent with others of its model through the Message Batches API",
         )}
       </div>
       <fieldset className="when">

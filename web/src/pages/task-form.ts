@@ -17,6 +17,8 @@ export type FormValues = {
   timeoutSeconds: string;
   /** "": the API's default, normal. */
   priority: "" | "low" | "high";
+  /** "": the API's default, now. */
+  mode: "" | "batch";
   metadata: string;
   /** The rest of the Messages API as a JSON object: messages, tools, thinking, outputSchema, cache… */
   request: string;
@@ -45,6 +47,12 @@ export const PRIORITY_CHOICES: readonly (readonly [FormValues["priority"], strin
   ["low", "low"],
 ];
 
+/** How the task is called: now (streamed, the default, sends none) or in a Message Batch (half price, within 24 h). */
+export const MODE_CHOICES: readonly (readonly [FormValues["mode"], string])[] = [
+  ["", "now"],
+  ["batch", "batch (half price, within 24 h)"],
+];
+
 export type FieldName = Exclude<keyof FormValues, "when">;
 
 export const EMPTY_FORM: FormValues = {
@@ -59,6 +67,7 @@ export const EMPTY_FORM: FormValues = {
   maxAttempts: "",
   timeoutSeconds: "",
   priority: "",
+  mode: "",
   metadata: "",
   request: "",
 };
@@ -75,6 +84,7 @@ export function valuesFrom(task: Task, mode: "rerun" | "chain"): FormValues {
     maxAttempts: String(task.maxAttempts),
     timeoutSeconds: String(task.timeoutSeconds),
     priority: task.priority === "normal" ? "" : task.priority,
+    mode: task.mode === "batch" ? "batch" : "",
     metadata: Object.keys(task.metadata).length > 0 ? JSON.stringify(task.metadata, null, 2) : "",
     request: requestOf(task),
     runAt: task.runAt && Date.parse(task.runAt) > Date.now() ? toLocalInput(task.runAt) : "",
@@ -125,6 +135,7 @@ export function toBody(v: FormValues): { body: CreateTaskBody } | { problems: Pa
     maxAttempts: num(v.maxAttempts),
     timeoutSeconds: num(v.timeoutSeconds),
     priority: v.priority === "" ? undefined : v.priority,
+    mode: v.mode === "" ? undefined : v.mode,
     metadata,
   };
   for (const k of Object.keys(body) as (keyof CreateTaskBody)[]) if (body[k] === undefined) delete body[k];

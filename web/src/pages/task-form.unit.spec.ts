@@ -49,3 +49,14 @@ describe("the submit form's Messages API field", () => {
     });
   });
 });
+
+describe("the submit form's mode", () => {
+  it("sends batch when chosen and nothing for now (the API's default); a rerun keeps a batch task's mode", () => {
+    const body = (mode: "" | "batch") => toBody({ ...EMPTY_FORM, prompt: "hi", mode });
+    expect(body("batch")).toEqual({ body: { prompt: "hi", mode: "batch" } });
+    expect(body("")).toEqual({ body: { prompt: "hi" } });
+    const task = { prompt: "p", system: null, model: "m", maxTokens: 1, temperature: null, priority: "normal" };
+    const batch = { ...task, mode: "batch", maxAttempts: 1, timeoutSeconds: 1, metadata: {}, runAt: null };
+    expect(valuesFrom(batch as unknown as Task, "rerun").mode).toBe("batch");
+  });
+});
