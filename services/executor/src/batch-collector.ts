@@ -6,6 +6,7 @@ import {
   decide,
   type EventOf,
   type FallbackModel,
+  laneOf,
   type ModelInput,
   type Subjects,
 } from "@taskjet/events";
@@ -63,6 +64,8 @@ export type CollectorDeps = OutcomePolicy & {
   leaseMs: number;
   /** Aborted at shutdown: a batch already sent is recorded through a NATS outage up to then. */
   signal: AbortSignal;
+  /** Told of each batch sent (its lane, its requests). */
+  onSent?: (lane: string, requests: number) => void;
 };
 
 /**
@@ -182,6 +185,7 @@ export function batchCollector(deps: CollectorDeps) {
     );
     await deps.store.mark(id, owner, { announced: true }).catch(() => null); // the poller makes it good otherwise
     log.info({ batchId: id, provider: g.provider, model: g.model, requests: taken.length }, "batch sent");
+    deps.onSent?.(laneOf(g.provider, g.model), taken.length);
   }
 
   /** The batch call failed: each item's attempt failed that way, decided as a call's failure is. */
@@ -216,6 +220,8 @@ export function batchCollector(deps: CollectorDeps) {
 
   return {
     add,
+    /** What waits to be sent, by lane. */
+    pending: () => [...groups.values()].map((g) => ({ lane: laneOf(g.provider, g.model), requests: g.pending.length })),
     /** Pending items go back (handed back); nothing more is sent. */
     close() {
       for (const g of groups.values()) {

@@ -48,6 +48,8 @@ export type PollerDeps = OutcomePolicy & {
   log: Logger;
   /** Counts what a result cost against its tenant's spend limits (absent: not counted). */
   charge?: (tenant: string, lane: string, used: Usage | null, now: Date, costUsd?: number) => Promise<void>;
+  /** Told of each result applied (`succeeded`, `errored`, `expired`, `canceled`, `missing`). */
+  onResult?: (kind: string) => void;
   /** BATCH_POLL_MS, and how long a lease lasts without renewal. */
   pollMs: number;
   leaseMs: number;
@@ -217,6 +219,7 @@ export function startBatchPoller(deps: PollerDeps) {
       const attempt = { queued: queued.event, ref, startedAt, fallback };
       const after = afterBatchResult(result, attempt, { cancelled: cancelled !== null }, now(), deps);
       await publishEvents(deps.js, deps.subjects, after.events);
+      deps.onResult?.(result.kind);
       await chargeFor(queued.event.tenant, record, after.events);
       if (after.retryInMs === null || cancelled) return "done";
       const stored = await last(taskId, "TaskAttemptFailed");
@@ -284,6 +287,8 @@ export function startBatchPoller(deps: PollerDeps) {
   }
 
   return {
+    /** The batches whose lease this executor holds. */
+    polled: () => working.size,
     /** Stops polling; settling in progress stops at its next wait, and the leases lapse for another executor. */
     async stop() {
       stop.abort();

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { TaskEvent } from "@taskjet/events";
 import { createTestContext, ev, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,7 +30,7 @@ afterAll(async () => {
   await ctx.cleanup();
 });
 
-async function executor(executorId: string) {
+async function executor(executorId: string, metricsPort = 0) {
   const r = await startExecutor(
     {
       ...ctx,
@@ -38,7 +40,10 @@ async function executor(executorId: string) {
       now: () => new Date(),
       random: () => 0,
     },
-    { concurrency: 16, ackWaitMs: 5000, batch: { windowMs: 200, maxRequests: 1000, pollMs: 50, leaseMs: 500 } },
+    {
+      ...{ concurrency: 16, ackWaitMs: 5000, metricsPort, metricsHost: "127.0.0.1" },
+      batch: { windowMs: 200, maxRequests: 1000, pollMs: 50, leaseMs: 500 },
+    },
   );
   running.push(r);
   return r;
@@ -113,4 +118,27 @@ describe("batches across executors", () => {
     const sent = fake.batches.flatMap((b) => b.customIds).filter((c) => c.startsWith(taskId));
     expect(sent).toEqual([]);
   });
+
+  it("says in its metrics what it sent and what came back", async () => {
+    const port = await freePort();
+    await executor("ex-metrics", port);
+    const ids = await queueFive("claude-metrics");
+    await inBatch(ids);
+    for (const b of fake.batches.filter((b) => b.status !== "ended")) fake.endBatches(b.id);
+    await Promise.all(ids.map((id) => ctx.historyWith(id, "TaskCompleted")));
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toMatch(/taskjet_batch_pending_requests/);
+    expect(text).toMatch(/taskjet_batches_polled \d+/);
+    // Its share: the other executors running beside it may have sent and settled some of the five.
+    expect(text).toMatch(/taskjet_batch_requests_sent_total|taskjet_batch_results_total/);
+  });
 });
+
+/** A port nothing listens on, for the executor's own /metrics. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}

@@ -1,6 +1,7 @@
 import { decide, type LaneLimits, LIMITS } from "@taskjet/events";
 import { consume, ensureConsumer, openBodies, openBucket, publishEvents, type Running } from "@taskjet/runtime";
 import { batchCollector } from "./batch-collector.ts";
+import { type BatchMetrics, batchMetrics } from "./batch-metrics.ts";
 import { startBatchPoller } from "./batch-poller.ts";
 import { batchStore } from "./batch-store.ts";
 import { type Admission, CALL_LEASE_MS, createAdmission } from "./flow/admission.ts";
@@ -65,10 +66,12 @@ export async function startExecutor(
   const pollMs = opts.batch?.pollMs ?? 30_000;
   const leaseMs = opts.batch?.leaseMs ?? Math.max(3 * pollMs, 10_000);
   const stopping = new AbortController();
+  let counters: BatchMetrics | null = null; // once the registry exists
   const batches = batchCollector({
     ...{ js, subjects, store, executorId, now, log, random: deps.random, price: deps.price },
     ...{ windowMs: opts.batch?.windowMs ?? 2000, maxRequests: opts.batch?.maxRequests ?? 1000, leaseMs },
     signal: stopping.signal,
+    onSent: (lane, requests) => counters?.sent(lane, requests),
   });
 
   let admission: Admission | null = null;
@@ -87,11 +90,13 @@ export async function startExecutor(
     ...{ executorId, now, log, pollMs, leaseMs, random: deps.random, price: deps.price },
     providerOf: (name) => providerOf(deps, name),
     charge: (tenant, lane, used, at, costUsd) => tenants.charge(tenant, lane, used, at, costUsd),
+    onResult: (kind) => counters?.result(kind),
   });
   const metrics = flowMetrics({
     ...{ admission: () => admission, lanes: lanes.lanes, cas: lanes.casCounts, windowMs },
     now: () => now().getTime(),
   });
+  counters = batchMetrics(metrics.registry, { pending: batches.pending, polled: poller.polled });
   admission = createAdmission({
     ...{ runLimit: opts.concurrency, agingMs: opts.agingMs ?? 600_000, lanes, tenants, now, random: deps.random, log },
     metrics: metrics.record,
