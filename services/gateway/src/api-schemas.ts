@@ -238,9 +238,14 @@ export const TaskResource = z
         "cap, or its tenant over its spend limit; null otherwise. Waiting burns no attempt.",
     }),
     mode: Mode,
-    batchId: z.string().nullable().meta({
-      description: "with mode batch: the provider's id of the Message Batch its current attempt is in",
-    }),
+    batchId: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          "with mode batch: the provider's id of the Message Batch its latest attempt went out in (null before the " +
+          "first, and while a retry waits for its next batch)",
+      }),
     createdAt: z.string(),
     updatedAt: z.string(),
     startedAt: z.string().nullable(),

@@ -3659,7 +3659,7 @@ export interface components {
      */
     Task: {
       attempts: number;
-      /** @description with mode batch: the provider's id of the Message Batch its current attempt is in */
+      /** @description with mode batch: the provider's id of the Message Batch its latest attempt went out in (null before the first, and while a retry waits for its next batch) */
       batchId: string | null;
       cache?: {
         ttlSeconds: number;
@@ -4685,7 +4685,7 @@ export interface components {
      */
     TaskInput: {
       attempts: number;
-      /** @description with mode batch: the provider's id of the Message Batch its current attempt is in */
+      /** @description with mode batch: the provider's id of the Message Batch its latest attempt went out in (null before the first, and while a retry waits for its next batch) */
       batchId: string | null;
       cache?: {
         ttlSeconds: number;
