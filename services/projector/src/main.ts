@@ -11,12 +11,14 @@ const log = createLogger("projector", config);
 
 runMain(log, async () => {
   const { names, nc, js, jsm } = await connectService(config, log, "projector");
+  const now = () => new Date();
   const db = await openReadModel(config, names, log, "projector");
 
   const ttlMs = config.PROJECTOR_LEASE_SECONDS * 1000;
   const lease = projectorLease(await openBucket(js, names, "leases", config), `${hostname()}-${process.pid}`, {
     ttlMs,
     log,
+    now: () => now().getTime(),
   });
   const stopping = new AbortController();
   const running = whileHoldingLease(lease, stopping.signal, { ttlMs, log }, async () => {
@@ -24,7 +26,7 @@ runMain(log, async () => {
     const retentionMs = config.FINISHED_HISTORY_SECONDS * 1000;
     const purge =
       retentionMs > 0
-        ? startHistoryPurge({ jsm, db, names, subjects: subjectsFor(names), log, now: () => new Date(), retentionMs })
+        ? startHistoryPurge({ jsm, db, names, subjects: subjectsFor(names), log, now, retentionMs })
         : null;
     log.info({ stream: names.stream, schema: names.schema, retentionMs }, "projector running");
     return {

@@ -64,7 +64,7 @@ function callerOf(req: FastifyRequest): Principal | null {
 export async function registerLimits(app: FastifyInstance, deps: GatewayDeps, countError: (code: string) => void) {
   const { config } = deps;
   const limiter = rateLimiter(await openBucket(deps.js, deps.names, "ratelimit", config), deps.now);
-  const quota = inFlightQuota(deps.db, config.TASKS_IN_FLIGHT_CACHE_MS);
+  const quota = inFlightQuota(deps.db, config.TASKS_IN_FLIGHT_CACHE_MS, () => deps.now().getTime());
 
   app.addHook("onRequest", async (req, reply) => {
     if (!isRateLimited(req.routeOptions.url)) return;
