@@ -41,7 +41,14 @@ function run(name: Service) {
     detached: true,
     // The quick start listens on this machine only, with auth off (the gateway says so loudly); a deployment
     // sets HOST=0.0.0.0 and gets auth.
-    env: { ...process.env, HOST: process.env.HOST || "127.0.0.1", TASKJET_SUPERVISED: "1" },
+    // Its lines go to a pipe (read here), not the terminal: readable lines are asked for when this script's own
+    // output is a terminal, unless LOG_FORMAT says otherwise.
+    env: {
+      ...process.env,
+      HOST: process.env.HOST || "127.0.0.1",
+      TASKJET_SUPERVISED: "1",
+      ...(process.stdout.isTTY && !process.env.LOG_FORMAT ? { LOG_FORMAT: "pretty", FORCE_COLOR: "1" } : {}),
+    },
   });
   children.set(name, child);
   child.stdin?.on("error", () => undefined); // the child may be gone before the pipe is

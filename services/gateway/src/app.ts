@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { openBucket } from "@taskjet/runtime";
-import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { registerAuth } from "./auth.ts";
 import { registerConsole } from "./console.ts";
@@ -55,7 +55,7 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
     return503OnClosing: true,
     // Fastify's own two info lines per request would be the hot path's largest log cost (two lines per task
     // submitted): one line per response instead, at debug when it succeeded (`onResponse` below).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...opts,
   }).withTypeProvider<ZodTypeProvider>();
   // JSON only: a text body is refused with 415 rather than parsed as a string.
