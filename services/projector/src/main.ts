@@ -1,9 +1,18 @@
 import { hostname } from "node:os";
 import { subjectsFor } from "@taskjet/events";
 import { openReadModel } from "@taskjet/read-model";
-import { connectService, createLogger, loadConfig, onShutdown, openBucket, runMain } from "@taskjet/runtime";
+import {
+  connectService,
+  createLogger,
+  loadConfig,
+  onShutdown,
+  openBucket,
+  runMain,
+  serveMetrics,
+} from "@taskjet/runtime";
 import { startHistoryPurge } from "./history-purge.ts";
 import { projectorLease, whileHoldingLease } from "./lease.ts";
+import { projectorMetrics } from "./metrics.ts";
 import { startProjector } from "./projector.ts";
 
 const config = loadConfig();
@@ -20,8 +29,12 @@ runMain(log, async () => {
     log,
     now: () => now().getTime(),
   });
+  let active = false;
+  const registry = projectorMetrics({ jsm, stream: names.stream, db, active: () => active });
+  const server = config.METRICS_PORT ? await serveMetrics(registry, config.METRICS_PORT, config.HOST, log) : null;
   const stopping = new AbortController();
   const running = whileHoldingLease(lease, stopping.signal, { ttlMs, log }, async () => {
+    active = true;
     const projector = await startProjector({ nc, js, jsm, db, names, log, maxBatch: config.PROJECTOR_BATCH });
     const retentionMs = config.FINISHED_HISTORY_SECONDS * 1000;
     const purge =
@@ -33,6 +46,7 @@ runMain(log, async () => {
       async stop() {
         await purge?.stop();
         await projector.stop();
+        active = false;
       },
     };
   });
@@ -40,6 +54,7 @@ runMain(log, async () => {
     stopping.abort();
     await running;
     await lease.release();
+    await server?.close();
     await nc.drain();
     await db.destroy();
   });
