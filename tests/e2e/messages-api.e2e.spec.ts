@@ -220,6 +220,27 @@ describe("the Messages API through a task", () => {
     },
   );
 
+  it.each(providers)(
+    "fails an outputSchema task the model refuses at once, not as output_invalid (%s)",
+    async (provider) => {
+      // Scripted in Anthropic's word; the fake's chat completions says it as finish_reason `content_filter`.
+      const token = script(`refused-${provider}`, () => ({
+        kind: "message",
+        text: "I can't help with that.",
+        stopReason: "refusal",
+      }));
+      const outputSchema = { type: "object", properties: { name: { type: "string" } }, required: ["name"] };
+      const id = await submit({ prompt: `Extract a name (${token})`, outputSchema, maxAttempts: 3, provider });
+      const task = await finished(id);
+      expect(task).toMatchObject({ status: "failed", attempts: 1, error: { code: "refused" } });
+      const failures = (await eventsOf(id)).filter((e) => e.type === "TaskAttemptFailed");
+      expect(failures.map((e) => e.payload)).toMatchObject([
+        { attempt: 1, retryable: false, error: { code: "refused" }, output: "I can't help with that." },
+      ]);
+      expect(requestsFor(token)).toHaveLength(1);
+    },
+  );
+
   it.each(providers)("shows a max_tokens truncation as stopReason (%s)", async (provider) => {
     // Scripted in Anthropic's word; the fake's chat completions says it as finish_reason `length`.
     const token = script(`truncated-${provider}`, () => ({

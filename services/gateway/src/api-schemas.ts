@@ -78,7 +78,7 @@ export const CreateTaskBody = z
     outputSchema: option.outputSchema.meta({
       description:
         "structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt " +
-        "(output_invalid), retried by policy",
+        "(output_invalid), retried by policy; a refusal fails the task at once (refused)",
     }),
     provider: ProviderName.optional().meta({ description: "who serves it (default: the configured provider)" }),
     fallbackModels: option.fallbackModels.meta({
