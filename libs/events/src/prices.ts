@@ -57,8 +57,9 @@ const OPUS_4: ModelPrice = { input: 15, output: 75, cacheWrite: 18.75, cacheRead
 const SONNET_4: ModelPrice = { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 };
 
 /**
- * OpenAI's standard-tier list prices (https://platform.openai.com/docs/pricing), USD per million tokens, as they
- * stood in 2026 (unchanged since the models' launch or last cut); `PRICE_TABLE` overrides them like any row.
+ * OpenAI's standard-tier list prices (https://platform.openai.com/docs/pricing), USD per million tokens, as listed
+ * since each model's launch or last cut (gpt-4o 2024-08, o3-mini 2025-01, gpt-4.1 and o4-mini 2025-04) and
+ * still the list in mid-2026; not re-read on the date in `version`: check them, and let `PRICE_TABLE` override.
  * OpenAI caches prompts by itself and charges nothing extra to write them, so the cache-write column is the input
  * price (its usage never reports a write anyway); a cached prompt token is billed at its own, lower rate.
  */
