@@ -2,13 +2,18 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
+import { TRUNCATED_TASK_EXAMPLE } from "./api-schemas.ts";
 
 type Operation = {
   parameters?: { in: string; name: string }[];
   responses?: Record<string, unknown>;
   security?: Record<string, string[]>[];
 };
-type Document = { paths?: Record<string, Record<string, Operation>> };
+type Document = {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, { example?: unknown }> };
+};
+type Media = { schema?: { $ref?: string }; examples?: Record<string, { summary: string; value: unknown }> };
 
 /** Routes anyone may call (as `auth.ts` has them): no key, so no 401/403/429. */
 const OPEN_PATHS = new Set(["/health", "/ready"]);
@@ -70,6 +75,22 @@ export function documentAuth(doc: Document): Document {
   return doc;
 }
 
+/**
+ * `GET /tasks/{id}` answers with both examples of a task: the schema's own (a tool call) and one cut short at
+ * maxTokens. OpenAPI 3.0 gives a schema a single `example`; a media type may list several.
+ */
+export function documentTaskExamples(doc: Document): Document {
+  const response = doc.paths?.["/tasks/{id}"]?.get?.responses?.["200"] as { content?: Record<string, Media> };
+  const media = response?.content?.["application/json"];
+  const toolUse = doc.components?.schemas?.Task?.example;
+  if (media?.schema?.$ref !== "#/components/schemas/Task" || toolUse === undefined) return doc;
+  media.examples = {
+    toolUse: { summary: "a reply that calls a tool", value: toolUse },
+    maxTokens: { summary: "a reply cut short at maxTokens", value: TRUNCATED_TASK_EXAMPLE },
+  };
+  return doc;
+}
+
 /** OpenAPI 3 generated from the routes' own zod schemas, served at /openapi.json, with Swagger UI at /docs. */
 export async function registerOpenApi(app: FastifyInstance) {
   await app.register(swagger, {
@@ -104,7 +125,8 @@ export async function registerOpenApi(app: FastifyInstance) {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: (input) => documentAuth(jsonSchemaTransformObject(input) as Document) as never,
+    transformObject: (input) =>
+      documentTaskExamples(documentAuth(jsonSchemaTransformObject(input) as Document)) as never,
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());

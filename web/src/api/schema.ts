@@ -1374,7 +1374,7 @@ export interface paths {
              * @enum {string}
              */
             onParentFailure?: "cascade" | "continue";
-            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
             outputSchema?: {
               [key: string]: unknown;
             };
@@ -2001,7 +2001,7 @@ export interface paths {
               [key: string]: unknown;
             };
             model?: string;
-            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
             outputSchema?: {
               [key: string]: unknown;
             };
@@ -4192,7 +4192,7 @@ export interface components {
           [key: string]: unknown;
         };
         model?: string;
-        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
         outputSchema?: {
           [key: string]: unknown;
         };
@@ -4480,7 +4480,7 @@ export interface components {
           [key: string]: unknown;
         };
         model?: string;
-        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
         outputSchema?: {
           [key: string]: unknown;
         };
