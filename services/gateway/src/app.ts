@@ -79,7 +79,7 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   const apiKeys = await openKeyStore(deps.js, deps.names, deps.config);
   await seedBootstrapKey(app.log, apiKeys, deps);
   const tickets = await openTicketStore(deps.js, deps.names, deps.config, deps.now);
-  const auth = await createAuthenticator(apiKeys, { log: app.log, now: deps.now });
+  const auth = await createAuthenticator(apiKeys, { log: app.log, now: deps.now, nc: deps.nc });
   app.addHook("onClose", async () => auth.close());
   logAuthMode(app.log, deps.config);
   const flowKv = await openFlowBucket(deps.js, deps.names, deps.config);

@@ -1,3 +1,5 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { DependencyUnavailableError } from "@taskjet/runtime";
 import type { FastifyBaseLogger } from "fastify";
 import type { Principal } from "../principal.ts";
 import { hashKey, type KeyRecord, keyIdOf, sameHash } from "./record.ts";
@@ -21,54 +23,164 @@ const MAX_MISSES = 10_000;
 const TOUCH_EVERY_MS = 60_000;
 
 /**
+ * While the watch is down, a cached record is trusted this long after the watch stopped or it was last read;
+ * then it is read again per request (one read per key a second), and a request is refused 503 when the
+ * bucket cannot be read: a key revoked meanwhile stops working within this bound, never later.
+ */
+export const UNWATCHED_TRUST_MS = 1000;
+/** Between attempts to restart a watch that stopped while connected: doubling, at most the second figure. */
+const RESTART_MS = [100, 5000] as const;
+
+/**
  * Checks keys against an in-memory copy of the keys bucket, kept current by a KV watch: a request costs no
  * round trip, and a revocation reaches every gateway as fast as NATS delivers the change (milliseconds). A key
- * created a moment ago that the watch has not brought yet is read from the bucket once.
+ * created a moment ago that the watch has not brought yet is read from the bucket once. A watch that stops (a
+ * NATS restart, a disconnect) is started again, with the bucket re-read; until it is back, a cached record is
+ * trusted for `UNWATCHED_TRUST_MS` and then read per request, and a request is a 503 when it cannot be.
  */
-export async function createAuthenticator(store: KeyStore, opts: { log: FastifyBaseLogger; now: () => Date }) {
-  const known = new Map<string, { record: KeyRecord; revision: number }>();
+export async function createAuthenticator(
+  store: KeyStore,
+  opts: { log: FastifyBaseLogger; now: () => Date; nc?: Pick<NatsConnection, "status"> },
+) {
+  const known = new Map<string, { record: KeyRecord; revision: number; readAt: number }>();
   const forget = new Map<string, number>();
   const touched = new Map<string, number>();
   const listeners = new Set<(keyId: string) => void>();
   /** Ids the bucket did not have, until when: a flood of made-up keys costs one read per id a second. */
   const misses = new Map<string, number>();
+  /** Whether a watch is delivering changes; when not, since when it is not. */
+  let live = false;
+  let downSince = 0;
+  let connected = true;
+  let closed = false;
+  let watch: Awaited<ReturnType<KeyStore["kv"]["watch"]>> | null = null;
+  /** Wakes the restart loop early: the connection came back, or the authenticator is closing. */
+  let wake: () => void = () => undefined;
 
-  const apply = (id: string, revision: number, record: KeyRecord | null) => {
-    const last = known.get(id)?.revision ?? forget.get(id) ?? 0;
-    if (revision <= last) return;
+  const apply = (id: string, revision: number, record: KeyRecord | null, readAt = 0) => {
+    const cached = known.get(id);
+    const last = cached?.revision ?? forget.get(id) ?? 0;
+    if (revision <= last) {
+      if (cached && revision === last) cached.readAt = Math.max(cached.readAt, readAt);
+      return;
+    }
     misses.delete(id);
     if (record === null) {
       known.delete(id);
       forget.set(id, revision);
     } else {
-      known.set(id, { record, revision });
+      known.set(id, { record, revision, readAt });
     }
     for (const listener of listeners) listener(id);
   };
 
+  const markDown = (why: string, err?: unknown) => {
+    if (!live || closed) return;
+    live = false;
+    downSince = opts.now().getTime();
+    opts.log.warn({ err, why }, "the keys watch stopped: cached keys are re-read after a second until it is back");
+  };
+
   // The watch starts first, then the bucket is read whole: nothing changed in between can be missed, and
-  // revisions keep an older value from replacing a newer one.
-  const watch = await store.kv.watch({ include: "updates" });
-  const following = (async () => {
-    for await (const e of watch) apply(e.key, e.revision, decodeEntry(e));
-  })().catch((err: unknown) => opts.log.error({ err }, "the keys watch stopped"));
-  for await (const id of await store.kv.keys()) {
-    const e = await store.kv.get(id);
-    if (e) apply(id, e.revision, decodeEntry(e));
+  // revisions keep an older value from replacing a newer one. Done again whenever the watch stops, since
+  // what changed while it was down is not replayed.
+  const stopWatch = () => watch?.stop();
+  async function startWatch() {
+    const w = await store.kv.watch({ include: "updates" });
+    watch = w;
+    if (closed) w.stop();
+    const readAt = opts.now().getTime();
+    try {
+      for await (const id of await store.kv.keys()) {
+        const e = await store.kv.get(id);
+        if (e) apply(id, e.revision, decodeEntry(e), readAt);
+      }
+    } catch (err) {
+      w.stop();
+      throw err;
+    }
+    return w;
+  }
+
+  async function follow(first: Awaited<ReturnType<typeof startWatch>>) {
+    let w: typeof first | null = first;
+    for (let attempt = 0; !closed; ) {
+      if (w !== null) {
+        live = true;
+        attempt = 0;
+        try {
+          for await (const e of w) apply(e.key, e.revision, decodeEntry(e));
+          markDown("ended");
+        } catch (err) {
+          markDown("failed", err);
+        }
+        w = null;
+      }
+      if (closed) break;
+      // Disconnected: the next attempt is made when the connection is back; else after a growing pause.
+      const pause = connected ? Math.min(RESTART_MS[0] * 2 ** attempt++, RESTART_MS[1]) : 2 ** 31 - 1;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (closed) break;
+      try {
+        w = await startWatch();
+        opts.log.info("the keys watch is back");
+      } catch (err) {
+        opts.log.warn({ err }, "the keys watch could not be restarted; trying again");
+      }
+    }
+  }
+
+  const first = await startWatch();
+  // A server restart loses the watch's consumer: on a disconnect the watch is stopped and counted as down,
+  // and a new one starts as soon as the connection is back (the client's own recovery waits for missed
+  // heartbeats, ten seconds and more). The loop ends with the connection.
+  if (opts.nc) {
+    const statuses = opts.nc.status();
+    void (async () => {
+      for await (const s of statuses) {
+        if (closed) break;
+        if (s.type === "disconnect") {
+          connected = false;
+          markDown("disconnected");
+          stopWatch();
+        } else if (s.type === "reconnect") {
+          connected = true;
+          wake();
+        }
+      }
+    })().catch((err: unknown) => opts.log.warn({ err }, "connection status not followed"));
+  }
+  const following = follow(first).catch((err: unknown) => opts.log.error({ err }, "the keys watch stopped for good"));
+
+  /** A cached record, while the watch keeps it current or it was confirmed within the bound. */
+  function trusted(id: string, now: number): KeyRecord | undefined {
+    const cached = known.get(id);
+    if (!cached) return undefined;
+    if (live || now - Math.max(cached.readAt, downSince) < UNWATCHED_TRUST_MS) return cached.record;
+    return undefined;
   }
 
   async function lookup(id: string): Promise<KeyRecord | null> {
-    const cached = known.get(id);
-    if (cached) return cached.record;
     const now = opts.now().getTime();
+    const cached = trusted(id, now);
+    if (cached) return cached;
     if ((misses.get(id) ?? 0) > now) return null;
+    // Fail closed: a record that cannot be confirmed is a 503, never an answer from a stale copy.
+    if (!connected) throw new DependencyUnavailableError("the keys bucket is out of reach");
     const e = await store.kv.get(id);
     if (e === null) {
       if (misses.size >= MAX_MISSES) misses.clear();
       misses.set(id, now + MISS_TTL_MS);
+      if (known.delete(id)) for (const listener of listeners) listener(id);
       return null;
     }
-    apply(id, e.revision, decodeEntry(e));
+    apply(id, e.revision, decodeEntry(e), now);
     return known.get(id)?.record ?? null;
   }
 
@@ -116,8 +228,12 @@ export async function createAuthenticator(store: KeyStore, opts: { log: FastifyB
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    /** Whether a watch is delivering changes (false while it is restarted after a stop or a disconnect). */
+    watching: () => live,
     async close() {
-      watch.stop();
+      closed = true;
+      stopWatch();
+      wake();
       await following;
     },
   };
