@@ -213,7 +213,7 @@ describe("the auth matrix over HTTP", () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe("tenant_header_refused");
-    for (const url of ["/health", "/ready", "/metrics", "/openapi.json", "/docs/"]) {
+    for (const url of ["/health", "/ready", "/openapi.json", "/docs/"]) {
       expect((await app.inject({ method: "GET", url })).statusCode, url).toBe(200);
     }
     // the console's pages open without a key (it asks for one when the API answers 401)
@@ -223,6 +223,19 @@ describe("the auth matrix over HTTP", () => {
       expect(page.headers["content-type"], url).toMatch(/^text\/html/);
       expect(page.body).not.toContain(BETA_SECRET);
     }
+  });
+
+  it("/metrics (it names tenants) needs an admin key: 401 without one, 403 with a tenant's", async () => {
+    const without = await app.inject({ method: "GET", url: "/metrics" });
+    expect(without.statusCode).toBe(401);
+    expect(without.body).not.toContain("taskjet_");
+    const tenant = await app.inject({ method: "GET", url: "/metrics", headers: bearer(keys.acme) });
+    expect(tenant.statusCode).toBe(403);
+    expect(tenant.json().error.details).toEqual({ scope: "admin" });
+    expect(tenant.body).not.toContain("taskjet_");
+    const admin = await app.inject({ method: "GET", url: "/metrics", headers: bearer(keys.admin) });
+    expect(admin.statusCode).toBe(200);
+    expect(admin.body).toContain("taskjet_");
   });
 
   it("records the key that issued each command in its event", async () => {
