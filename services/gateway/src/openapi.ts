@@ -24,10 +24,13 @@ const error = (description: string) => ({
 });
 const UNAUTHORIZED = error("`unauthorized`: no API key, or one malformed, unknown, revoked or expired");
 const FORBIDDEN = error("`forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on)");
-const LIMITED = error("`rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After");
+const LIMITS =
+  "`rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys " +
+  "together; `quota_exceeded`: over the tenant's tasks in flight";
+const LIMITED = error(`${LIMITS}; see Retry-After`);
 const LIMITED_SUBMIT = error(
-  "`rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has " +
-    "spent its daily or monthly tokens (Retry-After: until the UTC day or month turns)",
+  `${LIMITS}; \`spend_limit_exceeded\`: the tenant has spent its daily or monthly tokens (Retry-After: until ` +
+    "the UTC day or month turns)",
 );
 const UNAVAILABLE = error("`unavailable`, `busy` or `overloaded`: try again after Retry-After");
 

@@ -58,7 +58,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -146,7 +146,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -246,7 +246,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -337,7 +337,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -427,7 +427,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -529,7 +529,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -641,7 +641,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -836,7 +836,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -944,7 +944,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -1045,7 +1045,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -1153,7 +1153,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -1554,7 +1554,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -1646,7 +1646,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -1771,7 +1771,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -2179,7 +2179,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -2297,7 +2297,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -2405,7 +2405,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -2493,7 +2493,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -2720,7 +2720,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -2820,7 +2820,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -3019,7 +3019,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
