@@ -130,7 +130,8 @@ describe("the auth matrix over HTTP", () => {
   });
 
   it("documents the bearer scheme, Idempotency-Key and 401/403/429/503 on every route that takes a key", async () => {
-    type Op = { security?: object[]; responses: Record<string, unknown>; parameters?: { in: string; name: string }[] };
+    type Response = { description?: string; headers?: Record<string, unknown> };
+    type Op = { security?: object[]; responses: Record<string, Response>; parameters?: { in: string; name: string }[] };
     const doc = (await app.inject({ method: "GET", url: "/openapi.json" })).json() as {
       paths: Record<string, Record<string, Op>>;
       components: { securitySchemes: Record<string, { type: string; scheme: string }> };
@@ -140,6 +141,12 @@ describe("the auth matrix over HTTP", () => {
       const op = doc.paths[r.path.replace(/:(\w+)/g, "{$1}")]?.[r.method.toLowerCase()];
       expect(op?.security, label(r)).toEqual([{ bearerAuth: [] }]);
       expect(Object.keys(op?.responses ?? {}), label(r)).toEqual(expect.arrayContaining(["401", "403", "429", "503"]));
+      // X-Tenant-Id with auth on is a 400, not a 403; a 429 carries Retry-After and the draft's headers.
+      expect(op?.responses["400"]?.description, label(r)).toContain("tenant_header_refused");
+      expect(op?.responses["403"]?.description, label(r)).not.toContain("X-Tenant-Id");
+      expect(Object.keys(op?.responses["429"]?.headers ?? {}), label(r)).toEqual(
+        expect.arrayContaining(["Retry-After", "RateLimit", "RateLimit-Policy"]),
+      );
     }
     for (const path of ["/tasks", "/tasks/{id}/chain"]) {
       expect(doc.paths[path]?.post?.parameters).toContainEqual(

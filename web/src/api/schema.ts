@@ -31,7 +31,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -61,6 +61,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -119,7 +123,7 @@ export interface paths {
             "application/json": components["schemas"]["CreatedApiKey"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -149,6 +153,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -210,7 +218,7 @@ export interface paths {
             "application/json": components["schemas"]["ApiKey"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -249,6 +257,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -310,7 +322,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -328,7 +340,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -340,6 +352,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -400,7 +416,7 @@ export interface paths {
             "application/json": components["schemas"]["TenantSettings"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -430,6 +446,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -502,7 +522,7 @@ export interface paths {
             "application/json": components["schemas"]["TenantSettings"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -532,6 +552,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -596,7 +620,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -614,7 +638,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -644,6 +668,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -809,7 +837,7 @@ export interface paths {
             "application/json": components["schemas"]["Stats"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -827,7 +855,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -839,6 +867,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -908,7 +940,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -926,7 +958,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -947,6 +979,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1018,7 +1054,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1036,7 +1072,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1048,6 +1084,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1126,7 +1166,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1144,7 +1184,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1156,6 +1196,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1482,7 +1526,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1500,7 +1544,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1557,6 +1601,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1610,7 +1658,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1628,7 +1676,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1649,6 +1697,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1726,7 +1778,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1744,7 +1796,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1774,6 +1826,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2107,7 +2163,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2125,7 +2181,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2182,6 +2238,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2252,7 +2312,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2270,7 +2330,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2300,6 +2360,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2360,7 +2424,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2378,7 +2442,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2408,6 +2472,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2457,7 +2525,7 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2475,7 +2543,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2496,6 +2564,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2569,7 +2641,7 @@ export interface paths {
             "application/json": components["schemas"]["TaskBatchResult"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2587,7 +2659,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2614,9 +2686,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Default Response */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -2675,7 +2753,7 @@ export interface paths {
             "application/json": components["schemas"]["BulkResult"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2693,7 +2771,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2723,6 +2801,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2793,7 +2875,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2811,7 +2893,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2823,6 +2905,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2887,7 +2973,7 @@ export interface paths {
             "application/json": components["schemas"]["BulkResult"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2905,7 +2991,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2932,9 +3018,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Default Response */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -2992,7 +3084,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3022,6 +3114,10 @@ export interface paths {
         /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;

@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { DependencyUnavailableError } from "@taskjet/runtime";
 import type { FastifyBaseLogger } from "fastify";
-import type { Principal } from "../principal.ts";
+import type { Principal, Scope } from "../principal.ts";
 import { hashKey, type KeyRecord, keyIdOf, sameHash } from "./record.ts";
 import { decodeEntry, type KeyStore } from "./store.ts";
 
@@ -227,6 +227,15 @@ export async function createAuthenticator(
     onChange(listener: (keyId: string) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    /** Whether any key this gateway knows of has the scope and is neither revoked nor expired. */
+    anyKeyWith(scope: Scope): boolean {
+      const now = opts.now().getTime();
+      for (const { record } of known.values()) {
+        const expired = record.expiresAt !== null && Date.parse(record.expiresAt) <= now;
+        if (record.scopes.includes(scope) && record.revokedAt === null && !expired) return true;
+      }
+      return false;
     },
     /** Whether a watch is delivering changes (false while it is restarted after a stop or a disconnect). */
     watching: () => live,
