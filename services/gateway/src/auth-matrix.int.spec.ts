@@ -518,4 +518,47 @@ describe("the auth matrix over the WebSocket", () => {
       await second.close();
     }
   });
+
+  it("/ws?taskId=<another tenant's task> is refused exactly as a task that does not exist: nothing says it exists", async () => {
+    /** What a socket opened with a fresh ticket and `?taskId=` receives, up to its not_found, with the id masked. */
+    const answerFor = async (taskId: string) => {
+      const res = await app.inject({ method: "POST", url: "/ws-tickets", headers: bearer(keys.acme) });
+      const { ticket } = res.json() as { ticket: string };
+      const c = open(`${wsUrl}?ticket=${ticket}&taskId=${taskId}`);
+      await waitFor(() => c.messages.some((m) => m.error?.code === "not_found"), { what: `not_found for ${taskId}` });
+      // One more round trip on the socket: anything the subscription could still send has been sent by then.
+      c.send({ type: "subscribe", taskIds: [acmeTask] });
+      await waitFor(() => c.messages.some((m) => m.task?.id === acmeTask), { what: "acme's own task after it" });
+      c.socket.close();
+      return { raw: c.raw.join("\n"), masked: c.raw.map((m) => m.replaceAll(taskId, "<id>")) };
+    };
+    const beta = await answerFor(betaTask);
+    const none = await answerFor(NO_TASK);
+    expect(beta.masked).toEqual(none.masked);
+    expect(beta.raw).not.toContain(BETA_SECRET);
+    expect(beta.masked.some((m) => m.includes('"code":"not_found"'))).toBe(true);
+  });
+
+  it("a ticket whose key was revoked after it was issued opens nothing (4401)", async () => {
+    const res = await app.inject({
+      method: "POST",
+      url: "/admin/keys",
+      headers: bearer(keys.admin),
+      payload: { tenant: "acme", scopes: ["tasks:read"] },
+    });
+    const { id, key } = res.json() as { id: string; key: string };
+    const issued = await app.inject({ method: "POST", url: "/ws-tickets", headers: bearer(key) });
+    expect(issued.statusCode).toBe(201);
+    const { ticket } = issued.json() as { ticket: string };
+    await app.inject({ method: "DELETE", url: `/admin/keys/${id}`, headers: bearer(keys.admin) });
+    // Once this gateway refuses the key over HTTP, it has heard of the revocation: the ticket is worth nothing.
+    await waitFor(
+      async () => (await app.inject({ method: "GET", url: "/tasks", headers: bearer(key) })).statusCode === 401,
+      { what: "the revoked key refused over HTTP" },
+    );
+    const c = open(`${wsUrl}?ticket=${ticket}&taskId=${acmeTask}`);
+    expect(await c.closed).toBe(4401);
+    expect(c.messages.map((m) => m.error?.code)).toEqual(["unauthorized"]);
+    expect(c.messages.some((m) => m.type === "authenticated" || m.task !== undefined)).toBe(false);
+  });
 });
