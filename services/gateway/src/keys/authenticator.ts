@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Principal, Scope } from "../principal.ts";
 import { hashKey, type KeyRecord, keyIdOf, sameHash } from "./record.ts";
 import { decodeEntry, type KeyStore } from "./store.ts";
+import { followKeys } from "./watch.ts";
 
 /** Why a key was refused; all of them are a 401 `unauthorized`. */
 export type Refusal = "missing" | "malformed" | "unknown" | "revoked" | "expired";
@@ -28,8 +29,6 @@ const TOUCH_EVERY_MS = 60_000;
  * bucket cannot be read: a key revoked meanwhile stops working within this bound, never later.
  */
 export const UNWATCHED_TRUST_MS = 1000;
-/** Between attempts to restart a watch that stopped while connected: doubling, at most the second figure. */
-const RESTART_MS = [100, 5000] as const;
 
 /**
  * Checks keys against an in-memory copy of the keys bucket, kept current by a KV watch: a request costs no
@@ -48,15 +47,6 @@ export async function createAuthenticator(
   const listeners = new Set<(keyId: string) => void>();
   /** Ids the bucket did not have, until when: a flood of made-up keys costs one read per id a second. */
   const misses = new Map<string, number>();
-  /** Whether a watch is delivering changes; when not, since when it is not. */
-  let live = false;
-  let downSince = 0;
-  let connected = true;
-  let closed = false;
-  let watch: Awaited<ReturnType<KeyStore["kv"]["watch"]>> | null = null;
-  /** Wakes the restart loop early: the connection came back, or the authenticator is closing. */
-  let wake: () => void = () => undefined;
-
   const apply = (id: string, revision: number, record: KeyRecord | null, readAt = 0) => {
     const cached = known.get(id);
     const last = cached?.revision ?? forget.get(id) ?? 0;
@@ -74,94 +64,14 @@ export async function createAuthenticator(
     for (const listener of listeners) listener(id);
   };
 
-  const markDown = (why: string, err?: unknown) => {
-    if (!live || closed) return;
-    live = false;
-    downSince = opts.now().getTime();
-    opts.log.warn({ err, why }, "the keys watch stopped: cached keys are re-read after a second until it is back");
-  };
-
-  // The watch starts first, then the bucket is read whole: nothing changed in between can be missed, and
-  // revisions keep an older value from replacing a newer one. Done again whenever the watch stops, since
-  // what changed while it was down is not replayed.
-  const stopWatch = () => watch?.stop();
-  async function startWatch() {
-    const w = await store.kv.watch({ include: "updates" });
-    watch = w;
-    if (closed) w.stop();
-    const readAt = opts.now().getTime();
-    try {
-      for await (const id of await store.kv.keys()) {
-        const e = await store.kv.get(id);
-        if (e) apply(id, e.revision, decodeEntry(e), readAt);
-      }
-    } catch (err) {
-      w.stop();
-      throw err;
-    }
-    return w;
-  }
-
-  async function follow(first: Awaited<ReturnType<typeof startWatch>>) {
-    let w: typeof first | null = first;
-    for (let attempt = 0; !closed; ) {
-      if (w !== null) {
-        live = true;
-        attempt = 0;
-        try {
-          for await (const e of w) apply(e.key, e.revision, decodeEntry(e));
-          markDown("ended");
-        } catch (err) {
-          markDown("failed", err);
-        }
-        w = null;
-      }
-      if (closed) break;
-      // Disconnected: the next attempt is made when the connection is back; else after a growing pause.
-      const pause = connected ? Math.min(RESTART_MS[0] * 2 ** attempt++, RESTART_MS[1]) : 2 ** 31 - 1;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pause);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      if (closed) break;
-      try {
-        w = await startWatch();
-        opts.log.info("the keys watch is back");
-      } catch (err) {
-        opts.log.warn({ err }, "the keys watch could not be restarted; trying again");
-      }
-    }
-  }
-
-  const first = await startWatch();
-  // A server restart loses the watch's consumer: on a disconnect the watch is stopped and counted as down,
-  // and a new one starts as soon as the connection is back (the client's own recovery waits for missed
-  // heartbeats, ten seconds and more). The loop ends with the connection.
-  if (opts.nc) {
-    const statuses = opts.nc.status();
-    void (async () => {
-      for await (const s of statuses) {
-        if (closed) break;
-        if (s.type === "disconnect") {
-          connected = false;
-          markDown("disconnected");
-          stopWatch();
-        } else if (s.type === "reconnect") {
-          connected = true;
-          wake();
-        }
-      }
-    })().catch((err: unknown) => opts.log.warn({ err }, "connection status not followed"));
-  }
-  const following = follow(first).catch((err: unknown) => opts.log.error({ err }, "the keys watch stopped for good"));
+  // Fed by the watch from here on: every change, and the whole bucket again whenever the watch restarts.
+  const watch = await followKeys(store, apply, opts);
 
   /** A cached record, while the watch keeps it current or it was confirmed within the bound. */
   function trusted(id: string, now: number): KeyRecord | undefined {
     const cached = known.get(id);
     if (!cached) return undefined;
+    const { live, downSince } = watch.state();
     if (live || now - Math.max(cached.readAt, downSince) < UNWATCHED_TRUST_MS) return cached.record;
     return undefined;
   }
@@ -172,7 +82,7 @@ export async function createAuthenticator(
     if (cached) return cached;
     if ((misses.get(id) ?? 0) > now) return null;
     // Fail closed: a record that cannot be confirmed is a 503, never an answer from a stale copy.
-    if (!connected) throw new DependencyUnavailableError("the keys bucket is out of reach");
+    if (!watch.state().connected) throw new DependencyUnavailableError("the keys bucket is out of reach");
     const e = await store.kv.get(id);
     if (e === null) {
       if (misses.size >= MAX_MISSES) misses.clear();
@@ -238,13 +148,8 @@ export async function createAuthenticator(
       return false;
     },
     /** Whether a watch is delivering changes (false while it is restarted after a stop or a disconnect). */
-    watching: () => live,
-    async close() {
-      closed = true;
-      stopWatch();
-      wake();
-      await following;
-    },
+    watching: () => watch.state().live,
+    close: () => watch.close(),
   };
 }
 export type Authenticator = Awaited<ReturnType<typeof createAuthenticator>>;
