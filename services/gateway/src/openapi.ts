@@ -20,19 +20,45 @@ const OPEN_PATHS = new Set(["/health", "/ready"]);
 /** Routes that take an `Idempotency-Key`: each creates a task. */
 const IDEMPOTENT = new Set(["post /tasks", "post /tasks/{id}/chain", "post /submit"]);
 
-const error = (description: string) => ({
+type Header = { schema: { type: string }; description: string };
+const RETRY_AFTER: Record<string, Header> = {
+  "Retry-After": { schema: { type: "integer" }, description: "seconds to wait before trying again" },
+};
+/** The IETF draft's headers (draft-ietf-httpapi-ratelimit-headers), as `limits/headers.ts` writes them. */
+const RATE_LIMIT_HEADERS: Record<string, Header> = {
+  ...RETRY_AFTER,
+  RateLimit: {
+    schema: { type: "string" },
+    description:
+      'the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key\'s requests per second; ' +
+      '`"tenant-rps"` for the tenant\'s, `"tasks-in-flight"` for its tasks in flight)',
+  },
+  "RateLimit-Policy": {
+    schema: { type: "string" },
+    description: 'its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>`',
+  },
+};
+
+const error = (description: string, headers?: Record<string, Header>) => ({
   description,
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-  headers: description.includes("Retry-After")
-    ? { "Retry-After": { schema: { type: "integer" }, description: "seconds to wait before trying again" } }
-    : undefined,
+  headers: headers ?? (description.includes("Retry-After") ? RETRY_AFTER : undefined),
 });
 const UNAUTHORIZED = error("`unauthorized`: no API key, or one malformed, unknown, revoked or expired");
-const FORBIDDEN = error("`forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on)");
-const LIMITED = error("`rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After");
+const FORBIDDEN = error("`forbidden`: the key lacks the scope this route needs");
+/** Every route that takes a key may answer this 400 besides its own validation errors. */
+const BAD_REQUEST =
+  "`invalid_request` and the like: the request is malformed (`error.details` says where); " +
+  "`tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a " +
+  "malformed `X-Tenant-Id` with auth off";
+const LIMITS =
+  "`rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys " +
+  "together; `quota_exceeded`: over the tenant's tasks in flight";
+const LIMITED = error(`${LIMITS}; see Retry-After`, RATE_LIMIT_HEADERS);
 const LIMITED_SUBMIT = error(
-  "`rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has " +
-    "spent its daily or monthly tokens (Retry-After: until the UTC day or month turns)",
+  `${LIMITS}; \`spend_limit_exceeded\`: the tenant has spent its daily or monthly tokens (Retry-After: until ` +
+    "the UTC day or month turns)",
+  RATE_LIMIT_HEADERS,
 );
 const UNAVAILABLE = error("`unavailable`, `busy` or `overloaded`: try again after Retry-After");
 
@@ -51,9 +77,21 @@ export function documentAuth(doc: Document): Document {
         continue;
       }
       op.security = [{ bearerAuth: [] }];
+      const own = responses["400"] as { description?: string } | undefined;
+      if (own === undefined) responses["400"] = error(BAD_REQUEST);
+      else if (own.description === undefined || own.description === "Default Response") own.description = BAD_REQUEST;
       responses["401"] ??= UNAUTHORIZED;
       responses["403"] ??= FORBIDDEN;
-      responses["429"] ??= IDEMPOTENT.has(`${method} ${path}`) ? LIMITED_SUBMIT : LIMITED;
+      const limited = IDEMPOTENT.has(`${method} ${path}`) ? LIMITED_SUBMIT : LIMITED;
+      const own429 = responses["429"] as { description?: string; headers?: object } | undefined;
+      if (own429 === undefined) responses["429"] = limited;
+      else {
+        // A route's own 429 (a batch over its limits) still carries the limits' headers.
+        own429.headers = { ...RATE_LIMIT_HEADERS, ...own429.headers };
+        if (own429.description === undefined || own429.description === "Default Response") {
+          own429.description = limited.description;
+        }
+      }
       op.parameters ??= [];
       const params = op.parameters;
       if (
