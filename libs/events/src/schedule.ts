@@ -17,6 +17,9 @@ export const CATCH_UP_POLICIES = ["none", "latest", "all"] as const;
 export const CatchUpPolicy = z.enum(CATCH_UP_POLICIES);
 export type CatchUpPolicy = z.infer<typeof CatchUpPolicy>;
 
+/** The KV bucket schedules live in: `<kvPrefix>_schedules`. */
+export const SCHEDULES_BUCKET = "schedules";
+
 /** The most ticks `catchUp: "all"` fires after downtime (`catchUpMax`, default 10). */
 export const CATCH_UP_MAX_LIMIT = 100;
 

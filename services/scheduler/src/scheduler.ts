@@ -4,6 +4,7 @@ import type { SchedulerDeps } from "./deps.ts";
 import { onRetryRequested } from "./on-retry-requested.ts";
 import { onTaskCreated } from "./on-task-created.ts";
 import { onTaskFinished } from "./on-task-finished.ts";
+import { runSchedules } from "./schedules/run-schedules.ts";
 import { waitingChildren } from "./waiting-children.ts";
 
 export type SchedulerOptions = { ackWaitMs: number; config: Pick<Config, "STREAM_REPLICAS" | "CLAIM_CHECK_BYTES"> };
@@ -24,7 +25,7 @@ export async function startScheduler(deps: Omit<SchedulerDeps, "waiting" | "clai
     ["TaskCancelled", finished],
     ["TaskRetryRequested", onRetryRequested(full)],
   ];
-  return Promise.all(
+  const consumers = await Promise.all(
     reactions.map(async ([type, handle]) => {
       const filterSubject = subjects.ofType(type);
       const durable = `${names.consumerPrefix}scheduler-${eventKind(type)}`;
@@ -39,4 +40,6 @@ export async function startScheduler(deps: Omit<SchedulerDeps, "waiting" | "clai
       return consume({ consumer, handle, log, concurrency: 64, ackWaitMs: opts.ackWaitMs });
     }),
   );
+  // Schedules (`<kvPrefix>_schedules`): every instance follows them and fires each tick once between them.
+  return [...consumers, await runSchedules(deps, opts.config)];
 }
