@@ -73,7 +73,7 @@ export function newSchedule(
     endAt: isoOrNull(body.endAt),
     paused: body.paused,
     task: body.task,
-    spec: taskSpecOf({ config }, body.task, who.tenant),
+    spec: specOf(body.task, who.tenant, config),
     issuedBy: who.issuedBy,
     createdAt: at,
     updatedAt: at,
@@ -111,7 +111,7 @@ export function patchedSchedule(
     ...(patch.startAt === undefined ? {} : { startAt: isoOrNull(patch.startAt) }),
     ...(patch.endAt === undefined ? {} : { endAt: isoOrNull(patch.endAt) }),
     ...(patch.paused === undefined ? {} : { paused: patch.paused }),
-    ...(patch.task === undefined ? {} : { task: patch.task, spec: taskSpecOf({ config }, patch.task, s.tenant) }),
+    ...(patch.task === undefined ? {} : { task: patch.task, spec: specOf(patch.task, s.tenant, config) }),
     issuedBy,
     updatedAt: at,
   };
@@ -142,6 +142,12 @@ export function toScheduleResource(s: ScheduleRecord, now: Date): ScheduleResour
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   };
+}
+
+/** What each firing copies: the task with the configured defaults, no idempotency key (each firing is new). */
+function specOf(task: SubmitTaskBody, tenant: string, config: Config): ScheduleRecord["spec"] {
+  const { idempotencyKey: _, ...spec } = taskSpecOf({ config }, task, tenant);
+  return spec;
 }
 
 function isoOrNull(d: string | null | undefined): string | null {
