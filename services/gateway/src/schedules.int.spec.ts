@@ -90,6 +90,8 @@ describe("POST /schedules", () => {
       endAt: "2026-11-30T00:00:00Z",
     });
     expect(late.details[0]).toEqual({ path: "body.endAt", message: "must come after startAt" });
+    const over = await refused({ cron: "* * * * *", task, endAt: "2026-11-26T09:00:00Z" });
+    expect(over.details[0]).toEqual({ path: "body.endAt", message: "must lie in the future" });
     expect((await refused({ cron: "* * * * *", task, overlap: "sometimes" })).details[0]?.path).toBe("body.overlap");
     expect((await refused({ cron: "* * * * *", task, catchUpMax: 0 })).details[0]?.path).toBe("body.catchUpMax");
   });

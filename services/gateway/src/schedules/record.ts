@@ -18,8 +18,17 @@ type Settings = Pick<ScheduleRecord, "cron" | "timezone" | "startAt" | "endAt">;
  * end comes after the start, and the task is one POST /tasks would take (its own rules, and no runAt: the
  * schedule says when). Each a 400 `invalid_request` naming the field.
  */
-export function checkSchedule(settings: Settings, task: SubmitTaskBody | undefined, config: Config): void {
+export function checkSchedule(
+  settings: Settings,
+  task: SubmitTaskBody | undefined,
+  config: Config,
+  /** Set on creation: a schedule that ends before it is made would never fire. */
+  createdAt?: Date,
+): void {
   const problems: Problem[] = [];
+  if (createdAt !== undefined && settings.endAt !== null && Date.parse(settings.endAt) <= createdAt.getTime()) {
+    problems.push({ path: "body.endAt", message: "must lie in the future" });
+  }
   const cron = cronProblem(settings.cron, settings.timezone);
   if (cron !== null) problems.push({ path: `body.${cron.field}`, message: cron.message });
   if (

@@ -32,13 +32,14 @@ export const scheduleRoutes =
       },
       async (req, reply) => {
         const body = req.body;
+        const now = deps.now();
         const record = newSchedule(
           body,
           { id: randomUUID(), tenant: req.principal.tenant, issuedBy: req.principal.keyId },
           deps.config,
-          deps.now(),
+          now,
         );
-        checkSchedule(settingsOf(record), body.task, deps.config);
+        checkSchedule(settingsOf(record), body.task, deps.config, now);
         await store.create(record);
         return reply
           .status(201)
