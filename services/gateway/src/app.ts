@@ -103,7 +103,7 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   await app.register(statsRoutes(deps, lanes));
   await app.register(tenantRoutes({ kv: flowKv, flow, now: deps.now }));
   await app.register(keyRoutes({ keys: apiKeys, tickets, now: deps.now }));
-  await app.register(scheduleRoutes(deps, await openScheduleStore(deps.js, deps.names, deps.config)));
+  await app.register(scheduleRoutes(deps, await openScheduleStore(deps.js, deps.names, deps.config), keys));
   const hub = createHub(deps, app.log);
   app.addHook("onClose", async () => hub.close());
   await app.register(taskStreamRoutes(deps, hub));

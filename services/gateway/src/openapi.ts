@@ -13,7 +13,7 @@ type Document = { paths?: Record<string, Record<string, Operation>> };
 /** Routes anyone may call (as `auth.ts` has them): no key, so no 401/403/429. */
 const OPEN_PATHS = new Set(["/health", "/ready"]);
 /** Routes that take an `Idempotency-Key`: each creates a task. */
-const IDEMPOTENT = new Set(["post /tasks", "post /tasks/{id}/chain", "post /submit"]);
+const IDEMPOTENT = new Set(["post /tasks", "post /tasks/{id}/chain", "post /submit", "post /schedules"]);
 
 const error = (description: string) => ({
   description,
@@ -62,7 +62,7 @@ export function documentAuth(doc: Document): Document {
           schema: { type: "string", minLength: 1, maxLength: 255 },
           description:
             "1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with " +
-            "the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422.",
+            "the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422.",
         } as { in: string; name: string });
       }
     }

@@ -116,6 +116,44 @@ describe("POST /schedules", () => {
 
 const NOW_ID = "00000000-0000-4000-8000-000000000000";
 
+describe("POST /schedules with an Idempotency-Key", () => {
+  const post = (key: string, body: object) =>
+    app.inject({
+      method: "POST",
+      url: "/schedules",
+      headers: { ...as("acme"), "idempotency-key": key },
+      payload: body,
+    });
+
+  it("makes one schedule however often it is sent; another body under the key is a 422, a deleted one a 409", async () => {
+    const key = `sched-${NOW_ID.slice(0, 4)}-${Math.random()}`;
+    const body = { cron: "0 * * * *", task: { prompt: "once" } };
+    const first = await post(key, body);
+    expect(first.statusCode).toBe(201);
+    expect(first.headers["idempotent-replayed"]).toBeUndefined();
+    const again = await post(key, body);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.json().id).toBe(first.json().id);
+    expect((await post(key, { ...body, cron: "5 * * * *" })).statusCode).toBe(422);
+    // The same key for a task is another key: it makes a task.
+    const task = await app.inject({
+      method: "POST",
+      url: "/tasks",
+      headers: { ...as("acme"), "idempotency-key": key },
+      payload: { prompt: "a task" },
+    });
+    expect(task.statusCode).toBe(202);
+    await call("DELETE", `/schedules/${first.json().id}`);
+    const deleted = await post(key, body);
+    expect(deleted.statusCode).toBe(409);
+    expect(deleted.json().error.code).toBe("schedule_deleted");
+    // A refused request claims no key.
+    expect((await post(`${key}-bad`, { ...body, cron: "61 * * * *" })).statusCode).toBe(400);
+    expect((await post(`${key}-bad`, body)).headers["idempotent-replayed"]).toBeUndefined();
+  });
+});
+
 describe("GET, PATCH and DELETE /schedules/:id", () => {
   it("pauses and resumes: paused shows no next runs", async () => {
     const s = await create({ cron: "*/15 * * * *", task: { prompt: "q" }, name: "quarterly" });

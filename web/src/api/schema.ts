@@ -863,12 +863,15 @@ export interface paths {
     put?: never;
     /**
      * Create a schedule
-     * @description Submits `task` at every tick of `cron` in `timezone`, once per tick however many schedulers run. Each firing is a task with `scheduleId` set (GET /tasks?scheduleId=).
+     * @description Submits `task` at every tick of `cron` in `timezone`, once per tick however many schedulers run. Each firing is a task with `scheduleId` set (GET /tasks?scheduleId=). With an `Idempotency-Key` header, repeating the request returns the same schedule.
      */
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          "Idempotency-Key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -1229,7 +1232,25 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
             /** @description seconds to wait before trying again */
@@ -2033,7 +2054,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
           "Idempotency-Key"?: string;
         };
         path?: never;
@@ -2231,7 +2252,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
           "Idempotency-Key"?: string;
         };
         path?: never;
@@ -2861,7 +2882,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
           "Idempotency-Key"?: string;
         };
         path: {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ErrorBody } from "../api-schemas.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
+import { IDEMPOTENCY_HEADER, type IdempotencyKeys } from "../idempotency.ts";
 import { checkSchedule, newSchedule, patchedSchedule, toScheduleResource } from "./record.ts";
 import { CreateScheduleBody, PatchScheduleBody, ScheduleParams, ScheduleResource } from "./schemas.ts";
 import type { ScheduleStore } from "./store.ts";
@@ -15,7 +16,7 @@ const settingsOf = (s: ScheduleRecord) => ({ cron: s.cron, timezone: s.timezone,
 
 /** `/schedules`: recurring tasks, fired by the schedulers (read: tasks:read, write: tasks:write). */
 export const scheduleRoutes =
-  (deps: Pick<GatewayDeps, "config" | "now">, store: ScheduleStore): FastifyPluginAsyncZod =>
+  (deps: Pick<GatewayDeps, "config" | "now">, store: ScheduleStore, keys: IdempotencyKeys): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       "/schedules",
@@ -24,27 +25,43 @@ export const scheduleRoutes =
           summary: "Create a schedule",
           description:
             "Submits `task` at every tick of `cron` in `timezone`, once per tick however many schedulers run. " +
-            "Each firing is a task with `scheduleId` set (GET /tasks?scheduleId=).",
+            "Each firing is a task with `scheduleId` set (GET /tasks?scheduleId=). With an `Idempotency-Key` " +
+            "header, repeating the request returns the same schedule.",
           tags: ["schedules"],
           body: CreateScheduleBody,
-          response: { 201: ScheduleResource, ...errors },
+          response: { 201: ScheduleResource, ...errors, 409: ErrorBody, 422: ErrorBody },
         },
       },
       async (req, reply) => {
-        const body = req.body;
+        const { body } = req;
+        const { tenant, keyId } = req.principal;
+        const key = keys.parseHeader(req.headers[IDEMPOTENCY_HEADER]);
         const now = deps.now();
-        const record = newSchedule(
-          body,
-          { id: randomUUID(), tenant: req.principal.tenant, issuedBy: req.principal.keyId },
-          deps.config,
-          now,
-        );
+        let record = newSchedule(body, { id: randomUUID(), tenant, issuedBy: keyId }, deps.config, now);
+        // Checked before a key is claimed, so a refused request claims none.
         checkSchedule(settingsOf(record), body.task, deps.config, now);
-        await store.create(record);
+        if (key !== null) {
+          // Apart from tasks' keys: a header key is printable ASCII, so it never holds a NUL.
+          const claim = await keys.claim(tenant, `\0schedule\0${key}`, { schedule: body }, record.id);
+          if (claim.replay) {
+            const existing = await store.find(claim.taskId, tenant);
+            if (existing === "deleted") {
+              throw new ApiError(
+                409,
+                "schedule_deleted",
+                `this Idempotency-Key made schedule ${claim.taskId}, since deleted`,
+              );
+            }
+            // Claimed but never stored (a crash in between): stored now, under the claimed id.
+            record = existing ?? { ...record, id: claim.taskId };
+          }
+        }
+        const stored = await store.create(record);
+        if (!stored.created) reply.header("idempotent-replayed", "true");
         return reply
           .status(201)
-          .header("location", `/schedules/${record.id}`)
-          .send(toScheduleResource(record, deps.now()));
+          .header("location", `/schedules/${stored.record.id}`)
+          .send(toScheduleResource(stored.record, deps.now()));
       },
     );
 

@@ -22,11 +22,26 @@ export function scheduleStore(kv: KV) {
     return record === null || entry === null || record.tenant !== tenant ? null : { record, revision: entry.revision };
   }
   return {
-    async create(record: ScheduleRecord): Promise<void> {
-      await kv.create(record.id, JSON.stringify(ScheduleRecord.parse(record)));
+    /** Stores a new schedule; when one is there under its id already (a replayed create), that one. */
+    async create(record: ScheduleRecord): Promise<{ record: ScheduleRecord; created: boolean }> {
+      try {
+        await kv.create(record.id, JSON.stringify(ScheduleRecord.parse(record)));
+        return { record, created: true };
+      } catch (err) {
+        const existing = isCasConflict(err) ? await read(record.id, record.tenant) : null;
+        if (existing === null) throw err;
+        return { record: existing.record, created: false };
+      }
     },
     async get(id: string, tenant: string): Promise<ScheduleRecord | null> {
       return (await read(id, tenant))?.record ?? null;
+    },
+    /** As `get`, but tells a schedule that was deleted (the bucket keeps its delete marker) from none. */
+    async find(id: string, tenant: string): Promise<ScheduleRecord | "deleted" | null> {
+      const entry = await kv.get(id);
+      if (entry !== null && entry.operation !== "PUT") return "deleted";
+      const record = decode(entry);
+      return record?.tenant === tenant ? record : null;
     },
     /** The tenant's schedules, oldest first. */
     async list(tenant: string): Promise<ScheduleRecord[]> {
