@@ -7,6 +7,7 @@ import type { components, paths } from "../api/schema.ts";
 import { Empty, Problem } from "../components/problem.tsx";
 import { dateTime, excerpt } from "../format.ts";
 import { Link } from "../router.tsx";
+import { newKey } from "./task-form.ts";
 
 type Schedule = components["schemas"]["Schedule"];
 type NewSchedule = paths["/schedules"]["post"]["requestBody"]["content"]["application/json"];
@@ -169,10 +170,14 @@ const fieldOf = (path: string) => path.replace(/^body\.(task\.)?/, "").split("."
 function ScheduleForm() {
   const queryClient = useQueryClient();
   const [values, setValues] = useState(EMPTY);
+  // One key per schedule made here: a double click, or a retry after a lost answer, makes one schedule.
+  const [idempotencyKey, setIdempotencyKey] = useState(newKey);
   const create = useMutation({
-    mutationFn: (body: NewSchedule) => unwrap(client.POST("/schedules", { body })),
+    mutationFn: (body: NewSchedule) =>
+      unwrap(client.POST("/schedules", { body, headers: { "idempotency-key": idempotencyKey } })),
     onSuccess: () => {
       setValues(EMPTY);
+      setIdempotencyKey(newKey());
       void queryClient.invalidateQueries({ queryKey: ["schedules"] });
     },
   });
