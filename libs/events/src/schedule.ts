@@ -32,7 +32,8 @@ export const SKIP_REASONS = ["overlap", "missed"] as const;
 export const ScheduleSkip = z.object({ tick: iso, reason: z.enum(SKIP_REASONS), at: iso });
 export type ScheduleSkip = z.infer<typeof ScheduleSkip>;
 
-export const ScheduleRecord = z.object({
+// Loose: a field a newer gateway wrote survives an older scheduler's compare-and-set (a rolling upgrade).
+export const ScheduleRecord = z.looseObject({
   id: z.uuid(),
   tenant: z.string().min(1),
   name: z.string().nullable(),
@@ -47,7 +48,7 @@ export const ScheduleRecord = z.object({
   /** The task body as the client gave it (what GET shows and PATCH edits). */
   task: z.record(z.string(), z.unknown()),
   /** What every firing's TaskSubmitted carries: `task` with the gateway's defaults filled in. */
-  spec: TaskSpec.omit({ runAt: true, scheduleId: true, scheduledFor: true, idempotencyKey: true }),
+  spec: TaskSpec.omit({ runAt: true, scheduleId: true, scheduledFor: true, idempotencyKey: true }).loose(),
   /** The API key that wrote it last (recorded in every firing), null with auth off. */
   issuedBy: z.string().nullable(),
   createdAt: iso,

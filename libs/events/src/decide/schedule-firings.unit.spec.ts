@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TaskSubmitted } from "../events.ts";
-import { cronProblem, nextTicks, type ScheduleRecord, scheduledTaskId } from "../schedule.ts";
+import { cronProblem, nextTicks, ScheduleRecord, scheduledTaskId } from "../schedule.ts";
 import { created } from "../state.ts";
 import {
   abandonedFirings,
@@ -107,6 +107,15 @@ describe("decideScheduleFirings: when ticks are due", () => {
     expect(ticksOf(decideScheduleFirings(s, null, at("2026-11-26T10:00:01.002Z")))).toEqual([
       "2026-11-26T10:00:01.000Z",
     ]);
+  });
+});
+
+describe("decideScheduleFirings: a rolling upgrade", () => {
+  it("given an entry with fields a newer gateway wrote, then they survive the firing's write", () => {
+    const newer = ScheduleRecord.parse({ ...given(), future: 1, spec: { ...given().spec, futureOption: true } });
+    const d = decideScheduleFirings(newer, null, at("2026-11-26T11:00:00.040Z"));
+    expect(ScheduleRecord.parse(d.next)).toMatchObject({ future: 1, spec: { futureOption: true }, firings: 1 });
+    expect(TaskSubmitted.parse(d.events[0])).not.toHaveProperty("futureOption");
   });
 });
 
