@@ -30,6 +30,8 @@ import { healthRoutes } from "./routes/health.ts";
 import { statsRoutes } from "./routes/stats.ts";
 import { taskStreamRoutes } from "./routes/task-stream.ts";
 import { taskRoutes } from "./routes/tasks.ts";
+import { scheduleRoutes } from "./schedules/routes.ts";
+import { openScheduleStore } from "./schedules/store.ts";
 import { createHub } from "./ws/hub.ts";
 import { registerWebSocket } from "./ws/route.ts";
 
@@ -101,6 +103,7 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   await app.register(statsRoutes(deps, lanes));
   await app.register(tenantRoutes({ kv: flowKv, flow, now: deps.now }));
   await app.register(keyRoutes({ keys: apiKeys, tickets, now: deps.now }));
+  await app.register(scheduleRoutes(deps, await openScheduleStore(deps.js, deps.names, deps.config), keys));
   const hub = createHub(deps, app.log);
   app.addHook("onClose", async () => hub.close());
   await app.register(taskStreamRoutes(deps, hub));
