@@ -346,6 +346,8 @@ export const TRUNCATED_TASK_EXAMPLE: TaskResource = {
   parentId: null,
   parentIds: [],
   onParentFailure: "cascade",
+  scheduleId: null,
+  scheduledFor: null,
   attempts: 1,
   maxAttempts: 3,
   timeoutSeconds: 600,
