@@ -33,6 +33,7 @@ export type Route =
   | { page: "task"; id: string }
   | { page: "new" }
   | { page: "overview" }
+  | { page: "schedules" }
   | { page: "not-found" };
 
 export function matchRoute(path: string): Route {
@@ -41,6 +42,7 @@ export function matchRoute(path: string): Route {
   if (task?.[1]) return { page: "task", id: task[1] };
   if (path === "/new") return { page: "new" };
   if (path === "/overview") return { page: "overview" };
+  if (path === "/schedules" || path === "/schedules/") return { page: "schedules" };
   return { page: "not-found" };
 }
 

@@ -55,7 +55,7 @@ export const Mode = z.enum(MODES);
 export type Mode = z.infer<typeof Mode>;
 
 /** Everything a client decided when it created a task, shared by TaskSubmitted and TaskChained. */
-const TaskSpec = ModelInput.extend({
+export const TaskSpec = ModelInput.extend({
   runAt: z.iso.datetime({ offset: true }).nullable(),
   maxAttempts: z.number().int().positive(),
   timeoutMs: z.number().int().positive(),
@@ -64,6 +64,9 @@ const TaskSpec = ModelInput.extend({
   metadata: z.record(z.string(), z.unknown()),
   priority: Priority.default("normal"),
   mode: Mode.optional(),
+  /** Set on a schedule's firing: the schedule, and the tick it fired for (absent in other and older events). */
+  scheduleId: z.uuid().optional(),
+  scheduledFor: z.iso.datetime({ offset: true }).optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 

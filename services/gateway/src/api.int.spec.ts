@@ -471,6 +471,11 @@ describe("docs and operations", () => {
         "GET /admin/tenants/{tenant}",
         "PUT /admin/tenants/{tenant}",
         "POST /ws-tickets",
+        "POST /schedules",
+        "GET /schedules",
+        "GET /schedules/{id}",
+        "PATCH /schedules/{id}",
+        "DELETE /schedules/{id}",
       ].sort(),
     );
     expect(doc.paths["/tasks"].post.responses).toHaveProperty("400");

@@ -1,4 +1,13 @@
-import { connectService, createLogger, inputLimits, loadConfig, onShutdown, runMain } from "@taskjet/runtime";
+import {
+  connectService,
+  createLogger,
+  inputLimits,
+  loadConfig,
+  onShutdown,
+  runMain,
+  serveMetrics,
+} from "@taskjet/runtime";
+import { schedulerMetrics } from "./metrics.ts";
 import { startScheduler } from "./scheduler.ts";
 
 const config = loadConfig();
@@ -6,13 +15,18 @@ const log = createLogger("scheduler", config);
 
 runMain(log, async () => {
   const { names, subjects, nc, js, jsm } = await connectService(config, log, "scheduler");
+  const metrics = schedulerMetrics(jsm, names.stream);
   const running = await startScheduler(
     { js, jsm, names, subjects, log, now: () => new Date(), limits: inputLimits(config) },
-    { ackWaitMs: config.SCHEDULER_ACK_WAIT_SECONDS * 1000, config },
+    { ackWaitMs: config.SCHEDULER_ACK_WAIT_SECONDS * 1000, config, metrics },
   );
+  const server = config.METRICS_PORT
+    ? await serveMetrics(metrics.registry, config.METRICS_PORT, config.HOST, log)
+    : null;
   log.info({ stream: names.stream }, "scheduler running");
   onShutdown(log, async () => {
     await Promise.all(running.map((r) => r.stop(config.SHUTDOWN_GRACE_SECONDS * 1000)));
+    await server?.close();
     await nc.drain();
   });
 });

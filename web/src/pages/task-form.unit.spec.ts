@@ -40,10 +40,12 @@ describe("the submit form's Messages API field", () => {
       priority: "normal",
       metadata: {},
       runAt: null,
+      parentIds: [],
+      status: "completed",
       messages: [{ role: "user", content: "hi" }],
       toolChoice: { type: "auto" },
     } as unknown as Task;
-    expect(JSON.parse(valuesFrom(task, "rerun").request)).toEqual({
+    expect(JSON.parse(valuesFrom(task, "rerun", 0).request)).toEqual({
       messages: [{ role: "user", content: "hi" }],
       toolChoice: { type: "auto" },
     });
@@ -56,7 +58,15 @@ describe("the submit form's mode", () => {
     expect(body("batch")).toEqual({ body: { prompt: "hi", mode: "batch" } });
     expect(body("")).toEqual({ body: { prompt: "hi" } });
     const task = { prompt: "p", system: null, model: "m", maxTokens: 1, temperature: null, priority: "normal" };
-    const batch = { ...task, mode: "batch", maxAttempts: 1, timeoutSeconds: 1, metadata: {}, runAt: null };
-    expect(valuesFrom(batch as unknown as Task, "rerun").mode).toBe("batch");
+    const batch = {
+      ...task,
+      mode: "batch",
+      maxAttempts: 1,
+      timeoutSeconds: 1,
+      metadata: {},
+      runAt: null,
+      parentIds: [],
+    };
+    expect(valuesFrom(batch as unknown as Task, "rerun", 0).mode).toBe("batch");
   });
 });

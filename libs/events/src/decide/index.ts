@@ -1,5 +1,6 @@
 export * from "./attempts.ts";
 export * from "./decide.ts";
 export * from "./render-child.ts";
+export * from "./schedule-firings.ts";
 export * from "./scheduling.ts";
 export * from "./task-commands.ts";
