@@ -47,6 +47,11 @@ function task(fields: Partial<Task> = {}): Task {
 }
 
 describe("the body that runs a task again", () => {
+  it("given a batch-mode task, asks for batch mode again (and says nothing of mode for a task of mode now)", () => {
+    expect(bodyOf(task({ mode: "batch", batchId: "msgbatch_01" }), NOW).mode).toBe("batch");
+    expect(bodyOf(task(), NOW)).not.toHaveProperty("mode");
+  });
+
   it("given a plain task, sends its prompt and the settings it ran with, and no defaults it did not change", () => {
     expect(bodyOf(task(), NOW)).toEqual({
       prompt: "Say hi",
