@@ -93,7 +93,7 @@ export function startBatchPoller(deps: PollerDeps) {
   })();
 
   async function pollAll() {
-    for (const id of await store.ids()) {
+    for (const id of store.ids()) {
       if (stop.signal.aborted) return;
       if (busy.has(id)) continue;
       const at = now().getTime();

@@ -1,6 +1,6 @@
 import type { KV, KvEntry } from "@nats-io/kv";
 import { BatchLease, BatchRecord, batchKeys } from "@taskjet/events";
-import { isCasConflict } from "@taskjet/runtime";
+import { followKeys, isCasConflict, type Logger } from "@taskjet/runtime";
 
 function decode<T>(
   schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
@@ -14,9 +14,11 @@ function decode<T>(
 /**
  * The batches in flight, in KV (`libs/events/src/batches.ts`): the record of each (written once, at submission)
  * and its lease. Whoever holds an unexpired lease polls the batch; an expired one (its executor died or stopped)
- * is taken over by compare-and-set, so two executors never settle one batch at once.
+ * is taken over by compare-and-set, so two executors never settle one batch at once. The leases are followed
+ * with a watch (`followKeys`), so a poll lists the batches from memory rather than scanning the bucket.
  */
-export function batchStore(kv: KV) {
+export async function openBatchStore(kv: KV, log: Pick<Logger, "error">) {
+  const leases = await followKeys(kv, batchKeys.leases, log);
   /** Changes a batch's lease by compare-and-set; null when it is gone or someone else changed it first. */
   async function changeLease(id: string, edit: (l: BatchLease) => BatchLease | null): Promise<BatchLease | null> {
     const entry = await kv.get(batchKeys.lease(id));
@@ -41,13 +43,17 @@ export function batchStore(kv: KV) {
     async record(id: string): Promise<BatchRecord | null> {
       return decode(BatchRecord, await kv.get(batchKeys.batch(id)));
     },
-    /** The id of every batch in flight. */
-    async ids(): Promise<string[]> {
-      const keys: string[] = [];
-      for await (const key of await kv.keys(batchKeys.leases)) keys.push(key);
-      const leases = await Promise.all(keys.map(async (k) => decode(BatchLease, await kv.get(k))));
-      return leases.flatMap((l) => (l === null ? [] : [l.id]));
+    /** The id of every batch in flight, as the watch has told. */
+    ids(): string[] {
+      const ids: string[] = [];
+      for (const [key, k] of leases.known) {
+        const lease = BatchLease.safeParse(k.value);
+        if (lease.success) ids.push(lease.data.id);
+        else if (k.value === null) leases.known.delete(key); // a settled batch: forgotten, not kept for ever
+      }
+      return ids;
     },
+    close: () => leases.close(),
     /** The lease for `owner` until `until`, when it is free, expired or already its own; else null. */
     take(id: string, owner: string, now: number, until: number): Promise<BatchLease | null> {
       return changeLease(id, (l) => (l.owner !== owner && l.until > now ? null : { ...l, owner, until }));
@@ -63,4 +69,4 @@ export function batchStore(kv: KV) {
     },
   };
 }
-export type BatchStore = ReturnType<typeof batchStore>;
+export type BatchStore = Awaited<ReturnType<typeof openBatchStore>>;

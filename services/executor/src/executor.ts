@@ -11,7 +11,7 @@ import {
 import { batchCollector } from "./batch-collector.ts";
 import { type BatchMetrics, batchMetrics } from "./batch-metrics.ts";
 import { startBatchPoller } from "./batch-poller.ts";
-import { batchStore } from "./batch-store.ts";
+import { openBatchStore } from "./batch-store.ts";
 import { type Admission, CALL_LEASE_MS, createAdmission } from "./flow/admission.ts";
 import { openLaneStore } from "./flow/lane-store.ts";
 import { flowMetrics } from "./flow/metrics.ts";
@@ -70,7 +70,7 @@ export async function startExecutor(
   const replicas = { STREAM_REPLICAS: opts.replicas ?? 1 };
   const results = resultCache(await openBucket(js, names, "results", replicas, { ttlMs: RESULTS_MAX_AGE_MS }), log);
   const bodies = await openBodies(js, names, replicas);
-  const store = batchStore(await openBucket(js, names, "batches", replicas));
+  const store = await openBatchStore(await openBucket(js, names, "batches", replicas), log);
   const pollMs = opts.batch?.pollMs ?? 30_000;
   const leaseMs = opts.batch?.leaseMs ?? Math.max(3 * pollMs, 10_000);
   const stopping = new AbortController();
@@ -149,6 +149,7 @@ export async function startExecutor(
       await running.stop(graceMs);
       stopping.abort();
       await poller.stop();
+      await store.close();
       await snapshot.stop();
       await server?.close();
       await lanes.close();
