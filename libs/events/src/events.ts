@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BodyRef, OutputBlock, RequestOptions, TextBlock } from "./model-request.ts";
+import { TaskWebhook } from "./webhooks.ts";
 
 /** Every event carries these; `v` lets a future payload change be told apart from today's. */
 const Base = z.object({
@@ -55,6 +56,8 @@ const TaskSpec = ModelInput.extend({
   idempotencyKey: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   priority: Priority.default("normal"),
+  /** Where to announce this task's events (Standard Webhooks); absent in older events and when not asked. */
+  webhook: TaskWebhook.optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 

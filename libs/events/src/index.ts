@@ -12,3 +12,4 @@ export * from "./spend-periods.ts";
 export * from "./state.ts";
 export * from "./status.ts";
 export * from "./subjects.ts";
+export * from "./webhooks.ts";

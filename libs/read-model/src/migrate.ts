@@ -10,6 +10,7 @@ import * as messagesApi005 from "./migrations/2026-11-26-005-messages-api.ts";
 import * as costToday006 from "./migrations/2026-11-26-006-cost-today.ts";
 import * as historyRetention007 from "./migrations/2026-11-26-007-history-retention.ts";
 import * as fanIn008 from "./migrations/2026-11-26-008-fan-in.ts";
+import * as webhookDeliveries009 from "./migrations/2026-11-26-009-webhook-deliveries.ts";
 import type { Db } from "./schema.ts";
 
 /**
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-26-006-cost-today": costToday006,
   "2026-11-26-007-history-retention": historyRetention007,
   "2026-11-26-008-fan-in": fanIn008,
+  "2026-11-26-009-webhook-deliveries": webhookDeliveries009,
 };
 
 /**

@@ -25,6 +25,9 @@ export async function swapIfCaughtUp(
         await sql`delete from ${rebuilt} where id in (${kept})`.execute(trx);
         // Both schemas ran the same migrations in the same order: their columns are the same, in that order.
         await sql`insert into ${rebuilt} select * from ${live} where history_purge_at is not null`.execute(trx);
+        // The webhook delivery log is no fold of events: it moves over as it is.
+        const deliveries = [sql.id(schemas.live, "webhook_deliveries"), sql.id(schemas.rebuilt, "webhook_deliveries")];
+        await sql`insert into ${deliveries[1]} select * from ${deliveries[0]}`.execute(trx);
         await sql`alter schema ${sql.id(schemas.live)} rename to ${sql.id(schemas.retired)}`.execute(trx);
         await sql`alter schema ${sql.id(schemas.rebuilt)} rename to ${sql.id(schemas.live)}`.execute(trx);
       });

@@ -26,6 +26,7 @@ export function rowToState(row: TaskRow): TaskState {
     metadata: row.metadata,
     priority: row.priority,
     waiting: row.waiting,
+    webhook: row.webhook,
     maxAttempts: row.maxAttempts,
     timeoutMs: row.timeoutMs,
     gen: row.gen,
@@ -61,6 +62,7 @@ export function stateToRow(state: TaskState, seq: number) {
     error: JSON.stringify(state.error),
     usage: JSON.stringify(state.usage),
     waiting: JSON.stringify(state.waiting),
+    webhook: JSON.stringify(state.webhook),
     seq,
   };
 }

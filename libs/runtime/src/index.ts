@@ -12,4 +12,5 @@ export * from "./nats.ts";
 export * from "./output-schema.ts";
 export * from "./provision.ts";
 export * from "./shutdown.ts";
+export * from "./webhook-http.ts";
 export * from "./when-available.ts";

@@ -3,3 +3,5 @@ export * from "./decide.ts";
 export * from "./render-child.ts";
 export * from "./scheduling.ts";
 export * from "./task-commands.ts";
+export * from "./webhook-retry.ts";
+export * from "./webhooks.ts";
