@@ -4,19 +4,20 @@ import type { Db, WebhookDeliveriesTable } from "./schema.ts";
 export type WebhookAttemptRow = Selectable<WebhookDeliveriesTable>;
 export type NewWebhookAttempt = Omit<Insertable<WebhookDeliveriesTable>, "id">;
 
-/** Records one try at a delivery; returns when it was first tried (this try, if it was the first). */
+/** Records one try at a delivery. */
 export async function recordWebhookAttempt(db: Db, attempt: NewWebhookAttempt): Promise<void> {
   await db.insertInto("webhookDeliveries").values(attempt).execute();
 }
 
-/** When a delivery was first tried, or null when it never was: a day from then, it is given up. */
-export async function firstWebhookAttemptAt(db: Db, webhookId: string): Promise<Date | null> {
+/** How many times a delivery was tried so far, and when first (null: never): a day from then, it is given up. */
+export async function webhookAttemptsSoFar(db: Db, webhookId: string): Promise<{ count: number; first: Date | null }> {
   const row = await db
     .selectFrom("webhookDeliveries")
-    .select((eb) => eb.fn.min("attemptedAt").as("first"))
+    .select((eb) => [eb.fn.min("attemptedAt").as("first"), eb.fn.countAll().as("count")])
     .where("webhookId", "=", webhookId)
     .executeTakeFirst();
-  return row?.first ? new Date(row.first as Date | string) : null;
+  const first = row?.first as Date | string | null | undefined;
+  return { count: Number(row?.count ?? 0), first: first ? new Date(first) : null };
 }
 
 /** Where a page of attempts ends: the next page starts strictly after (older than) this one. */

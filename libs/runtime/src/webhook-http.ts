@@ -147,7 +147,12 @@ export async function postWebhook(req: {
         const chunks: Buffer[] = [];
         let size = 0;
         const finish = () => {
-          const excerpt = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString("utf8");
+          // Stored as text: no NUL, no lone surrogate (a cut multi-byte character decodes as U+FFFD).
+          const excerpt = Buffer.concat(chunks)
+            .subarray(0, EXCERPT_BYTES)
+            .toString("utf8")
+            .replaceAll("\u0000", "")
+            .toWellFormed();
           resolve({ status: res.statusCode ?? 0, latencyMs: took(), excerpt });
         };
         res.on("data", (chunk: Buffer) => {

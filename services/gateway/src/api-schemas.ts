@@ -11,6 +11,7 @@ import {
   TASK_STATUSES,
   TaskError,
   TaskState,
+  TaskWebhook,
   TextBlock,
   Usage,
   unstorableTextAt,
@@ -105,6 +106,12 @@ export const CreateTaskBody = z
     priority: Priority.optional().meta({
       description:
         "which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved",
+    }),
+    webhook: TaskWebhook.optional().meta({
+      description:
+        "a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from " +
+        "POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless " +
+        "allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled)",
     }),
     metadata: Metadata.optional().meta({
       description:
@@ -225,6 +232,7 @@ export const TaskResource = z
     cancelReason: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
     priority: Priority,
+    webhook: TaskWebhook.nullable().meta({ description: "the task's own webhook, if it has one" }),
     waiting: TaskState.shape.waiting.meta({
       description:
         "why a queued task is not running yet: its model lane paused after a 429 or out of budget, a concurrency " +
@@ -281,6 +289,7 @@ export const TaskResource = z
       cancelReason: null,
       metadata: {},
       priority: "normal",
+      webhook: null,
       waiting: null,
       createdAt: "2026-11-26T10:00:00.000Z",
       updatedAt: "2026-11-26T10:00:01.200Z",

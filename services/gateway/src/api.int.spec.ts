@@ -471,6 +471,14 @@ describe("docs and operations", () => {
         "GET /admin/tenants/{tenant}",
         "PUT /admin/tenants/{tenant}",
         "POST /ws-tickets",
+        "POST /webhooks",
+        "GET /webhooks",
+        "POST /webhooks/task-secret",
+        "GET /webhooks/{id}",
+        "PATCH /webhooks/{id}",
+        "DELETE /webhooks/{id}",
+        "GET /webhooks/{id}/deliveries",
+        "GET /tasks/{id}/deliveries",
       ].sort(),
     );
     expect(doc.paths["/tasks"].post.responses).toHaveProperty("400");

@@ -98,6 +98,7 @@ export async function registerOpenApi(app: FastifyInstance) {
       security: [{ bearerAuth: [] }],
       tags: [
         { name: "tasks", description: "Create, read and steer tasks" },
+        { name: "webhooks", description: "Signed outbound webhooks (Standard Webhooks) and their deliveries" },
         { name: "admin", description: "API keys and operators' views (scope `admin`)" },
         { name: "ops", description: "Health and readiness" },
         { name: "compatibility", description: "The older Celery-based service's API" },

@@ -1,0 +1,100 @@
+import type { Db } from "@taskjet/read-model";
+import {
+  type Config,
+  consume,
+  ensureConsumer,
+  ensureStream,
+  followSubscriptions,
+  openWebhookStore,
+  type Running,
+  webhooksStreamConfig,
+} from "@taskjet/runtime";
+import type { SchedulerDeps } from "../deps.ts";
+import { deliverWebhook } from "./deliver.ts";
+import { consumeDeliveries } from "./delivery-loop.ts";
+import { onTaskEventForWebhooks } from "./dispatch.ts";
+
+export type WebhookConfig = Pick<
+  Config,
+  | "STREAM_REPLICAS"
+  | "WEBHOOK_ALLOWED_HOSTS"
+  | "WEBHOOK_RETRY_BASE_MS"
+  | "WEBHOOK_RETRY_MAX_MS"
+  | "WEBHOOK_GIVE_UP_SECONDS"
+  | "WEBHOOK_TIMEOUT_MS"
+  | "WEBHOOK_CONCURRENCY"
+>;
+
+/**
+ * Outbound webhooks, in the scheduler: a durable consumer on every task event dispatches deliveries to the
+ * webhooks stream; a second one delivers them. Both shared by every scheduler instance.
+ */
+export async function startWebhooks(
+  deps: Pick<SchedulerDeps, "js" | "jsm" | "names" | "subjects" | "log" | "now"> & { db: Db },
+  config: WebhookConfig,
+): Promise<Running[]> {
+  const { js, jsm, names, subjects, log } = deps;
+  await ensureStream(jsm, webhooksStreamConfig(names, config), log);
+  const store = await openWebhookStore(js, names, config);
+  const subscriptions = await followSubscriptions(store, log);
+  const full = {
+    ...deps,
+    store,
+    subscriptions,
+    policy: {
+      baseMs: config.WEBHOOK_RETRY_BASE_MS,
+      maxMs: config.WEBHOOK_RETRY_MAX_MS,
+      giveUpAfterMs: config.WEBHOOK_GIVE_UP_SECONDS * 1000,
+    },
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    allowedHosts: config.WEBHOOK_ALLOWED_HOSTS,
+    random: Math.random,
+  };
+
+  const dispatchDurable = `${names.consumerPrefix}webhooks-dispatch`;
+  const dispatchAckWaitMs = 30_000;
+  await ensureConsumer(
+    jsm,
+    names.stream,
+    { durable: dispatchDurable, filterSubject: subjects.all, ackWaitMs: dispatchAckWaitMs },
+    log,
+  );
+  const dispatcher = consume({
+    consumer: await js.consumers.get(names.stream, dispatchDurable),
+    handle: onTaskEventForWebhooks(full),
+    log,
+    concurrency: 256,
+    ackWaitMs: dispatchAckWaitMs,
+  });
+
+  const deliverDurable = `${names.consumerPrefix}webhooks-deliver`;
+  // Past the POST's own timeout; `working()` keeps a slow one alive meanwhile. Held retries are unacked: room.
+  const deliverAckWaitMs = Math.max(30_000, config.WEBHOOK_TIMEOUT_MS * 2);
+  await ensureConsumer(
+    jsm,
+    names.webhookStream,
+    {
+      durable: deliverDurable,
+      filterSubject: subjects.allWebhooks,
+      ackWaitMs: deliverAckWaitMs,
+      maxAckPending: 200_000,
+    },
+    log,
+  );
+  const deliverer = consumeDeliveries({
+    consumer: await js.consumers.get(names.webhookStream, deliverDurable),
+    handle: deliverWebhook(full),
+    log,
+    concurrency: config.WEBHOOK_CONCURRENCY,
+    ackWaitMs: deliverAckWaitMs,
+  });
+
+  const closing: Running = {
+    done: Promise.resolve(),
+    wake: () => undefined,
+    stop: async () => {
+      await subscriptions.close();
+    },
+  };
+  return [dispatcher, deliverer, closing];
+}
