@@ -5,6 +5,8 @@ import { Webhook } from "standardwebhooks";
 import type { WebhookDeps } from "./deps.ts";
 import { waitsForEarlier } from "./order.ts";
 
+const WAIT_POLL_MAX_MS = 30_000;
+
 export type DeliveryMessage = {
   delivery: WebhookDelivery;
   /** Its sequence on the webhooks stream, its subject, and how many times the server has handed it out. */
@@ -32,8 +34,9 @@ export function deliverWebhook(deps: WebhookDeps) {
   return async (m: DeliveryMessage): Promise<Verdict> => {
     const d = m.delivery;
     if (await waitsForEarlier(deps.jsm, deps.names.webhookStream, m.subject, { seq: m.seq, sourceSeq: d.sourceSeq })) {
-      const grows = deps.policy.baseMs * 2 ** Math.min(m.deliveryCount - 1, 10);
-      return { nak: Math.min(Math.max(grows, deps.policy.baseMs), 30_000) };
+      // Polled again, less often the longer it waits, but at least every 30 s (the earlier one may be long retried).
+      const grows = deps.policy.baseMs * 2 ** Math.min(Math.max(m.deliveryCount - 1, 0), 10);
+      return { nak: Math.min(grows, deps.policy.maxMs, WAIT_POLL_MAX_MS) };
     }
     const destination = await destinationOf(deps, d);
     if ("dropped" in destination) {
