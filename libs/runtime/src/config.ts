@@ -136,7 +136,7 @@ const Env = z.object({
   // A failed delivery is tried again after WEBHOOK_RETRY_BASE_MS, doubling up to WEBHOOK_RETRY_MAX_MS, until
   // WEBHOOK_GIVE_UP_SECONDS have passed since its first try (a day). Each try waits WEBHOOK_TIMEOUT_MS at most.
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
-  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(900_000),
   WEBHOOK_GIVE_UP_SECONDS: seconds.positive().default(86_400),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   // Deliveries one scheduler makes at once.
