@@ -3,7 +3,7 @@ import { recordWebhookAttempt, webhookAttemptsSoFar } from "@taskjet/read-model"
 import { postWebhook, type Verdict, type WebhookResponse } from "@taskjet/runtime";
 import { Webhook } from "standardwebhooks";
 import type { WebhookDeps } from "./deps.ts";
-import { waitsForEarlier } from "./order.ts";
+import { type DispatchFloor, waitsForEarlier } from "./order.ts";
 
 const WAIT_POLL_MAX_MS = 30_000;
 
@@ -25,15 +25,19 @@ async function destinationOf(deps: WebhookDeps, d: WebhookDelivery) {
 }
 
 /**
- * One try at one delivery: wait (nak) while an earlier one for the same target and task is pending; else sign
+ * One try at one delivery: wait (nak) while an earlier one for the same target and task is pending, or may still
+ * be published (the dispatcher has not handled every earlier task event yet); else sign
  * it (Standard Webhooks, with the `standardwebhooks` package), POST it, record the try, and say what follows —
  * ack on a 2xx, else try again after the backoff until a day has passed since the first try (then recorded as
  * given up, and acked). A delivery whose subscription was deleted or disabled is dropped.
  */
-export function deliverWebhook(deps: WebhookDeps) {
+export function deliverWebhook(deps: WebhookDeps & { floor: DispatchFloor }) {
   return async (m: DeliveryMessage): Promise<Verdict> => {
     const d = m.delivery;
-    if (await waitsForEarlier(deps.jsm, deps.names.webhookStream, m.subject, { seq: m.seq, sourceSeq: d.sourceSeq })) {
+    const earlierPending = async () =>
+      !(await deps.floor.precedingDispatched(d.sourceSeq)) ||
+      (await waitsForEarlier(deps.jsm, deps.names.webhookStream, m.subject, { seq: m.seq, sourceSeq: d.sourceSeq }));
+    if (await earlierPending()) {
       // Polled again, less often the longer it waits, but at least every 30 s (the earlier one may be long retried).
       const grows = deps.policy.baseMs * 2 ** Math.min(Math.max(m.deliveryCount - 1, 0), 10);
       return { nak: Math.min(grows, deps.policy.maxMs, WAIT_POLL_MAX_MS) };

@@ -13,6 +13,8 @@ import type { SchedulerDeps } from "../deps.ts";
 import { deliverWebhook } from "./deliver.ts";
 import { consumeDeliveries } from "./delivery-loop.ts";
 import { onTaskEventForWebhooks } from "./dispatch.ts";
+import { dispatchFloor } from "./order.ts";
+import { DISPATCH_LOOKBACK_MS, ensureDispatchConsumer } from "./provision.ts";
 
 export type WebhookConfig = Pick<
   Config,
@@ -53,10 +55,11 @@ export async function startWebhooks(
 
   const dispatchDurable = `${names.consumerPrefix}webhooks-dispatch`;
   const dispatchAckWaitMs = 30_000;
-  await ensureConsumer(
+  await ensureDispatchConsumer(
     jsm,
     names.stream,
     { durable: dispatchDurable, filterSubject: subjects.all, ackWaitMs: dispatchAckWaitMs },
+    new Date(deps.now().getTime() - DISPATCH_LOOKBACK_MS),
     log,
   );
   const dispatcher = consume({
@@ -83,7 +86,7 @@ export async function startWebhooks(
   );
   const deliverer = consumeDeliveries({
     consumer: await js.consumers.get(names.webhookStream, deliverDurable),
-    handle: deliverWebhook(full),
+    handle: deliverWebhook({ ...full, floor: dispatchFloor(jsm, names.stream, dispatchDurable) }),
     log,
     concurrency: config.WEBHOOK_CONCURRENCY,
     ackWaitMs: deliverAckWaitMs,

@@ -76,6 +76,8 @@ beforeAll(async () => {
       { ...ctx, now, limits: inputLimits(ctx.config) },
       { ackWaitMs: 5000, config: ctx.config },
     )),
+    // Two instances, as in production: they share both consumers (the second finds them made).
+    ...(await startWebhooks({ ...ctx, now, db: ctx.db }, ctx.config)),
     ...(await startWebhooks({ ...ctx, now, db: ctx.db }, ctx.config)),
   ];
   executor = runTestExecutor(ctx.nc, ctx.js, ctx.subjects);
