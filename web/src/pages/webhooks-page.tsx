@@ -144,16 +144,12 @@ function WebhookRow({ webhook }: { webhook: Webhook }) {
       </td>
       <td className="small">{webhook.events.join(", ")}</td>
       <td>
-        <label className="radio">
-          <input
-            type="checkbox"
-            checked={webhook.enabled}
-            disabled={patch.isPending}
-            onChange={(e) => patch.mutate(e.target.checked)}
-            aria-label={`Enabled: ${webhook.url}`}
-          />{" "}
+        <span className={webhook.enabled ? "status status-completed" : "status status-cancelled"}>
           {webhook.enabled ? "on" : "off"}
-        </label>
+        </span>{" "}
+        <button type="button" disabled={patch.isPending} onClick={() => patch.mutate(!webhook.enabled)}>
+          {webhook.enabled ? "Disable" : "Enable"}
+        </button>
       </td>
       <td>{dateTime(webhook.createdAt)}</td>
       <td>
