@@ -1,4 +1,4 @@
-import { migrate } from "@taskjet/read-model";
+import { migrate, recordWebhookAttempt } from "@taskjet/read-model";
 import { createTestContext, type TestContext } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../app.ts";
@@ -93,6 +93,44 @@ describe("webhook subscriptions", () => {
     expect((await call("beta", "POST", "/webhooks/task-secret", {})).json().secret).not.toBe(first);
     const rotated = (await call("acme", "POST", "/webhooks/task-secret", { rotate: true })).json().secret;
     expect(rotated).not.toBe(first);
+  });
+});
+
+describe("deliveries", () => {
+  it("list a subscription's tries newest first, a page at a time, and a task's across its receivers", async () => {
+    const sub = (await call("acme", "POST", "/webhooks", { url: RECEIVER })).json();
+    const task = (await call("acme", "POST", "/tasks", { prompt: "hi", webhook: { url: RECEIVER } })).json();
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 26, 10, 0, s));
+    const attempt = (target: string, n: number, outcome: "failed" | "delivered") => ({
+      tenant: "acme",
+      target,
+      webhookId: `msg_${target}_${task.id}:completed`,
+      taskId: task.id,
+      eventType: "task.completed",
+      url: RECEIVER,
+      attempt: n,
+      outcome,
+      statusCode: outcome === "failed" ? 503 : 204,
+      error: null,
+      latencyMs: 5,
+      responseExcerpt: "",
+      attemptedAt: at(n),
+    });
+    for (const n of [1, 2, 3]) await recordWebhookAttempt(ctx.db, attempt(sub.id, n, n < 3 ? "failed" : "delivered"));
+    await recordWebhookAttempt(ctx.db, attempt("task", 1, "delivered"));
+
+    const first = (await call("acme", "GET", `/webhooks/${sub.id}/deliveries?limit=2`)).json();
+    expect(first.deliveries.map((d: { attempt: number }) => d.attempt)).toEqual([3, 2]);
+    expect(first.deliveries[0]).toMatchObject({ outcome: "delivered", statusCode: 204, eventType: "task.completed" });
+    const rest = (
+      await call("acme", "GET", `/webhooks/${sub.id}/deliveries?limit=2&cursor=${first.nextCursor}`)
+    ).json();
+    expect(rest).toMatchObject({ deliveries: [{ attempt: 1, outcome: "failed", statusCode: 503 }], nextCursor: null });
+    const ofTask = (await call("acme", "GET", `/tasks/${task.id}/deliveries`)).json();
+    expect(ofTask.deliveries.map((d: { target: string }) => d.target).sort()).toEqual(
+      [sub.id, sub.id, sub.id, "task"].sort(),
+    );
+    expect((await call("acme", "GET", `/webhooks/${sub.id}/deliveries?cursor=bogus`)).statusCode).toBe(400);
   });
 });
 
