@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { TaskEvent } from "../events.ts";
+import { TaskEvent } from "../events.ts";
 import { ev, TASK_ID } from "../fixtures.ts";
+import { created, TaskState } from "../state.ts";
 import type { WebhookSubscription } from "../webhooks.ts";
 import { decideWebhookDeliveries, type WebhookContext } from "./webhooks.ts";
 
@@ -98,5 +99,20 @@ describe("which deliveries a task event causes", () => {
   it("given a lane wait, then nothing: it is flow control, not a change receivers act on", () => {
     const ctx = given({ subscriptions: [sub({ events: ["task.queued", "task.started"] })] });
     expect(when(ev.waiting(), ctx)).toEqual([]);
+  });
+});
+
+describe("a task's webhook in its events and state", () => {
+  it("given an event from before webhooks, then it decodes, and the task has none", () => {
+    const older = TaskEvent.parse(JSON.parse(JSON.stringify(ev.submitted())));
+    expect(older).not.toHaveProperty("webhook");
+    expect(created(older as ReturnType<typeof ev.submitted>).webhook).toBeNull();
+    const { webhook: _, ...olderState } = created(ev.submitted());
+    expect(TaskState.parse(olderState).webhook).toBeNull();
+  });
+
+  it("given a submit with a webhook, then the task carries it", () => {
+    const webhook = { url: "https://a.example/h", events: ["task.started" as const] };
+    expect(created(ev.submitted({ webhook })).webhook).toEqual(webhook);
   });
 });
