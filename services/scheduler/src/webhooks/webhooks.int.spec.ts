@@ -3,11 +3,12 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Subscription } from "@nats-io/transport-node";
 import { listWebhookAttempts, migrate } from "@taskjet/read-model";
-import { inputLimits, openWebhookStore, type Running, type WebhookStore } from "@taskjet/runtime";
+import { followSubscriptions, inputLimits, openWebhookStore, type Running, type WebhookStore } from "@taskjet/runtime";
 import { createTestContext, ev, runTestExecutor, type TestContext, waitFor } from "@taskjet/testkit";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "../scheduler.ts";
+import { onTaskEventForWebhooks } from "./dispatch.ts";
 import { startWebhooks } from "./start.ts";
 
 /** What a receiver got: every request, and the ones it accepted (signature verified) in arrival order. */
@@ -158,5 +159,61 @@ describe("outbound webhooks", () => {
     expect(attempts.every((a) => a.statusCode === null)).toBe(true);
     expect(attempts.find((a) => a.outcome === "failed")?.error).toMatch(/private/);
     expect(attempts.filter((a) => a.outcome === "gave_up")).toHaveLength(1);
+  });
+
+  it("an event handled twice publishes its delivery once: the webhook-id is the message id", async () => {
+    const tenant = "dedupe";
+    const r = await receiver(async () => "", 1_000_000); // refuses all: nothing leaves the queue meanwhile
+    await store.create(
+      tenant,
+      { url: r.url, events: ["task.submitted"], enabled: true, description: null },
+      new Date(),
+    );
+    const subscriptions = await followSubscriptions(store, ctx.log);
+    try {
+      await waitFor(() => subscriptions.ofTenant(tenant).length === 1, { what: "the subscription followed" });
+      const handle = onTaskEventForWebhooks({
+        ...ctx,
+        now: () => new Date(),
+        store,
+        subscriptions,
+        policy: { baseMs: 20, maxMs: 200, giveUpAfterMs: 3000 },
+        timeoutMs: 1000,
+        allowedHosts: ["127.0.0.1"],
+        random: () => 0.5,
+      });
+      const event = ev.submitted({ taskId: randomUUID(), tenant, at: new Date().toISOString() });
+      const before = (await ctx.jsm.streams.info(ctx.names.webhookStream)).state.last_seq;
+      const signal = new AbortController().signal;
+      for (const deliverySeq of [1, 2]) await handle({ event, seq: 9_999_999, subject: "", deliverySeq, signal });
+      expect((await ctx.jsm.streams.info(ctx.names.webhookStream)).state.last_seq).toBe(before + 1);
+    } finally {
+      await subscriptions.close();
+      await r.close();
+    }
+  });
+
+  it("what is pending for a subscription is dropped once it is disabled", async () => {
+    const tenant = "dropped";
+    const r = await receiver(async () => "", 1_000_000);
+    const sub = await store.create(
+      tenant,
+      { url: r.url, events: ["task.submitted"], enabled: true, description: null },
+      new Date(),
+    );
+    const taskId = await submit(tenant);
+    const subject = ctx.subjects.webhook(sub.id, taskId);
+    await waitFor(
+      async () => (await listWebhookAttempts(ctx.db, { tenant, taskId, limit: 10, cursor: null })).attempts.length > 0,
+      { what: "a first, refused try" },
+    );
+    await store.update(tenant, sub.id, { enabled: false }, new Date());
+    await waitFor(
+      async () =>
+        (await ctx.jsm.direct.getMessage(ctx.names.webhookStream, { next_by_subj: subject, seq: 0 })) === null,
+      { what: "the pending delivery dropped" },
+    );
+    expect(r.accepted).toEqual([]);
+    await r.close();
   });
 });
