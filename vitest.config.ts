@@ -11,6 +11,7 @@ const alone = [
   "services/executor/src/{processes,flow-load}.int.spec.ts",
   "services/projector/src/{processes,faults}.int.spec.ts",
   "services/scheduler/src/{instances,server-restart}.int.spec.ts",
+  "services/gateway/src/keys-watch.int.spec.ts",
 ];
 
 export default defineConfig({

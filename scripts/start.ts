@@ -11,6 +11,12 @@ import { createInterface } from "node:readline";
 import { createLogger, ensureDatabase, loadConfig } from "@taskjet/runtime";
 
 const SERVICES = ["projector", "scheduler", "executor", "gateway"] as const;
+/** Where each service without an HTTP API of its own serves /metrics (the gateway's is on PORT). */
+const METRICS_PORTS: Partial<Record<(typeof SERVICES)[number], string>> = {
+  executor: "9101",
+  scheduler: "9102",
+  projector: "9103",
+};
 type Service = (typeof SERVICES)[number];
 const COLORS = [35, 33, 36, 32, 34];
 const FIRST_DELAY_MS = 500;
@@ -41,7 +47,15 @@ function run(name: Service) {
     detached: true,
     // The quick start listens on this machine only, with auth off (the gateway says so loudly); a deployment
     // sets HOST=0.0.0.0 and gets auth.
-    env: { ...process.env, HOST: process.env.HOST || "127.0.0.1", TASKJET_SUPERVISED: "1" },
+    // Its lines go to a pipe (read here), not the terminal: readable lines are asked for when this script's own
+    // output is a terminal, unless LOG_FORMAT says otherwise.
+    env: {
+      ...process.env,
+      HOST: process.env.HOST || "127.0.0.1",
+      TASKJET_SUPERVISED: "1",
+      ...(METRICS_PORTS[name] && !process.env.METRICS_PORT ? { METRICS_PORT: METRICS_PORTS[name] } : {}),
+      ...(process.stdout.isTTY && !process.env.LOG_FORMAT ? { LOG_FORMAT: "pretty", FORCE_COLOR: "1" } : {}),
+    },
   });
   children.set(name, child);
   child.stdin?.on("error", () => undefined); // the child may be gone before the pipe is

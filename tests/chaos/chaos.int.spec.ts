@@ -1,4 +1,5 @@
-import { failures, renderChaosReport, runChaos, SLOW_SETTLE_MS } from "@taskjet/tools/chaos";
+import { postgresBinDir } from "@taskjet/testkit";
+import { BOUNDS, failures, renderChaosReport, runChaos, SLOW_SETTLE_MS } from "@taskjet/tools/chaos";
 import { describe, expect, it } from "vitest";
 
 // The chaos run in small: its own nats-server and Postgres, the real services as processes, a kill -9 of
@@ -27,6 +28,8 @@ describe("chaos", () => {
       table,
     ).toEqual(r.faults.map((f) => [f.name, true]));
     expect(r.faults.length, table).toBeGreaterThanOrEqual(7);
+    // Where Postgres can be run privately, its restart is one of the faults, not silently dropped.
+    expect(r.ownsPostgres, table).toBe(postgresBinDir() !== null);
     expect(r.accepted, table).toBe(300);
     expect(r.lost, table).toEqual([]);
     expect(r.doubledCompleted, table).toEqual([]);
@@ -41,6 +44,7 @@ describe("chaos", () => {
       table,
     ).toEqual([]);
     expect(r.deadAtEnd, table).toEqual([]);
-    expect(failures(r), table).toEqual([]);
+    // 300 tasks are a small sample (one doubled call is 0.3 %), and two loaded cores stretch a timer's delay.
+    expect(failures(r, { extraCallsShare: 0.05, timerLateMs: 4 * BOUNDS.timerLateMs }), table).toEqual([]);
   }, 150_000);
 });

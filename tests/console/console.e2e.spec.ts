@@ -179,6 +179,21 @@ describe("the console in a browser", { timeout: 60_000 }, () => {
     await page.getByRole("link", { name: /^child: Now in capitals/ }).waitFor();
   });
 
+  it("adds a child chained by another client to its parent's open page, live, without a reload", async () => {
+    const parent = await submitTask(system, { prompt: unique("A parent left open") });
+    const loads = countLoads(page);
+    await page.goto(`${system.baseUrl}/tasks/${parent.id}`);
+    await pageStatus(page, "completed");
+    await page.getByText("No chained tasks.").waitFor(); // the children were read, and there were none
+    await live(page);
+    const childPrompt = unique("Chained elsewhere");
+    await submitTask(system, { prompt: `${childPrompt}: {{parent.output}}` }, `/tasks/${parent.id}/chain`);
+    const child = page.getByRole("link", { name: new RegExp(`^child: ${childPrompt}`) });
+    await child.waitFor();
+    await page.locator(".tree-node", { has: child }).locator('[data-status="completed"]').waitFor();
+    expect(loads()).toBe(1);
+  });
+
   it("shows a task scheduled 3 s ahead as scheduled, then runs it", async () => {
     await page.goto(`${system.baseUrl}/new`);
     const prompt = unique("Later");

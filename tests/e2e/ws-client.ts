@@ -2,7 +2,7 @@ import WebSocket from "ws";
 
 export type Received = {
   type: string;
-  task?: { id: string; status: string; output: string | null };
+  task?: { id: string; status: string; output: string | null; updatedAt: string };
   [k: string]: unknown;
 };
 

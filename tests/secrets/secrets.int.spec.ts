@@ -129,7 +129,7 @@ describe.skipIf(!bin)("secrets stay secret", () => {
       { timeoutMs: 20_000, what: "the task to complete" },
     );
     await call(`/tasks/${id}/events`, { headers: as(key) });
-    await call("/metrics");
+    await call("/metrics", { headers: as(ADMIN) });
     await call("/admin/keys", { headers: as(ADMIN) });
 
     const events = JSON.stringify(await ctx.history(id));

@@ -45,7 +45,11 @@ export function toLocalInput(iso: string): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
-export const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : undefined);
+/** undefined for "" and for what is no time (a hand-edited URL): never a RangeError that takes the page down. */
+export function fromLocalInput(value: string): string | undefined {
+  const time = value ? new Date(value) : null;
+  return time && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined;
+}
 
 /** A system prompt as text: given as text, or as text blocks (joined). */
 export function systemText(system: string | readonly { text: string }[] | null): string {

@@ -2,9 +2,9 @@ import { z } from "zod";
 import type { Usage } from "./events.ts";
 
 /**
- * What a call costs, from its usage and a price table. The table is versioned here (Anthropic's list prices on
- * the date in `version`) and overridable by configuration (`PRICE_TABLE`), since prices change, contracts
- * differ from the list and new models arrive before this file knows them.
+ * What a call costs, from its usage and a price table. The table is versioned here (Anthropic's and OpenAI's list
+ * prices on the date in `version`) and overridable by configuration (`PRICE_TABLE`), since prices change,
+ * contracts differ from the list and new models arrive before this file knows them.
  */
 
 const perMillion = z.number().nonnegative();
@@ -56,7 +56,22 @@ const OPUS_4_5_ON: ModelPrice = { input: 5, output: 25, cacheWrite: 6.25, cacheR
 const OPUS_4: ModelPrice = { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 };
 const SONNET_4: ModelPrice = { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 };
 
-/** The table in force without PRICE_TABLE: Anthropic's Claude models on the date in `version`. */
+/**
+ * OpenAI's standard-tier list prices (https://platform.openai.com/docs/pricing), USD per million tokens, as listed
+ * since each model's launch or last cut (gpt-4o 2024-08, o3-mini 2025-01, gpt-4.1 and o4-mini 2025-04) and
+ * still the list in mid-2026; not re-read on the date in `version`: check them, and let `PRICE_TABLE` override.
+ * OpenAI caches prompts by itself and charges nothing extra to write them, so the cache-write column is the input
+ * price (its usage never reports a write anyway); a cached prompt token is billed at its own, lower rate.
+ */
+const GPT_4O: ModelPrice = { input: 2.5, output: 10, cacheWrite: 2.5, cacheRead: 1.25 };
+const GPT_4O_MINI: ModelPrice = { input: 0.15, output: 0.6, cacheWrite: 0.15, cacheRead: 0.075 };
+const GPT_4_1: ModelPrice = { input: 2, output: 8, cacheWrite: 2, cacheRead: 0.5 };
+const GPT_4_1_MINI: ModelPrice = { input: 0.4, output: 1.6, cacheWrite: 0.4, cacheRead: 0.1 };
+const GPT_4_1_NANO: ModelPrice = { input: 0.1, output: 0.4, cacheWrite: 0.1, cacheRead: 0.025 };
+const O3_MINI: ModelPrice = { input: 1.1, output: 4.4, cacheWrite: 1.1, cacheRead: 0.55 };
+const O4_MINI: ModelPrice = { input: 1.1, output: 4.4, cacheWrite: 1.1, cacheRead: 0.275 };
+
+/** The table in force without PRICE_TABLE: Anthropic's Claude models and OpenAI's on the date in `version`. */
 export const DEFAULT_PRICES: PriceTable = {
   version: "2026-11-26",
   batchDiscount: 0.5,
@@ -75,6 +90,23 @@ export const DEFAULT_PRICES: PriceTable = {
     "claude-3-5-haiku*": { input: 0.8, output: 4, cacheWrite: 1, cacheRead: 0.08 },
     // The list's own figures, not the multiples to the cent: $0.3125 and $0.025 would be.
     "claude-3-haiku*": { input: 0.25, output: 1.25, cacheWrite: 0.3, cacheRead: 0.03 },
+    // OpenAI by exact id, alias and dated snapshot: its variants share prefixes but not prices (`gpt-4o-2024-05-13`
+    // is $5/$15, `gpt-4o-audio-preview` and `gpt-4o-realtime-preview` are priced apart), so no pattern here.
+    "gpt-4o": GPT_4O,
+    "gpt-4o-2024-08-06": GPT_4O,
+    "gpt-4o-2024-11-20": GPT_4O,
+    "gpt-4o-mini": GPT_4O_MINI,
+    "gpt-4o-mini-2024-07-18": GPT_4O_MINI,
+    "gpt-4.1": GPT_4_1,
+    "gpt-4.1-2025-04-14": GPT_4_1,
+    "gpt-4.1-mini": GPT_4_1_MINI,
+    "gpt-4.1-mini-2025-04-14": GPT_4_1_MINI,
+    "gpt-4.1-nano": GPT_4_1_NANO,
+    "gpt-4.1-nano-2025-04-14": GPT_4_1_NANO,
+    "o3-mini": O3_MINI,
+    "o3-mini-2025-01-31": O3_MINI,
+    "o4-mini": O4_MINI,
+    "o4-mini-2025-04-16": O4_MINI,
   },
 };
 
@@ -113,8 +145,9 @@ export function priceOf(model: string, table: PriceTable): ModelPrice | undefine
 
 /**
  * What a call with this usage cost in USD, or undefined when the table has no row for the model (the fake
- * provider's models, a model newer than the table): no price is claimed rather than a made-up one. Anthropic's
- * `input_tokens` exclude the cached ones, so the four counts add up without overlap.
+ * provider's models, a model newer than the table): no price is claimed rather than a made-up one. The four counts
+ * add up without overlap: `inputTokens` excludes the cached ones (Anthropic's `input_tokens` do; the OpenAI
+ * provider takes `cached_tokens` out of `prompt_tokens` to say the same).
  */
 export function costUsd(
   model: string,

@@ -38,6 +38,31 @@ describe("the price table", () => {
     });
   });
 
+  it.each([
+    ["gpt-4o", 2.5, 10, 1.25],
+    ["gpt-4o-2024-11-20", 2.5, 10, 1.25],
+    ["gpt-4o-mini", 0.15, 0.6, 0.075],
+    ["gpt-4o-mini-2024-07-18", 0.15, 0.6, 0.075],
+    ["gpt-4.1", 2, 8, 0.5],
+    ["gpt-4.1-2025-04-14", 2, 8, 0.5],
+    ["gpt-4.1-mini", 0.4, 1.6, 0.1],
+    ["gpt-4.1-nano", 0.1, 0.4, 0.025],
+    ["o3-mini", 1.1, 4.4, 0.55],
+    ["o3-mini-2025-01-31", 1.1, 4.4, 0.55],
+    ["o4-mini", 1.1, 4.4, 0.275],
+  ])(
+    "%s (OpenAI): $%s in, $%s out, $%s cached per million; a cache write costs what input does",
+    (model, input, output, cacheRead) => {
+      expect(priceOf(model, DEFAULT_PRICES)).toEqual({ input, output, cacheWrite: input, cacheRead });
+    },
+  );
+
+  it("prices OpenAI models by exact id: a variant priced apart is not taken for its namesake", () => {
+    for (const model of ["gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4.1-mini-preview", "o3-mini-high"]) {
+      expect(priceOf(model, DEFAULT_PRICES), model).toBeUndefined();
+    }
+  });
+
   it("an exact id wins over a pattern, a longer pattern over a shorter one", () => {
     const table = resolvePrices({
       models: {
@@ -76,6 +101,12 @@ describe("costUsd", () => {
     };
     // 1200×5 + 350×25 + 2000×6.25 + 10000×0.5 = 6000 + 8750 + 12500 + 5000 = 32,250 per million
     expect(costUsd("claude-opus-4-5", usage, DEFAULT_PRICES)).toBeCloseTo(0.03225, 12);
+  });
+
+  it("prices an OpenAI call whose prompt was partly cached: uncached input, cached input, output", () => {
+    // gpt-4.1-mini: 1,000 uncached in at $0.40, 9,000 cached at $0.10, 500 out at $1.60 = 400 + 900 + 800 per million
+    const usage = { inputTokens: 1000, outputTokens: 500, cacheReadInputTokens: 9000 };
+    expect(costUsd("gpt-4.1-mini", usage, DEFAULT_PRICES)).toBeCloseTo(0.0021, 12);
   });
 
   it("no usage costs zero on a priced model", () => {

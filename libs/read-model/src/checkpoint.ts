@@ -18,7 +18,8 @@ export async function readCheckpoint(db: Db): Promise<Checkpoint> {
 }
 
 export async function advanceCheckpoint(trx: Transaction<Database>, seq: number) {
-  const updatedAt = new Date();
+  // The database's clock: every projector (and the lag the gateway reports) reads the same one.
+  const updatedAt = sql<Date>`now()`;
   await trx
     .insertInto("checkpoints")
     .values({ name: CHECKPOINT_NAME, seq, updatedAt })

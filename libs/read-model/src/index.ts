@@ -4,6 +4,7 @@ export * from "./history-retention.ts";
 export { countInFlight } from "./in-flight.ts";
 export * from "./migrate.ts";
 export * from "./open-read-model.ts";
+export * from "./projection-metrics.ts";
 export { projectBatch, projectIsolating } from "./projection-write.ts";
 export { countQuarantined, listQuarantine } from "./quarantine.ts";
 export * from "./rebuild-swap.ts";

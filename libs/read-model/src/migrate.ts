@@ -1,6 +1,6 @@
 import type { Names } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { type Migration, Migrator } from "kysely/migration";
 import * as tasks001 from "./migrations/2026-11-22-001-tasks.ts";
 import * as quarantine002 from "./migrations/2026-11-26-002-quarantine.ts";
@@ -51,9 +51,9 @@ const UNDEFINED_TABLE = "42P01";
  * version has migrated further included.
  */
 export async function migrate(db: Db, names: Names, log: Logger): Promise<void> {
-  const lock = sql`hashtext(${`taskjet-migrate:${names.schema}`})`;
+  const lock = sql<number>`hashtext(${`taskjet-migrate:${names.schema}`})`;
   await db.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${lock})`.execute(conn);
+    await takeLock(conn, lock, log);
     try {
       if ((await pendingMigrations(conn, names)).length === 0) return;
       await sql`create schema if not exists ${sql.id(names.schema)}`.execute(conn);
@@ -76,6 +76,29 @@ export async function migrate(db: Db, names: Names, log: Logger): Promise<void> 
       await sql`select pg_advisory_unlock(${lock})`.execute(conn);
     }
   });
+}
+
+const LOCK_POLL_MS = 250;
+const SAY_EVERY = 20;
+
+/**
+ * Takes the schema's migration lock, polling rather than blocking so that a start held up behind another one
+ * says so every 5 s, naming who holds it: a service that is not ready says why instead of waiting in silence.
+ */
+async function takeLock(conn: Db, lock: RawBuilder<number>, log: Logger) {
+  for (let polls = 0; ; polls++) {
+    const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${lock}) as ok`.execute(conn);
+    if (rows[0]?.ok) return;
+    if (polls > 0 && polls % SAY_EVERY === 0) {
+      const holders = await sql<{ pid: number; app: string; state: string }>`
+        select a.pid, a.application_name as app, a.state from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and l.objid::text::bigint = (${lock}::bigint & 4294967295)`
+        .execute(conn)
+        .then((r) => r.rows);
+      log.warn({ waitedMs: polls * LOCK_POLL_MS, holders }, "waiting for the migration lock");
+    }
+    await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+  }
 }
 
 /** The migrations this code knows that the schema lacks (all of them before the first run). */

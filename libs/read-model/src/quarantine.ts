@@ -1,5 +1,5 @@
 import type { Logger, StoredEntry } from "@taskjet/runtime";
-import type { Selectable, Transaction } from "kysely";
+import { type Selectable, sql, type Transaction } from "kysely";
 import type { Database, Db, QuarantineReason, QuarantineTable } from "./schema.ts";
 
 export type Quarantined = {
@@ -34,7 +34,7 @@ function taskIdOfSubject(subject: string): string | null {
 export async function recordQuarantine(trx: Transaction<Database>, entries: readonly Quarantined[], log: Logger) {
   if (entries.length === 0) return;
   for (const q of entries) log.warn(q, "event quarantined: it could not be applied to the read model");
-  const quarantinedAt = new Date();
+  const quarantinedAt = sql<Date>`now()`;
   await trx
     .insertInto("quarantine")
     .values(entries.map((q) => ({ ...q, subject: q.subject.replaceAll("\u0000", ""), quarantinedAt })))

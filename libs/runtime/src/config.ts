@@ -30,6 +30,8 @@ const Env = z.object({
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `pretty`: one readable line per event (pino-pretty); `json`: for collectors; `auto`: pretty on a terminal. */
+  LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
   LLM_PROVIDER: z.enum(["anthropic", "openai", "fake"]).optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
@@ -105,6 +107,11 @@ const Env = z.object({
   // of RATE_LIMIT_BURST (0: one second's worth) pass at once. A key's own `limits` override it. 0 = unlimited.
   RATE_LIMIT_RPS: z.coerce.number().nonnegative().default(0),
   RATE_LIMIT_BURST: z.coerce.number().int().nonnegative().default(0),
+  // Requests per second one tenant may make over all its keys together (with auth off: over all its callers),
+  // checked with the key's own bucket, so N keys cannot make N times a tenant's rate; bursts of
+  // RATE_LIMIT_TENANT_BURST (0: one second's worth). 0 = no tenant total.
+  RATE_LIMIT_TENANT_RPS: z.coerce.number().nonnegative().default(0),
+  RATE_LIMIT_TENANT_BURST: z.coerce.number().int().nonnegative().default(0),
   // Tasks one tenant may have in flight (submitted, not yet finished); a key's own `limits` override it. 0 = unlimited.
   TASKS_IN_FLIGHT_LIMIT: z.coerce.number().int().nonnegative().default(0),
   // How long a gateway reuses a tenant's in-flight count from the read model before it asks again.

@@ -197,31 +197,6 @@ export async function loadTaskFromStream(
   return foldEvents(history.map((h) => h.event));
 }
 
-/**
- * Every event on the stream matching a subject filter (e.g. `subjects.ofType("TaskQueued")`), oldest first.
- * For tests and the benchmark: it reads with an ordered consumer, deleted as soon as it is done.
- */
-export async function readAllEvents(js: JetStreamClient, names: Names, filter: string): Promise<TaskEvent[]> {
-  const consumer = await js.consumers.get(names.stream, { filter_subjects: filter });
-  const out: TaskEvent[] = [];
-  try {
-    if ((await consumer.info(true)).num_pending === 0) return out;
-    const messages = await consumer.consume({ max_messages: 1000 });
-    try {
-      for await (const m of messages) {
-        const s = stored(m);
-        if (s) out.push(s.event);
-        if (m.info.pending === 0) break;
-      }
-    } finally {
-      await messages.close();
-    }
-    return out;
-  } finally {
-    await consumer.delete().catch(() => undefined);
-  }
-}
-
 /** Events a history purge reads of one task at most: a longer history stays (and the purge says so). */
 const PURGE_MAX_EVENTS = 10_000;
 

@@ -8,6 +8,7 @@ export * from "./gate.ts";
 export * from "./kv.ts";
 export * from "./kv-follow.ts";
 export * from "./logger.ts";
+export * from "./metrics-server.ts";
 export * from "./nats.ts";
 export * from "./output-schema.ts";
 export * from "./provision.ts";

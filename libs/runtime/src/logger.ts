@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from "pino";
+import pretty from "pino-pretty";
 import type { Config } from "./config.ts";
 
 export type { Logger };
@@ -60,11 +61,32 @@ const serializers = {
   }),
 };
 
+/** Pretty on a terminal (or when asked: `npm start` asks for its services when it runs on one), else JSON. */
+export function wantsPretty(format: Config["LOG_FORMAT"] | undefined, isTTY = Boolean(process.stdout.isTTY)): boolean {
+  return format === "pretty" || ((format ?? "auto") === "auto" && isTTY);
+}
+
+/**
+ * One line per event either way. Pretty lines leave out what the reader has already: pid and host always, and
+ * the service's name under `npm start`, which prefixes every line with it.
+ */
+function prettyStream(): DestinationStream {
+  const supervised = process.env.TASKJET_SUPERVISED === "1";
+  return pretty({
+    colorize: Boolean(process.stdout.isTTY) || process.env.FORCE_COLOR === "1",
+    singleLine: true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: supervised ? "pid,hostname,service,name" : "pid,hostname,service",
+    sync: true,
+  });
+}
+
 export function createLogger(
   service: string,
-  config: Pick<Config, "LOG_LEVEL">,
+  config: Pick<Config, "LOG_LEVEL"> & Partial<Pick<Config, "LOG_FORMAT">>,
   destination?: DestinationStream,
 ): Logger {
   const options = { name: service, level: config.LOG_LEVEL, base: { service }, redact: REDACTED_PATHS, serializers };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  return wantsPretty(config.LOG_FORMAT) ? pino(options, prettyStream()) : pino(options);
 }

@@ -1,6 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, redactUrl } from "./logger.ts";
+import { createLogger, redactUrl, wantsPretty } from "./logger.ts";
 
 const SECRET = "sk-ant-api03-very-secret-value";
 
@@ -43,5 +44,30 @@ describe("createLogger", () => {
   it("redacts a password in a URL", () => {
     expect(redactUrl("nats://user:pw@nats:4222")).toBe("nats://[Redacted]@nats:4222");
     expect(redactUrl("/tasks?limit=10")).toBe("/tasks?limit=10");
+  });
+});
+
+describe("log format", () => {
+  it("is pretty when asked, or on a terminal unless JSON is asked for; JSON otherwise", () => {
+    expect(wantsPretty("pretty", false)).toBe(true);
+    expect(wantsPretty("auto", true)).toBe(true);
+    expect(wantsPretty(undefined, true)).toBe(true);
+    expect(wantsPretty("json", true)).toBe(false);
+    expect(wantsPretty("auto", false)).toBe(false);
+  });
+
+  it("pretty: one readable line per event, with its fields, and secrets still redacted", () => {
+    const script = `import { createLogger } from ${JSON.stringify(new URL("./logger.ts", import.meta.url).pathname)};
+      const log = createLogger("svc", { LOG_LEVEL: "info", LOG_FORMAT: "pretty" });
+      log.info({ apiKey: ${JSON.stringify(SECRET)}, taskId: "t1" }, "task submitted");
+      log.debug("not at info");`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(() => JSON.parse(lines[0] as string)).toThrow();
+    expect(lines[0]).toMatch(/INFO.*task submitted.*taskId.*t1/);
+    expect(lines[0]).toContain("[Redacted]");
+    expect(lines[0]).not.toContain(SECRET);
   });
 });

@@ -13,11 +13,11 @@ import {
   type Nats,
   outputStreamConfig,
   publishEvent,
-  readAllEvents,
   readHistory,
   tasksStreamConfig,
 } from "@taskjet/runtime";
 import { sql } from "kysely";
+import { readAllEvents } from "./read-events.ts";
 import { waitFor } from "./wait.ts";
 
 export type TestContext = Nats & {

@@ -22,7 +22,10 @@ export type Reply =
        */
       content?: FakeBlock[];
       inputTokens?: number;
-      /** Prompt-cache usage the reply reports (Anthropic's `cache_creation_input_tokens`, `cache_read_input_tokens`). */
+      /**
+       * Prompt-cache usage the reply reports: Anthropic's `cache_creation_input_tokens`, `cache_read_input_tokens`;
+       * chat completions' `prompt_tokens_details.cached_tokens` (the reads), both counted in its `prompt_tokens`.
+       */
       cache?: { creationInputTokens: number; readInputTokens: number };
       /** Pieces each block is streamed in (default 4). */
       pieces?: number;

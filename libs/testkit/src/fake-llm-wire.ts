@@ -187,10 +187,15 @@ export async function respondAsOpenai(
   const { inputTokens, outputTokens } = tokens(seen, r, counted);
   seen.status = 200;
   seen.inputTokens = inputTokens;
+  // Chat completions counts cached prompt tokens inside `prompt_tokens` and names them in its details; it has no
+  // cache writes (a prompt is cached as it is read, at the input price), so scripted ones are plain prompt tokens.
+  const cache = r.kind === "message" ? r.cache : undefined;
+  const promptTokens = inputTokens + (cache ? cache.creationInputTokens + cache.readInputTokens : 0);
   const usage = {
-    prompt_tokens: inputTokens,
+    prompt_tokens: promptTokens,
     completion_tokens: outputTokens,
-    total_tokens: inputTokens + outputTokens,
+    total_tokens: promptTokens + outputTokens,
+    ...(cache ? { prompt_tokens_details: { cached_tokens: cache.readInputTokens } } : {}),
   };
   const id = `chatcmpl-${randomUUID().replaceAll("-", "").slice(0, 24)}`;
   const created = Math.floor(Date.now() / 1000);

@@ -6,6 +6,7 @@ export * from "./fixtures.ts";
 export * from "./nats-cluster.ts";
 export * from "./private-nats.ts";
 export * from "./private-postgres.ts";
+export * from "./read-events.ts";
 export * from "./spawn.ts";
 export * from "./stats.ts";
 export * from "./test-executor.ts";

@@ -8,8 +8,8 @@ import {
   type TaskEvent,
   type Usage,
 } from "@taskjet/events";
-import { ACK, outputMismatch, type Verdict } from "@taskjet/runtime";
-import { type Classified, classifyFailure } from "./classify.ts";
+import { ACK, type Verdict } from "@taskjet/runtime";
+import { type Classified, classifyFailure, classifyReply } from "./classify.ts";
 import type { Outcome } from "./outcome.ts";
 import { afterFailure, type RetryPolicy } from "./retry-policy.ts";
 
@@ -52,13 +52,9 @@ export function afterOutcome(outcome: Outcome, attempt: AttemptState, now: Date,
     case "completed": {
       const { output, content, model, stopReason, usage } = outcome.result;
       const costUsd = costOf(usage, model);
-      const { outputSchema } = queued.input;
-      // A reply that stops to call a tool is not the final answer: only a final one must match the schema.
-      const mismatch = outputSchema && stopReason !== "tool_use" ? outputMismatch(outputSchema, output) : null;
-      if (mismatch !== null) {
-        const failure = { code: "output_invalid", message: mismatch, retryable: true, retryAfterMs: null };
-        return failed(failure, { output, usage }, costUsd);
-      }
+      // With outputSchema: a refusal fails at once, a final reply that does not match is retried.
+      const invalid = classifyReply({ output, stopReason }, queued.input.outputSchema);
+      if (invalid !== null) return failed(invalid, { output, usage }, costUsd);
       const durationMs = Math.max(0, now.getTime() - attempt.startedAt.getTime());
       // A reply of one text block is said in full by `output`: the event carries no copy of it.
       const plain = content.length === 1 && content[0]?.type === "text";

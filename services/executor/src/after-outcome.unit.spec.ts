@@ -156,6 +156,27 @@ describe("afterOutcome: what a reply is worth", () => {
     expect(types(priced({ kind: "completed", result: toolCall }, input))).toEqual(["TaskCompleted"]);
   });
 
+  it("a refusal of an outputSchema task fails it at once, keeping what it said and cost: no retry, no fallback", () => {
+    const input = { ...queued.input, outputSchema: { type: "object" }, fallbackModels: ["small"] };
+    const refusal = { ...result, output: "I can't help with that.", stopReason: "refusal" };
+    const after = priced({ kind: "completed", result: refusal }, input);
+    expect(after.verdict).toEqual({ term: "failed: refused" });
+    expect(after.events).toEqual([
+      expect.objectContaining({
+        type: "TaskAttemptFailed",
+        error: { code: "refused", message: expect.stringMatching(/refused.*: I can't help with that\.$/) },
+        retryable: false,
+        output: "I can't help with that.",
+        costUsd: 0.13,
+      }),
+      expect.objectContaining({ type: "TaskFailed", error: expect.objectContaining({ code: "refused" }) }),
+    ]);
+    expect(after.events[0]).not.toHaveProperty("nextModel");
+    // Without outputSchema a refusal is an answer like any other: the task completes and its stopReason says it.
+    const plain = priced({ kind: "completed", result: refusal });
+    expect(plain.events).toEqual([expect.objectContaining({ type: "TaskCompleted", stopReason: "refusal" })]);
+  });
+
   it("keeps every block of a reply with more than one, and only the text of a plain one", () => {
     const content = [
       { type: "thinking" as const, thinking: "hmm", signature: "s" },

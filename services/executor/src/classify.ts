@@ -1,3 +1,4 @@
+import { outputMismatch } from "@taskjet/runtime";
 import type { ProviderError } from "./providers/provider.ts";
 
 export type Classified = {
@@ -48,6 +49,30 @@ export function classifyFailure(f: Failure, now: Date): Classified {
     };
   }
   return { code: FATAL_HTTP[status] ?? "client_error", message, retryable: false, retryAfterMs: null };
+}
+
+/** How much of a refusal's own words its failure message quotes. */
+const REFUSAL_QUOTE_CHARS = 200;
+
+/**
+ * Whether a reply the provider finished still fails its attempt, for a task with `outputSchema`. A refusal
+ * (`stopReason: refusal`, OpenAI's `content_filter`) fails at once as `refused`: asking again gets another
+ * refusal, not JSON, so it is not worth the task's retries. Any other final reply must match the schema, else it
+ * is `output_invalid`, retried by policy. A reply that stops to call a tool is not the final answer: not checked.
+ */
+export function classifyReply(
+  reply: { output: string; stopReason: string | null },
+  outputSchema: Record<string, unknown> | undefined,
+): Classified | null {
+  if (!outputSchema || reply.stopReason === "tool_use") return null;
+  if (reply.stopReason === "refusal") {
+    const said = reply.output.trim().slice(0, REFUSAL_QUOTE_CHARS);
+    const message = `the model refused to answer, so there is no output to check against outputSchema${said ? `: ${said}` : ""}`;
+    return { code: "refused", message, retryable: false, retryAfterMs: null };
+  }
+  const mismatch = outputMismatch(outputSchema, reply.output);
+  if (mismatch === null) return null;
+  return { code: "output_invalid", message: mismatch, retryable: true, retryAfterMs: null };
 }
 
 /**

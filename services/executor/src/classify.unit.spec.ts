@@ -1,6 +1,6 @@
 import { ev } from "@taskjet/testkit/fixtures";
 import { describe, expect, it } from "vitest";
-import { classifyFailure, retryAfterMs, retryDelayMs } from "./classify.ts";
+import { classifyFailure, classifyReply, retryAfterMs, retryDelayMs } from "./classify.ts";
 import { ProviderError } from "./providers/provider.ts";
 import { afterFailure, attemptModel, attemptNumber } from "./retry-policy.ts";
 
@@ -43,6 +43,34 @@ describe("classifyFailure: the error taxonomy", () => {
     const c = classifyFailure(failure, now);
     expect(c).toMatchObject({ code, retryable, retryAfterMs: after });
     expect(c.message).toBe(failure.message);
+  });
+});
+
+describe("classifyReply: a finished reply that still fails its attempt", () => {
+  const schema = { type: "object", required: ["name"] };
+  it.each([
+    ["no outputSchema: any reply stands", '{"name":"Ada"}', "end_turn", undefined, null],
+    ["no outputSchema: a refusal is an answer too", "I can't help with that.", "refusal", undefined, null],
+    ["a match", '{"name":"Ada"}', "end_turn", schema, null],
+    ["a match cut short is still a match", '{"name":"Ada"}', "max_tokens", schema, null],
+    ["a tool call is not the final answer", "Let me look.", "tool_use", schema, null],
+    ["not JSON: output_invalid, retried", "Ada is 36.", "end_turn", schema, ["output_invalid", true]],
+    ["a mismatch: output_invalid, retried", '{"age":36}', "end_turn", schema, ["output_invalid", true]],
+    ["a refusal: refused, at once", "I can't help with that.", "refusal", schema, ["refused", false]],
+    ["a refusal that happens to be JSON: refused all the same", '{"name":"no"}', "refusal", schema, ["refused", false]],
+    ["a refusal with no words", "", "refusal", schema, ["refused", false]],
+  ] as const)("%s", (_what, output, stopReason, outputSchema, expected) => {
+    const c = classifyReply({ output, stopReason }, outputSchema);
+    if (expected === null) expect(c).toBeNull();
+    else expect(c).toMatchObject({ code: expected[0], retryable: expected[1], retryAfterMs: null });
+  });
+
+  it("quotes the start of what the model said in a refusal, never more", () => {
+    const long = `No. ${"x".repeat(1000)}`;
+    const c = classifyReply({ output: long, stopReason: "refusal" }, { type: "object" });
+    expect(c?.message).toMatch(/^the model refused to answer.*: No\. x+$/);
+    expect(c?.message.length).toBeLessThan(300);
+    expect(classifyReply({ output: "  ", stopReason: "refusal" }, { type: "object" })?.message).not.toContain(":");
   });
 });
 

@@ -1,8 +1,16 @@
 import { decide, type LaneLimits, LIMITS } from "@taskjet/events";
-import { consume, ensureConsumer, openBodies, openBucket, publishEvents, type Running } from "@taskjet/runtime";
+import {
+  consume,
+  ensureConsumer,
+  openBodies,
+  openBucket,
+  publishEvents,
+  type Running,
+  serveMetrics,
+} from "@taskjet/runtime";
 import { type Admission, CALL_LEASE_MS, createAdmission } from "./flow/admission.ts";
 import { openLaneStore } from "./flow/lane-store.ts";
-import { flowMetrics, serveMetrics } from "./flow/metrics.ts";
+import { flowMetrics } from "./flow/metrics.ts";
 import { startQueueSnapshot } from "./flow/queue-snapshot.ts";
 import { openTenants } from "./flow/tenants.ts";
 import { type ExecutorDeps, onTaskQueued } from "./on-task-queued.ts";

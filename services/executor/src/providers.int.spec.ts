@@ -118,18 +118,19 @@ describe.each(providers)("executor × the real $name SDK × the fake LLM server"
     expect(req?.headers["x-stainless-retry-count"]).toBe("0"); // the SDK's own retries are off
   });
 
-  // Only Anthropic's API reports prompt caching: the test exists for it alone (rather than a skip for the other).
-  if (provider.name === "anthropic") {
-    it("reports prompt-cache tokens in the task's usage", async () => {
-      const cache = { creationInputTokens: 1200, readInputTokens: 3400 };
-      const { taskId } = await run([{ kind: "message", text: "cached answer", inputTokens: 7, cache }]);
-      const h = await untilTerminal(taskId);
-      expect(h.at(-1)).toMatchObject({
-        type: "TaskCompleted",
-        usage: { inputTokens: 7, outputTokens: 2, cacheCreationInputTokens: 1200, cacheReadInputTokens: 3400 },
-      });
-    });
-  }
+  it("reports prompt-cache tokens in the task's usage, each token counted once", async () => {
+    const cache = { creationInputTokens: 1200, readInputTokens: 3400 };
+    const { taskId } = await run([{ kind: "message", text: "cached answer", inputTokens: 7, cache }]);
+    const h = await untilTerminal(taskId);
+    // OpenAI has no cache writes and counts its cached tokens inside prompt_tokens (7 + 1200 + 3400 = 4607, 3400
+    // of them cached): the provider takes them out of inputTokens, as Anthropic's input_tokens leave them out.
+    const usage =
+      provider.name === "anthropic"
+        ? { inputTokens: 7, outputTokens: 2, cacheCreationInputTokens: 1200, cacheReadInputTokens: 3400 }
+        : { inputTokens: 1207, outputTokens: 2, cacheReadInputTokens: 3400 };
+    expect(h.at(-1)).toMatchObject({ type: "TaskCompleted", usage });
+    expect((h.at(-1) as EventOf<"TaskCompleted">).usage).toEqual(usage);
+  });
 
   it("429: waits at least retry-after, without spending an attempt", async () => {
     const started = Date.now();

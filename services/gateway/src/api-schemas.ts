@@ -79,7 +79,7 @@ export const CreateTaskBody = z
     outputSchema: option.outputSchema.meta({
       description:
         "structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt " +
-        "(output_invalid), retried by policy",
+        "(output_invalid), retried by policy; a refusal fails the task at once (refused)",
     }),
     provider: ProviderName.optional().meta({ description: "who serves it (default: the configured provider)" }),
     fallbackModels: option.fallbackModels.meta({
@@ -175,6 +175,36 @@ export const CreateTaskBody = z
         maxTokens: 4096,
         thinking: { type: "enabled", budgetTokens: 2048 },
       },
+      {
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "image", source: { type: "url", url: "https://example.com/receipts/2026-11-26.jpg" } },
+              { type: "text", text: "What is the total on this receipt?" },
+            ],
+          },
+        ],
+        maxTokens: 200,
+      },
+      {
+        prompt: "Classify this support ticket as billing, bug or other: 'I was charged twice.'",
+        provider: "openai",
+        model: "gpt-4.1-mini",
+        fallbackModels: ["gpt-4o-mini"],
+        maxTokens: 20,
+      },
+      {
+        system: [
+          {
+            type: "text",
+            text: "You answer for Acme's support. The policy manual: …",
+            cacheControl: { type: "ephemeral" },
+          },
+        ],
+        prompt: "Can I return an opened item?",
+        maxTokens: 400,
+      },
     ],
   });
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
@@ -196,7 +226,7 @@ export const SubmitTaskBody = CreateTaskBody.safeExtend({
       "with parentIds: when a parent fails or is cancelled, `cascade` (default) cancels this task; `continue` " +
       "runs it on the parents that completed (a missing output renders empty), cancelling it only if none did",
   }),
-});
+}).meta({ examples: CreateTaskBody.meta()?.examples }); // extending a schema drops its meta
 export type SubmitTaskBody = z.infer<typeof SubmitTaskBody>;
 
 export const TaskResource = z
@@ -299,6 +329,46 @@ export const TaskResource = z
     },
   });
 export type TaskResource = z.infer<typeof TaskResource>;
+
+/**
+ * A second task for the OpenAPI document, beside the schema's own `example` (OpenAPI 3.0 gives a schema one):
+ * a reply cut short at `maxTokens`, its `stopReason` saying so. `GET /tasks/{id}` lists both (openapi.ts).
+ */
+const TRUNCATED_OUTPUT =
+  "Around 1440 in Mainz, Johannes Gutenberg combined a screw press, oil-based ink and movable metal type";
+export const TRUNCATED_TASK_EXAMPLE: TaskResource = {
+  id: "2f7c9e41-6b0a-4d3e-8c15-9a4e7b2d1f60",
+  status: "completed",
+  prompt: "Write the history of the printing press.",
+  system: null,
+  model: "claude-haiku-4-5",
+  maxTokens: 64,
+  temperature: null,
+  runAt: null,
+  parentId: null,
+  parentIds: [],
+  onParentFailure: "cascade",
+  attempts: 1,
+  maxAttempts: 3,
+  timeoutSeconds: 600,
+  output: TRUNCATED_OUTPUT,
+  content: [{ type: "text", text: TRUNCATED_OUTPUT }],
+  error: null,
+  usage: { inputTokens: 16, outputTokens: 64 },
+  costUsd: 0.000336,
+  cached: false,
+  stopReason: "max_tokens",
+  cancelReason: null,
+  metadata: {},
+  priority: "normal",
+  webhook: null,
+  waiting: null,
+  createdAt: "2026-11-26T10:05:00.000Z",
+  updatedAt: "2026-11-26T10:05:01.900Z",
+  startedAt: "2026-11-26T10:05:00.040Z",
+  finishedAt: "2026-11-26T10:05:01.900Z",
+  quarantinedSeq: null,
+};
 
 export const ErrorBody = z
   .object({

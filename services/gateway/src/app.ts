@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { openBucket, openWebhookStore } from "@taskjet/runtime";
-import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { registerAuth } from "./auth.ts";
 import { registerConsole } from "./console.ts";
@@ -13,7 +13,7 @@ import { tenantRoutes } from "./flow/routes.ts";
 import { registerSpendLimit } from "./flow/spend.ts";
 import { openFlowBucket } from "./flow/store.ts";
 import { idempotencyKeys } from "./idempotency.ts";
-import { createAuthenticator } from "./keys/authenticator.ts";
+import { type Authenticator, createAuthenticator } from "./keys/authenticator.ts";
 import { keyIdOf } from "./keys/record.ts";
 import { keyRoutes } from "./keys/routes.ts";
 import { type KeyStore, openKeyStore } from "./keys/store.ts";
@@ -56,7 +56,7 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
     return503OnClosing: true,
     // Fastify's own two info lines per request would be the hot path's largest log cost (two lines per task
     // submitted): one line per response instead, at debug when it succeeded (`onResponse` below).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...opts,
   }).withTypeProvider<ZodTypeProvider>();
   // JSON only: a text body is refused with 415 rather than parsed as a string.
@@ -80,9 +80,9 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   const apiKeys = await openKeyStore(deps.js, deps.names, deps.config);
   await seedBootstrapKey(app.log, apiKeys, deps);
   const tickets = await openTicketStore(deps.js, deps.names, deps.config, deps.now);
-  const auth = await createAuthenticator(apiKeys, { log: app.log, now: deps.now });
+  const auth = await createAuthenticator(apiKeys, { log: app.log, now: deps.now, nc: deps.nc });
   app.addHook("onClose", async () => auth.close());
-  logAuthMode(app.log, deps.config);
+  logAuthMode(app.log, deps.config, auth);
   const flowKv = await openFlowBucket(deps.js, deps.names, deps.config);
   const flow = await watchFlow(flowKv, app.log);
   app.addHook("onClose", async () => flow.close());
@@ -110,7 +110,7 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   return app;
 }
 
-function logAuthMode(log: FastifyBaseLogger, config: GatewayDeps["config"]) {
+function logAuthMode(log: FastifyBaseLogger, config: GatewayDeps["config"], auth: Authenticator) {
   if (config.AUTH_MODE === "off") {
     log.warn(
       { host: config.HOST },
@@ -119,6 +119,13 @@ function logAuthMode(log: FastifyBaseLogger, config: GatewayDeps["config"]) {
     );
   } else {
     log.info({ host: config.HOST }, "auth is required: every API call needs Authorization: Bearer <key>");
+    // The authenticator has read the whole bucket (and the bootstrap key was seeded before it).
+    if (!auth.anyKeyWith("admin")) {
+      log.warn(
+        "auth is required and no admin key exists (no BOOTSTRAP_ADMIN_KEY, none in the keys bucket): no one can " +
+          "make keys over HTTP. Set BOOTSTRAP_ADMIN_KEY, or: npm run keys -- create --tenant ops --scopes admin",
+      );
+    }
   }
 }
 

@@ -138,7 +138,8 @@ describe("the auth matrix over HTTP", () => {
   });
 
   it("documents the bearer scheme, Idempotency-Key and 401/403/429/503 on every route that takes a key", async () => {
-    type Op = { security?: object[]; responses: Record<string, unknown>; parameters?: { in: string; name: string }[] };
+    type Response = { description?: string; headers?: Record<string, unknown> };
+    type Op = { security?: object[]; responses: Record<string, Response>; parameters?: { in: string; name: string }[] };
     const doc = (await app.inject({ method: "GET", url: "/openapi.json" })).json() as {
       paths: Record<string, Record<string, Op>>;
       components: { securitySchemes: Record<string, { type: string; scheme: string }> };
@@ -148,6 +149,12 @@ describe("the auth matrix over HTTP", () => {
       const op = doc.paths[r.path.replace(/:(\w+)/g, "{$1}")]?.[r.method.toLowerCase()];
       expect(op?.security, label(r)).toEqual([{ bearerAuth: [] }]);
       expect(Object.keys(op?.responses ?? {}), label(r)).toEqual(expect.arrayContaining(["401", "403", "429", "503"]));
+      // X-Tenant-Id with auth on is a 400, not a 403; a 429 carries Retry-After and the draft's headers.
+      expect(op?.responses["400"]?.description, label(r)).toContain("tenant_header_refused");
+      expect(op?.responses["403"]?.description, label(r)).not.toContain("X-Tenant-Id");
+      expect(Object.keys(op?.responses["429"]?.headers ?? {}), label(r)).toEqual(
+        expect.arrayContaining(["Retry-After", "RateLimit", "RateLimit-Policy"]),
+      );
     }
     for (const path of ["/tasks", "/tasks/{id}/chain"]) {
       expect(doc.paths[path]?.post?.parameters).toContainEqual(
@@ -221,7 +228,7 @@ describe("the auth matrix over HTTP", () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe("tenant_header_refused");
-    for (const url of ["/health", "/ready", "/metrics", "/openapi.json", "/docs/"]) {
+    for (const url of ["/health", "/ready", "/openapi.json", "/docs/"]) {
       expect((await app.inject({ method: "GET", url })).statusCode, url).toBe(200);
     }
     // the console's pages open without a key (it asks for one when the API answers 401)
@@ -231,6 +238,19 @@ describe("the auth matrix over HTTP", () => {
       expect(page.headers["content-type"], url).toMatch(/^text\/html/);
       expect(page.body).not.toContain(BETA_SECRET);
     }
+  });
+
+  it("/metrics (it names tenants) needs an admin key: 401 without one, 403 with a tenant's", async () => {
+    const without = await app.inject({ method: "GET", url: "/metrics" });
+    expect(without.statusCode).toBe(401);
+    expect(without.body).not.toContain("taskjet_");
+    const tenant = await app.inject({ method: "GET", url: "/metrics", headers: bearer(keys.acme) });
+    expect(tenant.statusCode).toBe(403);
+    expect(tenant.json().error.details).toEqual({ scope: "admin" });
+    expect(tenant.body).not.toContain("taskjet_");
+    const admin = await app.inject({ method: "GET", url: "/metrics", headers: bearer(keys.admin) });
+    expect(admin.statusCode).toBe(200);
+    expect(admin.body).toContain("taskjet_");
   });
 
   it("records the key that issued each command in its event", async () => {
@@ -505,5 +525,48 @@ describe("the auth matrix over the WebSocket", () => {
     } finally {
       await second.close();
     }
+  });
+
+  it("/ws?taskId=<another tenant's task> is refused exactly as a task that does not exist: nothing says it exists", async () => {
+    /** What a socket opened with a fresh ticket and `?taskId=` receives, up to its not_found, with the id masked. */
+    const answerFor = async (taskId: string) => {
+      const res = await app.inject({ method: "POST", url: "/ws-tickets", headers: bearer(keys.acme) });
+      const { ticket } = res.json() as { ticket: string };
+      const c = open(`${wsUrl}?ticket=${ticket}&taskId=${taskId}`);
+      await waitFor(() => c.messages.some((m) => m.error?.code === "not_found"), { what: `not_found for ${taskId}` });
+      // One more round trip on the socket: anything the subscription could still send has been sent by then.
+      c.send({ type: "subscribe", taskIds: [acmeTask] });
+      await waitFor(() => c.messages.some((m) => m.task?.id === acmeTask), { what: "acme's own task after it" });
+      c.socket.close();
+      return { raw: c.raw.join("\n"), masked: c.raw.map((m) => m.replaceAll(taskId, "<id>")) };
+    };
+    const beta = await answerFor(betaTask);
+    const none = await answerFor(NO_TASK);
+    expect(beta.masked).toEqual(none.masked);
+    expect(beta.raw).not.toContain(BETA_SECRET);
+    expect(beta.masked.some((m) => m.includes('"code":"not_found"'))).toBe(true);
+  });
+
+  it("a ticket whose key was revoked after it was issued opens nothing (4401)", async () => {
+    const res = await app.inject({
+      method: "POST",
+      url: "/admin/keys",
+      headers: bearer(keys.admin),
+      payload: { tenant: "acme", scopes: ["tasks:read"] },
+    });
+    const { id, key } = res.json() as { id: string; key: string };
+    const issued = await app.inject({ method: "POST", url: "/ws-tickets", headers: bearer(key) });
+    expect(issued.statusCode).toBe(201);
+    const { ticket } = issued.json() as { ticket: string };
+    await app.inject({ method: "DELETE", url: `/admin/keys/${id}`, headers: bearer(keys.admin) });
+    // Once this gateway refuses the key over HTTP, it has heard of the revocation: the ticket is worth nothing.
+    await waitFor(
+      async () => (await app.inject({ method: "GET", url: "/tasks", headers: bearer(key) })).statusCode === 401,
+      { what: "the revoked key refused over HTTP" },
+    );
+    const c = open(`${wsUrl}?ticket=${ticket}&taskId=${acmeTask}`);
+    expect(await c.closed).toBe(4401);
+    expect(c.messages.map((m) => m.error?.code)).toEqual(["unauthorized"]);
+    expect(c.messages.some((m) => m.type === "authenticated" || m.task !== undefined)).toBe(false);
   });
 });

@@ -7,16 +7,19 @@ import { type Principal, SCOPES, type Scope } from "./principal.ts";
 import { TENANT_HEADER, tenantOf } from "./tenant.ts";
 
 /**
- * Routes anyone may call: probes, metrics (counts; only the lane gauges name tenants; scraped by Prometheus without a key;
- * keep the port off the public ingress), the API's documentation and the console's files (the console asks
- * for a key when the API answers 401).
+ * Routes anyone may call: probes, the API's documentation and the console's files (the console asks for a key
+ * when the API answers 401). Not `/metrics`: it names tenants (lane gauges, cost per tenant), so with auth on
+ * it needs an `admin` key — Prometheus sends one with `authorization: { credentials_file: … }`.
  */
-const OPEN = new Set(["/health", "/ready", "/metrics", "/openapi.json", "/docs", "/*"]);
+const OPEN = new Set(["/health", "/ready", "/openapi.json", "/docs", "/*"]);
 const isOpen = (url: string) => OPEN.has(url) || url.startsWith("/docs/");
 
-/** The scope a route needs: `admin` under /admin, `tasks:read` to read (and for a WebSocket ticket), else write. */
+/**
+ * The scope a route needs: `admin` under /admin and for `/metrics`, `tasks:read` to read (and for a WebSocket
+ * ticket), else write.
+ */
 export function requiredScope(method: string, url: string): Scope {
-  if (url === "/admin" || url.startsWith("/admin/")) return "admin";
+  if (url === "/admin" || url.startsWith("/admin/") || url === "/metrics") return "admin";
   if (method === "GET" || method === "HEAD" || url === "/ws-tickets") return "tasks:read";
   return "tasks:write";
 }

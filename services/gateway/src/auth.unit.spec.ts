@@ -3,8 +3,9 @@ import { bearerOf, requiredScope } from "./auth.ts";
 import { generateKey, hashKey, keyIdOf, sameHash, TENANT_ID } from "./keys/record.ts";
 
 describe("the scope a route needs", () => {
-  it("is admin under /admin, tasks:read to read or for a WebSocket ticket, else tasks:write", () => {
+  it("is admin under /admin and for /metrics, tasks:read to read or for a WebSocket ticket, else tasks:write", () => {
     expect(requiredScope("GET", "/admin/keys")).toBe("admin");
+    expect(requiredScope("GET", "/metrics")).toBe("admin");
     expect(requiredScope("DELETE", "/admin/keys/:id")).toBe("admin");
     expect(requiredScope("GET", "/admin/quarantine")).toBe("admin");
     expect(requiredScope("GET", "/tasks/:id/events")).toBe("tasks:read");

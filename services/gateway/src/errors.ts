@@ -151,6 +151,8 @@ export function registerErrorHandling(app: FastifyInstance, countError: (code: s
 /** Codes of the requests a limit refused: the caller may come back after `Retry-After`. */
 export const LIMIT_CODES = {
   rateLimited: "rate_limited",
+  /** Over the tenant's total rate, which all its keys share (`RATE_LIMIT_TENANT_RPS`). */
+  tenantRateLimited: "tenant_rate_limited",
   quotaExceeded: "quota_exceeded",
   overloaded: "overloaded",
 } as const;

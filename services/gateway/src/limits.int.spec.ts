@@ -182,3 +182,66 @@ describe("a key's own limits, with auth on", () => {
     expect(second.json().error).toMatchObject({ code: "quota_exceeded", details: { tasksInFlight: 1 } });
   });
 });
+
+describe("a tenant's total rate over all its keys, with auth on", () => {
+  it("given a tenant total of 2/s (burst 3) over three keys, then the 4th request on either gateway is 429 tenant_rate_limited, and a refusal by one limit spends nothing of the other", async () => {
+    const store = await openKeyStore(ctx.js, ctx.names, ctx.config);
+    const make = async (tenant: string, limits?: { requestsPerSecond?: number }) =>
+      (await store.create({ tenant, scopes: ["tasks:read"], limits }, new Date(nowMs))).key;
+    const [k1, k2, k3] = [await make("fleet"), await make("fleet"), await make("fleet")];
+    const tight = await make("fleet", { requestsPerSecond: 1 });
+    const elsewhere = await make("fleet-other");
+    // Each key alone could make 100 a second: the tenant's total is what bites.
+    const config = {
+      AUTH_MODE: "required" as const,
+      RATE_LIMIT_RPS: 100,
+      RATE_LIMIT_TENANT_RPS: 2,
+      RATE_LIMIT_TENANT_BURST: 3,
+    };
+    const a = await gateway(config);
+    const b = await gateway(config);
+    const get = (app: App, key: string) =>
+      app.inject({ method: "GET", url: "/tasks", headers: { authorization: `Bearer ${key}` } });
+
+    const passed = [await get(a, k1), await get(b, k2), await get(a, k3)];
+    expect(passed.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    // The headers name the tighter limit: the tenant's, with fewer requests left than any key's.
+    expect(passed.map((r) => r.headers.ratelimit)).toEqual([
+      '"tenant-rps";r=2;t=1',
+      '"tenant-rps";r=1;t=1',
+      '"tenant-rps";r=0;t=2',
+    ]);
+    expect(passed[0]?.headers["ratelimit-policy"]).toBe('"tenant-rps";q=3;w=2');
+    for (const [app, key] of [
+      [b, k1],
+      [a, k2],
+    ] as const) {
+      const refused = await get(app, key);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error).toMatchObject({
+        code: "tenant_rate_limited",
+        details: { limit: "tenantRequestsPerSecond", requestsPerSecond: 2, burst: 3 },
+      });
+      expect(refused.headers["retry-after"]).toBe("1");
+      expect(refused.headers["ratelimit-policy"]).toBe('"tenant-rps";q=3;w=2');
+      expect(refused.headers.ratelimit).toBe('"tenant-rps";r=0;t=2');
+    }
+    // Another tenant's keys count against a total of their own.
+    expect((await get(b, elsewhere)).statusCode).toBe(200);
+
+    nowMs += 1000; // two requests' worth of the tenant's total refills
+    // A key at 1/s: its own bucket is now the tighter one, and is what the headers and the refusal name.
+    const once = await get(a, tight);
+    expect(once.statusCode).toBe(200);
+    expect(once.headers["ratelimit-policy"]).toBe('"rps";q=1;w=1');
+    expect(once.headers.ratelimit).toBe('"rps";r=0;t=1');
+    const twice = await get(b, tight);
+    expect(twice.statusCode).toBe(429);
+    expect(twice.json().error).toMatchObject({ code: "rate_limited", details: { requestsPerSecond: 1 } });
+    // The key's refusal took nothing from the tenant's total: one request's worth is still there, and only one.
+    const last = await get(b, k2);
+    expect(last.statusCode).toBe(200);
+    expect(last.headers.ratelimit).toBe('"tenant-rps";r=0;t=2');
+    expect((await get(a, k3)).json().error.code).toBe("tenant_rate_limited");
+  });
+});

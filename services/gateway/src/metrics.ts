@@ -1,4 +1,4 @@
-import { countQuarantined, readCheckpoint, readCostToday } from "@taskjet/read-model";
+import { readCostToday, registerProjectionGauges } from "@taskjet/read-model";
 import type { FastifyInstance } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { GatewayDeps } from "./deps.ts";
@@ -25,42 +25,10 @@ export function createMetrics(deps: GatewayDeps) {
     labelNames: ["code"],
     registers: [registry],
   });
-  const lagEvents = new Gauge({
-    name: "taskjet_projector_lag_events",
-    help: "Events in the stream not yet in the read model",
-    registers: [registry],
+  registerProjectionGauges(registry, {
+    db: deps.db,
+    streamEnd: async () => (await deps.jsm.streams.info(deps.names.stream)).state,
   });
-  const projectedSeq = new Gauge({
-    name: "taskjet_projector_sequence",
-    help: "Last stream sequence written to the read model",
-    registers: [registry],
-  });
-  const lagSeconds = new Gauge({
-    name: "taskjet_projector_lag_seconds",
-    help: "Age of the newest event not yet in the read model (0 when caught up)",
-    registers: [registry],
-    async collect() {
-      const [info, { seq, updatedAt }] = await Promise.all([
-        deps.jsm.streams.info(deps.names.stream),
-        readCheckpoint(deps.db),
-      ]);
-      const behind = Math.max(0, info.state.last_seq - seq);
-      projectedSeq.set(seq);
-      lagEvents.set(behind);
-      const since = updatedAt ? updatedAt.getTime() : Date.parse(info.state.first_ts);
-      this.set(behind > 0 ? Math.max(0, (Date.parse(info.state.last_ts) - since) / 1000) : 0);
-    },
-  });
-  void lagSeconds;
-  const quarantined = new Gauge({
-    name: "taskjet_projector_quarantined_events",
-    help: "Events the projector could not apply and set aside (GET /admin/quarantine lists them)",
-    registers: [registry],
-    async collect() {
-      this.set(await countQuarantined(deps.db));
-    },
-  });
-  void quarantined;
   const costToday = new Gauge({
     name: "taskjet_cost_usd",
     help: "What each tenant's tasks that finished on the current UTC day cost by the price table, USD",

@@ -2,32 +2,63 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
+import { TRUNCATED_TASK_EXAMPLE } from "./api-schemas.ts";
 
 type Operation = {
   parameters?: { in: string; name: string }[];
   responses?: Record<string, unknown>;
   security?: Record<string, string[]>[];
 };
-type Document = { paths?: Record<string, Record<string, Operation>> };
+type Document = {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, { example?: unknown }> };
+};
+type Media = { schema?: { $ref?: string }; examples?: Record<string, { summary: string; value: unknown }> };
 
 /** Routes anyone may call (as `auth.ts` has them): no key, so no 401/403/429. */
 const OPEN_PATHS = new Set(["/health", "/ready"]);
 /** Routes that take an `Idempotency-Key`: each creates a task. */
 const IDEMPOTENT = new Set(["post /tasks", "post /tasks/{id}/chain", "post /submit"]);
 
-const error = (description: string) => ({
+type Header = { schema: { type: string }; description: string };
+const RETRY_AFTER: Record<string, Header> = {
+  "Retry-After": { schema: { type: "integer" }, description: "seconds to wait before trying again" },
+};
+/** The IETF draft's headers (draft-ietf-httpapi-ratelimit-headers), as `limits/headers.ts` writes them. */
+const RATE_LIMIT_HEADERS: Record<string, Header> = {
+  ...RETRY_AFTER,
+  RateLimit: {
+    schema: { type: "string" },
+    description:
+      'the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key\'s requests per second; ' +
+      '`"tenant-rps"` for the tenant\'s, `"tasks-in-flight"` for its tasks in flight)',
+  },
+  "RateLimit-Policy": {
+    schema: { type: "string" },
+    description: 'its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>`',
+  },
+};
+
+const error = (description: string, headers?: Record<string, Header>) => ({
   description,
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-  headers: description.includes("Retry-After")
-    ? { "Retry-After": { schema: { type: "integer" }, description: "seconds to wait before trying again" } }
-    : undefined,
+  headers: headers ?? (description.includes("Retry-After") ? RETRY_AFTER : undefined),
 });
 const UNAUTHORIZED = error("`unauthorized`: no API key, or one malformed, unknown, revoked or expired");
-const FORBIDDEN = error("`forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on)");
-const LIMITED = error("`rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After");
+const FORBIDDEN = error("`forbidden`: the key lacks the scope this route needs");
+/** Every route that takes a key may answer this 400 besides its own validation errors. */
+const BAD_REQUEST =
+  "`invalid_request` and the like: the request is malformed (`error.details` says where); " +
+  "`tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a " +
+  "malformed `X-Tenant-Id` with auth off";
+const LIMITS =
+  "`rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys " +
+  "together; `quota_exceeded`: over the tenant's tasks in flight";
+const LIMITED = error(`${LIMITS}; see Retry-After`, RATE_LIMIT_HEADERS);
 const LIMITED_SUBMIT = error(
-  "`rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has " +
-    "spent its daily or monthly tokens (Retry-After: until the UTC day or month turns)",
+  `${LIMITS}; \`spend_limit_exceeded\`: the tenant has spent its daily or monthly tokens (Retry-After: until ` +
+    "the UTC day or month turns)",
+  RATE_LIMIT_HEADERS,
 );
 const UNAVAILABLE = error("`unavailable`, `busy` or `overloaded`: try again after Retry-After");
 
@@ -46,9 +77,21 @@ export function documentAuth(doc: Document): Document {
         continue;
       }
       op.security = [{ bearerAuth: [] }];
+      const own = responses["400"] as { description?: string } | undefined;
+      if (own === undefined) responses["400"] = error(BAD_REQUEST);
+      else if (own.description === undefined || own.description === "Default Response") own.description = BAD_REQUEST;
       responses["401"] ??= UNAUTHORIZED;
       responses["403"] ??= FORBIDDEN;
-      responses["429"] ??= IDEMPOTENT.has(`${method} ${path}`) ? LIMITED_SUBMIT : LIMITED;
+      const limited = IDEMPOTENT.has(`${method} ${path}`) ? LIMITED_SUBMIT : LIMITED;
+      const own429 = responses["429"] as { description?: string; headers?: object } | undefined;
+      if (own429 === undefined) responses["429"] = limited;
+      else {
+        // A route's own 429 (a batch over its limits) still carries the limits' headers.
+        own429.headers = { ...RATE_LIMIT_HEADERS, ...own429.headers };
+        if (own429.description === undefined || own429.description === "Default Response") {
+          own429.description = limited.description;
+        }
+      }
       op.parameters ??= [];
       const params = op.parameters;
       if (
@@ -67,6 +110,22 @@ export function documentAuth(doc: Document): Document {
       }
     }
   }
+  return doc;
+}
+
+/**
+ * `GET /tasks/{id}` answers with both examples of a task: the schema's own (a tool call) and one cut short at
+ * maxTokens. OpenAPI 3.0 gives a schema a single `example`; a media type may list several.
+ */
+export function documentTaskExamples(doc: Document): Document {
+  const response = doc.paths?.["/tasks/{id}"]?.get?.responses?.["200"] as { content?: Record<string, Media> };
+  const media = response?.content?.["application/json"];
+  const toolUse = doc.components?.schemas?.Task?.example;
+  if (media?.schema?.$ref !== "#/components/schemas/Task" || toolUse === undefined) return doc;
+  media.examples = {
+    toolUse: { summary: "a reply that calls a tool", value: toolUse },
+    maxTokens: { summary: "a reply cut short at maxTokens", value: TRUNCATED_TASK_EXAMPLE },
+  };
   return doc;
 }
 
@@ -105,7 +164,8 @@ export async function registerOpenApi(app: FastifyInstance) {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: (input) => documentAuth(jsonSchemaTransformObject(input) as Document) as never,
+    transformObject: (input) =>
+      documentTaskExamples(documentAuth(jsonSchemaTransformObject(input) as Document)) as never,
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());

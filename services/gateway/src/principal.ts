@@ -9,7 +9,7 @@ export type KeyLimits = { requestsPerSecond: number | null; tasksInFlight: numbe
  * Who is calling, settled once per request before any route runs: with auth on, from the API key; with auth
  * off, from `X-Tenant-Id` (every scope, no key). Routes read the tenant from here, rate limits the key.
  * Set by the auth hook (`auth.ts`) on every route that needs a caller; left unset on those anyone may call
- * (`/health`, `/ready`, `/metrics`, `/docs`, `/openapi.json`, the console's files) and on `/ws` opened without
+ * (`/health`, `/ready`, `/docs`, `/openapi.json`, the console's files) and on `/ws` opened without
  * an `Authorization` header, which authenticates on the socket.
  */
 export type Principal = { tenant: string; keyId: string | null; scopes: readonly Scope[]; limits: KeyLimits };

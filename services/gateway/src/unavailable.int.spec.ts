@@ -109,6 +109,13 @@ describe("Postgres unavailable while serving", () => {
     try {
       expectUnavailable(await gateway.inject({ method: "GET", url: "/tasks" }));
       expectUnavailable(await gateway.inject({ method: "GET", url: "/tasks/recent" }));
+      // Not ready meanwhile, so a load balancer sends its traffic elsewhere.
+      const ready = await gateway.inject({ method: "GET", url: "/ready" });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({
+        status: "unavailable",
+        checks: { nats: expect.stringMatching(/^ok/), postgres: expect.stringMatching(/^down/) },
+      });
     } finally {
       await gateway.close();
       await offline.destroy();

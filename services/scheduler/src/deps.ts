@@ -1,6 +1,7 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { InputLimits, Names, Subjects } from "@taskjet/events";
 import type { Bodies, Logger } from "@taskjet/runtime";
+import type { SchedulerMetrics } from "./metrics.ts";
 import type { WaitingChildren } from "./waiting-children.ts";
 
 export type SchedulerDeps = {
@@ -15,4 +16,5 @@ export type SchedulerDeps = {
   limits: InputLimits;
   /** Where claim-checked bodies are, and the size past which a rendered child's input goes there too. */
   claimCheck: { bodies: Bodies; limitBytes: number };
+  metrics: SchedulerMetrics;
 };

@@ -30,6 +30,7 @@ export function onTaskCreated(deps: SchedulerDeps) {
       log.debug({ taskId, runAt: state.runAt, waitMs }, "holding until due");
       return { nak: waitMs };
     }
+    if (state.runAt !== null) deps.metrics.timerFired(at.getTime() - Date.parse(state.runAt));
     if (state.parentId === null) {
       await publishEvents(js, subjects, decide({ type: "QueueTask", taskId, gen: state.gen }, state, at));
       return ACK;

@@ -1,19 +1,29 @@
 import { eventKind, type TaskEventType } from "@taskjet/events";
 import { type Config, consume, ensureConsumer, type Handler, openBodies, openBucket } from "@taskjet/runtime";
 import type { SchedulerDeps } from "./deps.ts";
+import { type SchedulerMetrics, schedulerMetrics } from "./metrics.ts";
 import { onRetryRequested } from "./on-retry-requested.ts";
 import { onTaskCreated } from "./on-task-created.ts";
 import { onTaskFinished } from "./on-task-finished.ts";
 import { waitingChildren } from "./waiting-children.ts";
 
-export type SchedulerOptions = { ackWaitMs: number; config: Pick<Config, "STREAM_REPLICAS" | "CLAIM_CHECK_BYTES"> };
+export type SchedulerOptions = {
+  ackWaitMs: number;
+  config: Pick<Config, "STREAM_REPLICAS" | "CLAIM_CHECK_BYTES">;
+  /** Where its figures are recorded: `main` serves them at /metrics; made here when not given. */
+  metrics?: SchedulerMetrics;
+};
 
 /** One durable consumer per event kind (NATS 2.9 allows one filter subject per consumer), shared by replicas. */
-export async function startScheduler(deps: Omit<SchedulerDeps, "waiting" | "claimCheck">, opts: SchedulerOptions) {
+export async function startScheduler(
+  deps: Omit<SchedulerDeps, "waiting" | "claimCheck" | "metrics">,
+  opts: SchedulerOptions,
+) {
   const { js, jsm, names, subjects, log } = deps;
   const waiting = waitingChildren(await openBucket(js, names, "waiting_children", opts.config));
   const claimCheck = { bodies: await openBodies(js, names, opts.config), limitBytes: opts.config.CLAIM_CHECK_BYTES };
-  const full: SchedulerDeps = { ...deps, waiting, claimCheck };
+  const metrics = opts.metrics ?? schedulerMetrics(jsm, names.stream);
+  const full: SchedulerDeps = { ...deps, waiting, claimCheck, metrics };
   const created = onTaskCreated(full);
   const finished = onTaskFinished(full);
   const reactions: [TaskEventType, Handler][] = [
@@ -28,6 +38,7 @@ export async function startScheduler(deps: Omit<SchedulerDeps, "waiting" | "clai
     reactions.map(async ([type, handle]) => {
       const filterSubject = subjects.ofType(type);
       const durable = `${names.consumerPrefix}scheduler-${eventKind(type)}`;
+      metrics.consumer(eventKind(type), durable);
       // Held timers are unacked messages: room for many of them.
       await ensureConsumer(
         jsm,

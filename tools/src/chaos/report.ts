@@ -10,8 +10,11 @@ const list = (title: string, xs: readonly string[], show = SHOW) =>
         ...xs.slice(0, show).map((x) => `  ${x}`),
       ];
 
+/** What the issue allows: a call made twice for at most 1 % of the tasks called, timers a few seconds late. */
+export const BOUNDS = { extraCallsShare: 0.01, timerLateMs: 15_000 };
+
 /** The properties a run must keep; each failed one makes the exit code non-zero. */
-export function failures(r: ChaosReport): string[] {
+export function failures(r: ChaosReport, bounds = BOUNDS): string[] {
   const out: string[] = [];
   if (r.lost.length > 0) out.push(`${r.lost.length} lost`);
   if (r.doubledCompleted.length > 0) out.push(`${r.doubledCompleted.length} completed twice`);
@@ -21,6 +24,17 @@ export function failures(r: ChaosReport): string[] {
   if (!r.rebuild.ok) out.push("live ≠ rebuild");
   if (r.gaveUp > 0) out.push(`${r.gaveUp} submits never answered`);
   if (r.accepted === 0) out.push("nothing accepted");
+  if (r.calls.extraCalls > bounds.extraCallsShare * r.calls.tasksCalled)
+    out.push(
+      `${r.calls.extraCalls} calls made twice (over ${100 * bounds.extraCallsShare} % of ${r.calls.tasksCalled})`,
+    );
+  if (r.timers.early > 0) out.push(`${r.timers.early} timers fired early`);
+  if (r.timers.max > bounds.timerLateMs) out.push(`a timer fired ${ms(r.timers.max)} late`);
+  if (r.http.fiveXx > 0) out.push(`${r.http.fiveXx} 5xx answers other than 503`);
+  if (r.http.unavailableWithoutRetryAfter > 0)
+    out.push(`${r.http.unavailableWithoutRetryAfter} 503s without Retry-After`);
+  if (r.deadAtEnd.length > 0) out.push(`dead at the end: ${r.deadAtEnd.join(", ")}`);
+  if (r.faults.some((f) => f.backMs === null)) out.push("a fault the system did not come back from");
   return out;
 }
 

@@ -25,7 +25,13 @@ export function wsMessageArb(known: string[]) {
   );
   const message = fc.record(
     {
-      type: fc.oneof({ arbitrary: fc.constantFrom("subscribe", "unsubscribe"), weight: 8 }, hostileString, wrongValue),
+      type: fc.oneof(
+        { arbitrary: fc.constantFrom("subscribe", "unsubscribe"), weight: 8 },
+        { arbitrary: fc.constant("auth"), weight: 2 },
+        hostileString,
+        wrongValue,
+      ),
+      key: fc.oneof(hostileString, wrongValue),
       taskIds: ids,
       all: fc.oneof(fc.constant(true), fc.constant(false), wrongValue),
       since: fc.oneof(hostileDate, wrongValue),

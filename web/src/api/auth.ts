@@ -1,5 +1,6 @@
-// The API key the console sends, kept for this browser session only (sessionStorage). Auth arrives with the
-// next issue: until the API answers 401 nothing asks for a key; when it does, the key dialog opens.
+// The API key the console sends, kept for this browser session only (sessionStorage). Nothing asks for a key
+// until the API answers 401 (a gateway with AUTH_MODE=required); then the key dialog opens, and again when the
+// key is refused (revoked or expired). With auth off no key is ever asked for.
 import { useSyncExternalStore } from "react";
 
 const STORAGE = "taskjet.apiKey";

@@ -31,7 +31,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -58,9 +58,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -119,7 +123,7 @@ export interface paths {
             "application/json": components["schemas"]["CreatedApiKey"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -146,9 +150,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -210,7 +218,7 @@ export interface paths {
             "application/json": components["schemas"]["ApiKey"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -246,9 +254,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -310,7 +322,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -328,7 +340,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -337,9 +349,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -400,7 +416,7 @@ export interface paths {
             "application/json": components["schemas"]["TenantSettings"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -427,9 +443,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -502,7 +522,7 @@ export interface paths {
             "application/json": components["schemas"]["TenantSettings"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -529,9 +549,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -596,7 +620,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -614,7 +638,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -641,9 +665,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -809,7 +837,7 @@ export interface paths {
             "application/json": components["schemas"]["Stats"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -827,7 +855,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -836,9 +864,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -908,7 +940,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -926,7 +958,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -944,9 +976,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1018,7 +1054,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1036,7 +1072,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1045,9 +1081,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1126,7 +1166,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1144,7 +1184,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1153,9 +1193,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1374,7 +1418,7 @@ export interface paths {
              * @enum {string}
              */
             onParentFailure?: "cascade" | "continue";
-            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
             outputSchema?: {
               [key: string]: unknown;
             };
@@ -1499,7 +1543,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1517,7 +1561,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1571,9 +1615,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1627,7 +1675,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1645,7 +1693,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1663,9 +1711,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1743,7 +1795,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1761,7 +1813,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1788,9 +1840,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2018,7 +2074,7 @@ export interface paths {
               [key: string]: unknown;
             };
             model?: string;
-            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
             outputSchema?: {
               [key: string]: unknown;
             };
@@ -2141,7 +2197,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2159,7 +2215,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2213,9 +2269,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2279,7 +2339,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2315,9 +2375,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2392,7 +2456,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2410,7 +2474,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2437,9 +2501,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2500,7 +2568,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2518,7 +2586,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2545,9 +2613,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2597,7 +2669,7 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2615,7 +2687,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2633,9 +2705,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2709,7 +2785,7 @@ export interface paths {
             "application/json": components["schemas"]["TaskBatchResult"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2727,7 +2803,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2754,9 +2830,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Default Response */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -2815,7 +2897,7 @@ export interface paths {
             "application/json": components["schemas"]["BulkResult"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2833,7 +2915,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2860,9 +2942,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2933,7 +3019,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2951,7 +3037,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2960,9 +3046,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -3027,7 +3117,7 @@ export interface paths {
             "application/json": components["schemas"]["BulkResult"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3045,7 +3135,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3072,9 +3162,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Default Response */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -3126,7 +3222,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3153,9 +3249,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -3222,7 +3322,7 @@ export interface paths {
             "application/json": components["schemas"]["WebhookWithSecret"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3249,9 +3349,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -3307,7 +3411,7 @@ export interface paths {
             "application/json": components["schemas"]["Webhook"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3343,9 +3447,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -3393,7 +3501,7 @@ export interface paths {
             "application/json": null;
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3429,9 +3537,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -3524,7 +3636,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3560,9 +3672,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -3624,7 +3740,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3660,9 +3776,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -3731,7 +3851,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3758,9 +3878,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -3822,7 +3946,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3849,9 +3973,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -5040,7 +5168,7 @@ export interface components {
           [key: string]: unknown;
         };
         model?: string;
-        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
         outputSchema?: {
           [key: string]: unknown;
         };
@@ -5345,7 +5473,7 @@ export interface components {
           [key: string]: unknown;
         };
         model?: string;
-        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
         outputSchema?: {
           [key: string]: unknown;
         };

@@ -19,7 +19,10 @@ export function Timeline({ events, live }: { events: readonly TaskEvent[]; live:
           aria-label={lane.title}
         >
           <div className="lane-head">
-            <strong>{lane.title}</strong>
+            <span>
+              <strong>{lane.title}</strong>
+              {lane.model && <span className="lane-model"> · {lane.model}</span>}
+            </span>
             <span className={`lane-outcome outcome-${lane.outcome}`}>{outcomeLabel(lane, now, live)}</span>
           </div>
           <LaneBar lane={lane} at={at} now={now} live={live} />

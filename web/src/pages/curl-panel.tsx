@@ -2,11 +2,17 @@ import { useState } from "react";
 import { auth } from "../api/auth.ts";
 import type { Task } from "../api/client.ts";
 import { TERMINAL } from "../components/status.tsx";
+import { bodyOf } from "./task-body.ts";
 
 const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** The shell commands that do what this page does, for the actions the task's state allows. */
-export function curlCommands(task: Task, origin: string, withKey: boolean): { label: string; command: string }[] {
+export function curlCommands(
+  task: Task,
+  origin: string,
+  withKey: boolean,
+  now: number,
+): { label: string; command: string }[] {
   const key = withKey ? ` -H "Authorization: Bearer $TASKJET_KEY"` : "";
   const json = " -H 'content-type: application/json'";
   const url = `${origin}/tasks/${task.id}`;
@@ -23,22 +29,14 @@ export function curlCommands(task: Task, origin: string, withKey: boolean): { la
     const body = JSON.stringify({ prompt: "Summarise: {{parent.output}}" });
     list.push({ label: "Chain onto it", command: `curl -s -X POST${key}${json} -d ${quote(body)} ${url}/chain` });
   }
-  const again = {
-    prompt: task.prompt,
-    model: task.model,
-    maxTokens: task.maxTokens,
-    ...(task.priority === "normal" ? {} : { priority: task.priority }),
-  };
-  list.push({
-    label: "Run it again",
-    command: `curl -s -X POST${key}${json} -d ${quote(JSON.stringify(again))} ${origin}/tasks`,
-  });
+  const again = JSON.stringify(bodyOf(task, now));
+  list.push({ label: "Run it again", command: `curl -s -X POST${key}${json} -d ${quote(again)} ${origin}/tasks` });
   return list;
 }
 
 export function CurlPanel({ task }: { task: Task }) {
   const [copied, setCopied] = useState<string | null>(null);
-  const commands = curlCommands(task, location.origin, auth.key !== null);
+  const commands = curlCommands(task, location.origin, auth.key !== null, Date.now());
   const copy = async (command: string) => {
     try {
       await navigator.clipboard.writeText(command);

@@ -48,7 +48,7 @@ export function SubmitPage() {
       {(!from || source.data) && (
         <TaskForm
           key={`${from}:${chainFrom}`}
-          initial={source.data ? valuesFrom(source.data, chainFrom ? "chain" : "rerun") : EMPTY_FORM}
+          initial={source.data ? valuesFrom(source.data, chainFrom ? "chain" : "rerun", Date.now()) : EMPTY_FORM}
           parentId={chainFrom}
         />
       )}

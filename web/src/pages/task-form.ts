@@ -1,6 +1,7 @@
 // The submit form's values (as the inputs hold them: strings) and the POST /tasks body they make.
 import type { CreateTaskBody, Task } from "../api/client.ts";
 import { fromLocalInput, systemText, toLocalInput } from "../format.ts";
+import { bodyOf } from "./task-body.ts";
 
 export type When = "now" | "at" | "delay";
 
@@ -64,7 +65,9 @@ export const EMPTY_FORM: FormValues = {
 };
 
 /** "Run again with edits": the task's own input. "Chain from": its settings, and a prompt on its output. */
-export function valuesFrom(task: Task, mode: "rerun" | "chain"): FormValues {
+export function valuesFrom(task: Task, mode: "rerun" | "chain", now: number): FormValues {
+  const body = bodyOf(task, now);
+  const request = Object.fromEntries(REQUEST_FIELDS.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
   return {
     ...EMPTY_FORM,
     prompt: mode === "chain" ? "Continue from this:\n\n{{parent.output}}" : task.prompt,
@@ -75,17 +78,11 @@ export function valuesFrom(task: Task, mode: "rerun" | "chain"): FormValues {
     maxAttempts: String(task.maxAttempts),
     timeoutSeconds: String(task.timeoutSeconds),
     priority: task.priority === "normal" ? "" : task.priority,
-    metadata: Object.keys(task.metadata).length > 0 ? JSON.stringify(task.metadata, null, 2) : "",
-    request: requestOf(task),
-    runAt: task.runAt && Date.parse(task.runAt) > Date.now() ? toLocalInput(task.runAt) : "",
-    when: task.runAt && Date.parse(task.runAt) > Date.now() ? "at" : "now",
+    metadata: body.metadata ? JSON.stringify(body.metadata, null, 2) : "",
+    request: Object.keys(request).length > 0 ? JSON.stringify(request, null, 2) : "",
+    runAt: body.runAt ? toLocalInput(body.runAt) : "",
+    when: body.runAt ? "at" : "now",
   };
-}
-
-/** The task's Messages API fields past the form's own, as the JSON the form edits ("" when it has none). */
-function requestOf(task: Task): string {
-  const fields = Object.fromEntries(REQUEST_FIELDS.filter((k) => task[k] !== undefined).map((k) => [k, task[k]]));
-  return Object.keys(fields).length > 0 ? JSON.stringify(fields, null, 2) : "";
 }
 
 /** A number input's value ("" when empty: the API's default applies). */

@@ -40,10 +40,12 @@ describe("the submit form's Messages API field", () => {
       priority: "normal",
       metadata: {},
       runAt: null,
+      parentIds: [],
+      status: "completed",
       messages: [{ role: "user", content: "hi" }],
       toolChoice: { type: "auto" },
     } as unknown as Task;
-    expect(JSON.parse(valuesFrom(task, "rerun").request)).toEqual({
+    expect(JSON.parse(valuesFrom(task, "rerun", 0).request)).toEqual({
       messages: [{ role: "user", content: "hi" }],
       toolChoice: { type: "auto" },
     });

@@ -3,10 +3,12 @@ import { useEffect } from "react";
 import { client, type Task, unwrap } from "../api/client.ts";
 import { StatusBadge } from "../components/status.tsx";
 import { excerpt } from "../format.ts";
-import { isNewer } from "../live/hooks.ts";
+import { keepNewer } from "../live/hooks.ts";
 import { live } from "../live/socket.ts";
 import { Link } from "../router.tsx";
 import { promptOf } from "./reply-blocks.tsx";
+
+type ChildrenPage = { tasks: Task[]; nextCursor: string | null };
 
 /** Parent (and a fan-in's other parents) → this task → its children, each with its live status. */
 export function TaskTree({ task }: { task: Task }) {
@@ -21,20 +23,27 @@ export function TaskTree({ task }: { task: Task }) {
     queryFn: () => unwrap(client.GET("/tasks", { params: { query: { parentId: task.id, limit: 100 } } })),
     refetchOnMount: "always", // a child may have been chained from anywhere since
   });
-  const childIds = children.data?.tasks.map((t) => t.id) ?? [];
-  const followed = [...(task.parentId ? [task.parentId] : []), ...childIds].join(",");
+  // Every task of the caller is followed, not just the ones shown: a child chained onto this task from
+  // anywhere (another tab, the API, a fan-in) names it among its parents, and then the children are read again.
   useEffect(() => {
-    if (followed === "") return;
+    const key = ["children", task.id];
     return live.follow({
-      taskIds: followed.split(","),
+      all: true,
       onTask(t) {
-        if (t.id === task.parentId) queryClient.setQueryData<Task>(["task", t.id], (h) => (isNewer(t, h) ? t : h));
-        queryClient.setQueryData<{ tasks: Task[]; nextCursor: string | null }>(["children", task.id], (page) =>
-          page ? { ...page, tasks: page.tasks.map((c) => (c.id === t.id && isNewer(t, c) ? t : c)) } : page,
-        );
+        if (t.id === task.parentId) queryClient.setQueryData<Task>(["task", t.id], (h) => keepNewer(t, h));
+        if (!t.parentIds.includes(task.id)) return;
+        const page = queryClient.getQueryData<ChildrenPage>(key);
+        if (page?.tasks.some((c) => c.id === t.id)) {
+          const tasks = page.tasks.map((c) => (c.id === t.id ? keepNewer(t, c) : c));
+          queryClient.setQueryData<ChildrenPage>(key, { ...page, tasks });
+        } else {
+          void queryClient.invalidateQueries({ queryKey: key });
+        }
       },
+      // Subscribed (again): a child made before this moment pushes nothing more, so the list is read again.
+      onResume: () => void queryClient.invalidateQueries({ queryKey: key }),
     });
-  }, [followed, task.id, task.parentId, queryClient]);
+  }, [task.id, task.parentId, queryClient]);
   const kids = children.data?.tasks ?? [];
   return (
     <ul className="tree" aria-label="Parent and children">

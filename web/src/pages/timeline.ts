@@ -1,5 +1,6 @@
 // A task's history (GET /tasks/:id/events) as lanes: what happened before any attempt, then one lane per
-// try — queued → started → failed / completed — each failure with its class, message and retryAt.
+// try — queued → started → failed / completed — each with the model it called, each failure with its class,
+// message and retryAt, the switch to a fallback model, and a completion from the result cache as its own lane.
 import type { TaskEvent } from "../api/client.ts";
 import { clock } from "../format.ts";
 
@@ -10,10 +11,14 @@ export type Lane = {
   steps: Step[];
   failure?: Failure;
   outcome: "waiting" | "running" | "completed" | "failed" | "cancelled" | "retried" | "done";
+  /** The model the attempt called: the task's own, or the fallback it had moved to. */
+  model?: string;
 };
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
+const field = (v: unknown, key: string): unknown =>
+  typeof v === "object" && v !== null ? Reflect.get(v, key) : undefined;
 
 export function lanesOf(events: readonly TaskEvent[]): Lane[] {
   const created: Lane = { title: "Accepted", steps: [], outcome: "done" };
@@ -21,6 +26,7 @@ export function lanesOf(events: readonly TaskEvent[]): Lane[] {
   let open: Lane | null = null; // the attempt lane that has started and not ended
   let queuedAt: string | null = null; // since when the next attempt has been waiting
   let waits: Step[] = []; // why it waited since, for its lane (TaskWaiting: a paused or busy model lane)
+  let model: string | null = null; // the task's own model (TaskQueued); an attempt on a fallback names its own
   for (const e of events) {
     const p = e.payload;
     switch (e.type) {
@@ -42,6 +48,7 @@ export function lanesOf(events: readonly TaskEvent[]): Lane[] {
       case "TaskQueued":
         queuedAt = e.time;
         waits = [];
+        model = str(field(p.input, "model")) ?? model;
         break;
       case "TaskWaiting": {
         const until = str(p.until);
@@ -51,7 +58,7 @@ export function lanesOf(events: readonly TaskEvent[]): Lane[] {
       }
       case "TaskStarted": {
         const attempt = num(p.attempt) ?? lanes.length;
-        const lane: Lane = { title: `Attempt ${attempt}`, steps: [], outcome: "running" };
+        const lane: Lane = { title: `Attempt ${attempt}`, steps: [], outcome: "running", ...modelOf(p.model, model) };
         if (queuedAt) lane.steps.push({ label: "queued", time: queuedAt });
         lane.steps.push(...waits);
         waits = [];
@@ -62,7 +69,7 @@ export function lanesOf(events: readonly TaskEvent[]): Lane[] {
         break;
       }
       case "TaskAttemptFailed": {
-        const lane = open ?? pushLane(lanes, `Attempt ${num(p.attempt) ?? "?"}`);
+        const lane = open ?? pushLane(lanes, `Attempt ${num(p.attempt) ?? "?"}`, modelOf(p.model, model));
         const err = (p.error ?? {}) as { code?: unknown; message?: unknown };
         const failure: Failure = {
           code: str(err.code) ?? "error",
@@ -74,15 +81,31 @@ export function lanesOf(events: readonly TaskEvent[]): Lane[] {
         lane.failure = failure;
         lane.outcome = failure.retryable ? "retried" : "failed";
         lane.steps.push({ label: "attempt failed", time: e.time, detail: failure.code, tone: "bad" });
+        const next = str(p.nextModel);
+        if (next !== null) {
+          // The model is given up (overloaded or unavailable after its retries): the next attempt calls another.
+          const detail = `${lane.model ?? "?"} → ${next}`;
+          lane.steps.push({ label: "switching model", time: e.time, detail, tone: "warn" });
+        }
         queuedAt = e.time; // redelivered from here
         open = null;
         break;
       }
       case "TaskCompleted": {
-        const lane = open ?? pushLane(lanes, `Attempt ${num(p.attempt) ?? "?"}`);
-        lane.steps.push({ label: "completed", time: e.time, detail: str(p.stopReason) ?? undefined, tone: "ok" });
+        // From the result cache: no attempt started, no call was made; the lane says so rather than "Attempt n".
+        const cached = p.cached === true;
+        let lane = open;
+        if (lane === null) {
+          lane = pushLane(lanes, cached ? "From the result cache" : `Attempt ${num(p.attempt) ?? "?"}`);
+          if (queuedAt) lane.steps.push({ label: "queued", time: queuedAt }, ...waits);
+        }
+        if (lane.model === undefined) Object.assign(lane, modelOf(p.model, model));
+        const detail = [cached ? "from cache" : null, str(p.stopReason)].filter((d) => d !== null).join(" · ");
+        lane.steps.push({ label: "completed", time: e.time, detail: detail || undefined, tone: "ok" });
         lane.outcome = "completed";
         open = null;
+        queuedAt = null;
+        waits = [];
         break;
       }
       case "TaskFailed": {
@@ -120,8 +143,14 @@ export function lanesOf(events: readonly TaskEvent[]): Lane[] {
   return lanes;
 }
 
-function pushLane(lanes: Lane[], title: string): Lane {
-  const lane: Lane = { title, steps: [], outcome: "running" };
+/** The model an event names (a fallback's), else the task's own; none when neither is known. */
+function modelOf(named: unknown, own: string | null): { model?: string } {
+  const model = str(named) ?? own;
+  return model === null ? {} : { model };
+}
+
+function pushLane(lanes: Lane[], title: string, model: { model?: string } = {}): Lane {
+  const lane: Lane = { title, steps: [], outcome: "running", ...model };
   lanes.push(lane);
   return lane;
 }

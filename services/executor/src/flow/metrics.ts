@@ -1,7 +1,5 @@
-import { createServer } from "node:http";
 import type { LaneState } from "@taskjet/events";
-import type { Logger } from "@taskjet/runtime";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Admission, FlowMetrics } from "./admission.ts";
 import { DIMENSIONS, levelAt } from "./budget.ts";
 
@@ -18,6 +16,7 @@ export function flowMetrics(sources: {
   now: () => number;
 }) {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   new Gauge({
     name: "taskjet_executor_calls_in_flight",
     help: "Calls this executor is making now",
@@ -112,29 +111,4 @@ export function flowMetrics(sources: {
     callEnded: (lane, seconds) => latency.observe({ lane }, seconds),
   };
   return { registry, record };
-}
-
-/** Serves the registry at `/metrics` on `port` (METRICS_PORT); nothing else. */
-export async function serveMetrics(registry: Registry, port: number, host: string, log: Logger) {
-  const server = createServer((req, res) => {
-    if (req.url?.split("?")[0] !== "/metrics") {
-      res.writeHead(404).end();
-      return;
-    }
-    registry.metrics().then(
-      (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
-      (err: unknown) => {
-        log.warn({ err }, "metrics not rendered");
-        res.writeHead(500).end();
-      },
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve());
-  });
-  log.info({ port }, "executor metrics at /metrics");
-  return {
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }

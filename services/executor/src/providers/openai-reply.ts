@@ -1,4 +1,4 @@
-import type { OutputBlock } from "@taskjet/events";
+import type { OutputBlock, Usage } from "@taskjet/events";
 import type OpenAI from "openai";
 import type { DeltaPart } from "../output-publisher.ts";
 import { ProviderError } from "./provider.ts";
@@ -77,3 +77,16 @@ const STOP_REASONS: Record<string, string> = {
 /** A finish reason in Anthropic's words, so a task's `stopReason` means one thing whoever served it. */
 export const fromOpenAiStopReason = (reason: string | null): string | null =>
   reason === null ? null : (STOP_REASONS[reason] ?? reason);
+
+/**
+ * A completion's usage in the task's terms. OpenAI's `prompt_tokens` include the prompt tokens read from its cache
+ * (`prompt_tokens_details.cached_tokens`), Anthropic's `input_tokens` do not: the cached ones are taken out of
+ * `inputTokens` and reported as `cacheReadInputTokens`, so the price table prices each token once, at its rate.
+ * A server that does not say (vLLM, llama.cpp) reports no cache, as Anthropic's API does on a call without one.
+ */
+export function fromOpenAiUsage(u: OpenAI.CompletionUsage): Usage {
+  const cached = u.prompt_tokens_details?.cached_tokens;
+  if (typeof cached !== "number") return { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens };
+  const read = Math.min(cached, u.prompt_tokens);
+  return { inputTokens: u.prompt_tokens - read, outputTokens: u.completion_tokens, cacheReadInputTokens: read };
+}

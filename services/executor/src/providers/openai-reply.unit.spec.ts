@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromOpenAiStopReason, openAiReply } from "./openai-reply.ts";
+import { fromOpenAiStopReason, fromOpenAiUsage, openAiReply } from "./openai-reply.ts";
 import { ProviderError } from "./provider.ts";
 
 type Delta = Parameters<ReturnType<typeof openAiReply>["add"]>[0];
@@ -59,5 +59,31 @@ describe("fromOpenAiStopReason", () => {
     [null, null],
   ])("%s → %s", (reason, expected) => {
     expect(fromOpenAiStopReason(reason)).toBe(expected);
+  });
+});
+
+describe("fromOpenAiUsage", () => {
+  const usage = (prompt: number, completion: number, cached?: number) => ({
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...(cached === undefined ? {} : { prompt_tokens_details: { cached_tokens: cached } }),
+  });
+
+  it.each([
+    ["no details (a compatible server)", usage(1200, 40), { inputTokens: 1200, outputTokens: 40 }],
+    ["none cached", usage(1200, 40, 0), { inputTokens: 1200, outputTokens: 40, cacheReadInputTokens: 0 }],
+    [
+      "part cached: input is the uncached rest",
+      usage(1200, 40, 1024),
+      { inputTokens: 176, outputTokens: 40, cacheReadInputTokens: 1024 },
+    ],
+    [
+      "more cached than sent (a confused server)",
+      usage(10, 1, 50),
+      { inputTokens: 0, outputTokens: 1, cacheReadInputTokens: 10 },
+    ],
+  ])("%s", (_row, u, expected) => {
+    expect(fromOpenAiUsage(u)).toEqual(expected);
   });
 });

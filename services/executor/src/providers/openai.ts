@@ -1,5 +1,6 @@
+import type { Usage } from "@taskjet/events";
 import OpenAI from "openai";
-import { fromOpenAiStopReason, openAiReply } from "./openai-reply.ts";
+import { fromOpenAiStopReason, fromOpenAiUsage, openAiReply } from "./openai-reply.ts";
 import { toOpenAiParams } from "./openai-request.ts";
 import type { GenerateRequest, GenerateResult, LlmProvider } from "./provider.ts";
 import { toProviderError } from "./sdk-errors.ts";
@@ -19,7 +20,7 @@ export function openaiProvider(opts: { apiKey?: string; baseURL?: string }): Llm
     name: "openai",
     async generate(req: GenerateRequest): Promise<GenerateResult> {
       const reply = openAiReply();
-      let usage = { inputTokens: 0, outputTokens: 0 };
+      let usage: Usage = { inputTokens: 0, outputTokens: 0 };
       let stopReason: string | null = null;
       let model = req.model;
       try {
@@ -30,8 +31,7 @@ export function openaiProvider(opts: { apiKey?: string; baseURL?: string }): Llm
           const choice = chunk.choices[0];
           for (const piece of reply.add(choice?.delta)) req.onDelta(piece.text, piece.part);
           if (choice?.finish_reason) stopReason = choice.finish_reason;
-          if (chunk.usage)
-            usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+          if (chunk.usage) usage = fromOpenAiUsage(chunk.usage);
         }
         // The SDK ends the iteration quietly when the request is aborted; a cancelled call must not look finished.
         req.signal.throwIfAborted();

@@ -1,7 +1,10 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { DependencyUnavailableError } from "@taskjet/runtime";
 import type { FastifyBaseLogger } from "fastify";
-import type { Principal } from "../principal.ts";
+import type { Principal, Scope } from "../principal.ts";
 import { hashKey, type KeyRecord, keyIdOf, sameHash } from "./record.ts";
 import { decodeEntry, type KeyStore } from "./store.ts";
+import { followKeys } from "./watch.ts";
 
 /** Why a key was refused; all of them are a 401 `unauthorized`. */
 export type Refusal = "missing" | "malformed" | "unknown" | "revoked" | "expired";
@@ -21,54 +24,73 @@ const MAX_MISSES = 10_000;
 const TOUCH_EVERY_MS = 60_000;
 
 /**
+ * While the watch is down, a cached record is trusted this long after the watch stopped or it was last read;
+ * then it is read again per request (one read per key a second), and a request is refused 503 when the
+ * bucket cannot be read: a key revoked meanwhile stops working within this bound, never later.
+ */
+export const UNWATCHED_TRUST_MS = 1000;
+
+/**
  * Checks keys against an in-memory copy of the keys bucket, kept current by a KV watch: a request costs no
  * round trip, and a revocation reaches every gateway as fast as NATS delivers the change (milliseconds). A key
- * created a moment ago that the watch has not brought yet is read from the bucket once.
+ * created a moment ago that the watch has not brought yet is read from the bucket once. A watch that stops (a
+ * NATS restart, a disconnect) is started again, with the bucket re-read; until it is back, a cached record is
+ * trusted for `UNWATCHED_TRUST_MS` and then read per request, and a request is a 503 when it cannot be.
  */
-export async function createAuthenticator(store: KeyStore, opts: { log: FastifyBaseLogger; now: () => Date }) {
-  const known = new Map<string, { record: KeyRecord; revision: number }>();
+export async function createAuthenticator(
+  store: KeyStore,
+  opts: { log: FastifyBaseLogger; now: () => Date; nc?: Pick<NatsConnection, "status"> },
+) {
+  const known = new Map<string, { record: KeyRecord; revision: number; readAt: number }>();
   const forget = new Map<string, number>();
   const touched = new Map<string, number>();
   const listeners = new Set<(keyId: string) => void>();
   /** Ids the bucket did not have, until when: a flood of made-up keys costs one read per id a second. */
   const misses = new Map<string, number>();
-
-  const apply = (id: string, revision: number, record: KeyRecord | null) => {
-    const last = known.get(id)?.revision ?? forget.get(id) ?? 0;
-    if (revision <= last) return;
+  const apply = (id: string, revision: number, record: KeyRecord | null, readAt = 0) => {
+    const cached = known.get(id);
+    const last = cached?.revision ?? forget.get(id) ?? 0;
+    if (revision <= last) {
+      if (cached && revision === last) cached.readAt = Math.max(cached.readAt, readAt);
+      return;
+    }
     misses.delete(id);
     if (record === null) {
       known.delete(id);
       forget.set(id, revision);
     } else {
-      known.set(id, { record, revision });
+      known.set(id, { record, revision, readAt });
     }
     for (const listener of listeners) listener(id);
   };
 
-  // The watch starts first, then the bucket is read whole: nothing changed in between can be missed, and
-  // revisions keep an older value from replacing a newer one.
-  const watch = await store.kv.watch({ include: "updates" });
-  const following = (async () => {
-    for await (const e of watch) apply(e.key, e.revision, decodeEntry(e));
-  })().catch((err: unknown) => opts.log.error({ err }, "the keys watch stopped"));
-  for await (const id of await store.kv.keys()) {
-    const e = await store.kv.get(id);
-    if (e) apply(id, e.revision, decodeEntry(e));
+  // Fed by the watch from here on: every change, and the whole bucket again whenever the watch restarts.
+  const watch = await followKeys(store, apply, opts);
+
+  /** A cached record, while the watch keeps it current or it was confirmed within the bound. */
+  function trusted(id: string, now: number): KeyRecord | undefined {
+    const cached = known.get(id);
+    if (!cached) return undefined;
+    const { live, downSince } = watch.state();
+    if (live || now - Math.max(cached.readAt, downSince) < UNWATCHED_TRUST_MS) return cached.record;
+    return undefined;
   }
 
   async function lookup(id: string): Promise<KeyRecord | null> {
-    const cached = known.get(id);
-    if (cached) return cached.record;
     const now = opts.now().getTime();
+    const cached = trusted(id, now);
+    if (cached) return cached;
     if ((misses.get(id) ?? 0) > now) return null;
+    // Fail closed: a record that cannot be confirmed is a 503, never an answer from a stale copy.
+    if (!watch.state().connected) throw new DependencyUnavailableError("the keys bucket is out of reach");
     const e = await store.kv.get(id);
     if (e === null) {
       if (misses.size >= MAX_MISSES) misses.clear();
       misses.set(id, now + MISS_TTL_MS);
+      if (known.delete(id)) for (const listener of listeners) listener(id);
       return null;
     }
-    apply(id, e.revision, decodeEntry(e));
+    apply(id, e.revision, decodeEntry(e), now);
     return known.get(id)?.record ?? null;
   }
 
@@ -116,10 +138,18 @@ export async function createAuthenticator(store: KeyStore, opts: { log: FastifyB
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async close() {
-      watch.stop();
-      await following;
+    /** Whether any key this gateway knows of has the scope and is neither revoked nor expired. */
+    anyKeyWith(scope: Scope): boolean {
+      const now = opts.now().getTime();
+      for (const { record } of known.values()) {
+        const expired = record.expiresAt !== null && Date.parse(record.expiresAt) <= now;
+        if (record.scopes.includes(scope) && record.revokedAt === null && !expired) return true;
+      }
+      return false;
     },
+    /** Whether a watch is delivering changes (false while it is restarted after a stop or a disconnect). */
+    watching: () => watch.state().live,
+    close: () => watch.close(),
   };
 }
 export type Authenticator = Awaited<ReturnType<typeof createAuthenticator>>;

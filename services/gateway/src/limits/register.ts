@@ -4,10 +4,11 @@ import type { GatewayDeps } from "../deps.ts";
 import { LIMIT_CODES, sendRefusal } from "../errors.ts";
 import type { Principal } from "../principal.ts";
 import { acceptedBy } from "./accepted.ts";
-import { policyWindowSeconds, ratePolicy } from "./gcra.ts";
+import { type GcraDecision, policyWindowSeconds } from "./gcra.ts";
 import { addRateLimitHeaders } from "./headers.ts";
 import { inFlightQuota } from "./in-flight-quota.ts";
-import { bucketKey, rateLimiter } from "./rate-limiter.ts";
+import { rateLimiter } from "./rate-limiter.ts";
+import { type RateLimit, rateLimitsOf, tighterOf } from "./request-rate.ts";
 
 /** Not rate limited: probes, metrics, the docs and the console's files, and the compatibility routes (the API
  * route they forward to is). */
@@ -57,42 +58,45 @@ function callerOf(req: FastifyRequest): Principal | null {
 
 /**
  * Per-caller limits as hooks, after the caller is known: requests per second per key (per tenant without
- * keys), shared by every gateway through NATS KV; tasks in flight per tenant, from the read model. Over a
- * limit, 429 `rate_limited` or `quota_exceeded` with `Retry-After` and the draft `RateLimit` headers, before
+ * keys) and per tenant over all its keys, shared by every gateway through NATS KV; tasks in flight per
+ * tenant, from the read model. Over a limit, 429 `rate_limited`, `tenant_rate_limited` or `quota_exceeded`
+ * with `Retry-After` and the draft `RateLimit` headers, before
  * any idempotency key is claimed or anything published.
  */
 export async function registerLimits(app: FastifyInstance, deps: GatewayDeps, countError: (code: string) => void) {
   const { config } = deps;
   const limiter = rateLimiter(await openBucket(deps.js, deps.names, "ratelimit", config), deps.now);
-  const quota = inFlightQuota(deps.db, config.TASKS_IN_FLIGHT_CACHE_MS);
+  const quota = inFlightQuota(deps.db, config.TASKS_IN_FLIGHT_CACHE_MS, () => deps.now().getTime());
 
   app.addHook("onRequest", async (req, reply) => {
     if (!isRateLimited(req.routeOptions.url)) return;
     const caller = callerOf(req);
-    const rate = caller && (caller.limits.requestsPerSecond ?? config.RATE_LIMIT_RPS);
-    if (!caller || !rate) return;
-    const policy = ratePolicy(rate, config.RATE_LIMIT_BURST);
-    const bucket = caller.keyId === null ? bucketKey("tenant", caller.tenant) : bucketKey("key", caller.keyId);
-    let decision: Awaited<ReturnType<typeof limiter.take>>;
+    const limits = caller ? rateLimitsOf(caller, config) : [];
+    if (limits.length === 0) return;
+    let decisions: Awaited<ReturnType<typeof limiter.takeAll>>;
     try {
-      decision = await limiter.take(bucket, policy);
+      decisions = await limiter.takeAll(limits);
     } catch (err) {
       // A limit is protection, not a dependency: with NATS KV out of reach the request goes on unlimited.
       req.log.warn({ err }, "rate limit not checked: its bucket is out of reach");
       return;
     }
+    // The headers describe the tighter limit: the one that refused, else the one with the fewest left.
+    const n = tighterOf(decisions);
+    const limit = limits[n] as RateLimit;
+    const decision = decisions[n] as GcraDecision;
     addRateLimitHeaders(
       reply,
-      { name: "rps", quota: policy.burst, windowSeconds: policyWindowSeconds(policy) },
+      { name: limit.name, quota: limit.policy.burst, windowSeconds: policyWindowSeconds(limit.policy) },
       decision,
     );
     if (decision.allowed) return;
     return sendRefusal(reply, countError, {
       status: 429,
-      code: LIMIT_CODES.rateLimited,
-      message: `more than ${rate} requests per second (bursts of ${policy.burst}); try again after Retry-After`,
+      code: limit.code,
+      message: limit.message,
       retryAfterSeconds: decision.retryAfterSeconds,
-      details: { limit: "requestsPerSecond", requestsPerSecond: rate, burst: policy.burst },
+      details: limit.details,
     });
   });
 
