@@ -25,7 +25,7 @@ runMain(log, async () => {
   );
   // Webhook deliveries record each try in the read model.
   const db = await openReadModel(config, names, log, "scheduler");
-  const webhooks = await startWebhooks({ js, jsm, names, subjects, log, now, db }, config);
+  const webhooks = await startWebhooks({ js, jsm, names, subjects, log, now, db }, config, metrics.registry);
   const server = config.METRICS_PORT
     ? await serveMetrics(metrics.registry, config.METRICS_PORT, config.HOST, log)
     : null;

@@ -31,7 +31,13 @@ async function destinationOf(deps: WebhookDeps, d: WebhookDelivery) {
  * ack on a 2xx, else try again after the backoff until a day has passed since the first try (then recorded as
  * given up, and acked). A delivery whose subscription was deleted or disabled is dropped.
  */
-export function deliverWebhook(deps: WebhookDeps & { floor: DispatchFloor }) {
+export function deliverWebhook(
+  deps: WebhookDeps & {
+    floor: DispatchFloor;
+    /** Told of every try (metrics). */
+    attempted: (outcome: "delivered" | "failed" | "gave_up", latencyMs: number) => void;
+  },
+) {
   return async (m: DeliveryMessage): Promise<Verdict> => {
     const d = m.delivery;
     const earlierPending = async () =>
@@ -84,6 +90,7 @@ export function deliverWebhook(deps: WebhookDeps & { floor: DispatchFloor }) {
       responseExcerpt: "excerpt" in response ? response.excerpt : null,
       attemptedAt: sentAt,
     });
+    deps.attempted(next.verdict === "retry" ? "failed" : next.verdict, response.latencyMs);
     if (next.verdict === "retry") return { nak: next.inMs };
     if (next.verdict === "gave_up") deps.log.warn({ webhookId: d.webhookId, url: destination.url }, next.reason);
     return { ack: true };

@@ -9,10 +9,12 @@ import {
   type Running,
   webhooksStreamConfig,
 } from "@taskjet/runtime";
+import type { Registry } from "prom-client";
 import type { SchedulerDeps } from "../deps.ts";
 import { deliverWebhook } from "./deliver.ts";
 import { consumeDeliveries } from "./delivery-loop.ts";
 import { onTaskEventForWebhooks } from "./dispatch.ts";
+import { webhookMetrics } from "./metrics.ts";
 import { dispatchFloor } from "./order.ts";
 import { DISPATCH_LOOKBACK_MS, ensureDispatchConsumer } from "./provision.ts";
 
@@ -34,6 +36,8 @@ export type WebhookConfig = Pick<
 export async function startWebhooks(
   deps: Pick<SchedulerDeps, "js" | "jsm" | "names" | "subjects" | "log" | "now"> & { db: Db },
   config: WebhookConfig,
+  /** Where its figures go (the scheduler's /metrics); none in tests that do not look. */
+  registry?: Registry,
 ): Promise<Running[]> {
   const { js, jsm, names, subjects, log } = deps;
   await ensureStream(jsm, webhooksStreamConfig(names, config), log);
@@ -54,6 +58,7 @@ export async function startWebhooks(
   };
 
   const dispatchDurable = `${names.consumerPrefix}webhooks-dispatch`;
+  const metrics = registry ? webhookMetrics(registry, jsm, names, dispatchDurable) : null;
   const dispatchAckWaitMs = 30_000;
   await ensureDispatchConsumer(
     jsm,
@@ -86,7 +91,11 @@ export async function startWebhooks(
   );
   const deliverer = consumeDeliveries({
     consumer: await js.consumers.get(names.webhookStream, deliverDurable),
-    handle: deliverWebhook({ ...full, floor: dispatchFloor(jsm, names.stream, dispatchDurable) }),
+    handle: deliverWebhook({
+      ...full,
+      floor: dispatchFloor(jsm, names.stream, dispatchDurable),
+      attempted: metrics?.attempted ?? (() => undefined),
+    }),
     log,
     concurrency: config.WEBHOOK_CONCURRENCY,
     ackWaitMs: deliverAckWaitMs,

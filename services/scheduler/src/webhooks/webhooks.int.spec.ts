@@ -5,6 +5,7 @@ import type { Subscription } from "@nats-io/transport-node";
 import { listWebhookAttempts, migrate } from "@taskjet/read-model";
 import { followSubscriptions, inputLimits, openWebhookStore, type Running, type WebhookStore } from "@taskjet/runtime";
 import { createTestContext, ev, runTestExecutor, type TestContext, waitFor } from "@taskjet/testkit";
+import { Registry } from "prom-client";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "../scheduler.ts";
@@ -62,6 +63,18 @@ let ctx: TestContext;
 let running: Running[];
 let executor: Subscription;
 let store: WebhookStore;
+const registries = [new Registry(), new Registry()] as const;
+/** A counter's value summed over both instances' registries. */
+const counted = async (name: string, labels: Record<string, string>) => {
+  let sum = 0;
+  for (const r of registries) {
+    const metric = await r.getSingleMetric(name)?.get();
+    for (const v of metric?.values ?? []) {
+      if (Object.entries(labels).every(([k, l]) => v.labels[k] === l)) sum += v.value;
+    }
+  }
+  return sum;
+};
 
 beforeAll(async () => {
   ctx = await createTestContext("webhooks", {
@@ -78,8 +91,8 @@ beforeAll(async () => {
       { ackWaitMs: 5000, config: ctx.config },
     )),
     // Two instances, as in production: they share both consumers (the second finds them made).
-    ...(await startWebhooks({ ...ctx, now, db: ctx.db }, ctx.config)),
-    ...(await startWebhooks({ ...ctx, now, db: ctx.db }, ctx.config)),
+    ...(await startWebhooks({ ...ctx, now, db: ctx.db }, ctx.config, registries[0])),
+    ...(await startWebhooks({ ...ctx, now, db: ctx.db }, ctx.config, registries[1])),
   ];
   executor = runTestExecutor(ctx.nc, ctx.js, ctx.subjects);
   store = await openWebhookStore(ctx.js, ctx.names, ctx.config);
@@ -130,6 +143,11 @@ describe("outbound webhooks", () => {
     expect(attempts.every((a) => a.latencyMs !== null && a.latencyMs >= 0)).toBe(true);
     // A delivery retried carries its attempt number.
     expect(Math.max(...attempts.map((a) => a.attempt))).toBeGreaterThan(1);
+    // Each instance counts its own tries; together, every one. The gauges read NATS.
+    expect(await counted("taskjet_webhook_attempts_total", { outcome: "delivered" })).toBe(12);
+    expect(await counted("taskjet_webhook_attempts_total", { outcome: "failed" })).toBe(5);
+    expect(await registries[0].metrics()).toMatch(/taskjet_webhook_pending \d+/);
+    expect(await registries[1].metrics()).toMatch(/taskjet_webhook_dispatch_lag_events \d+/);
     await r.close();
   });
 
