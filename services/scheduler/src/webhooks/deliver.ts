@@ -1,6 +1,6 @@
 import { decideWebhookAttempt, type WebhookDelivery } from "@taskjet/events";
 import { recordWebhookAttempt, webhookAttemptsSoFar } from "@taskjet/read-model";
-import { postWebhook, type Verdict, type WebhookResponse } from "@taskjet/runtime";
+import { postWebhook, redactUrl, type Verdict, type WebhookResponse } from "@taskjet/runtime";
 import { Webhook } from "standardwebhooks";
 import type { WebhookDeps } from "./deps.ts";
 import { type DispatchFloor, waitsForEarlier } from "./order.ts";
@@ -92,7 +92,8 @@ export function deliverWebhook(
     });
     deps.attempted(next.verdict === "retry" ? "failed" : next.verdict, response.latencyMs);
     if (next.verdict === "retry") return { nak: next.inMs };
-    if (next.verdict === "gave_up") deps.log.warn({ webhookId: d.webhookId, url: destination.url }, next.reason);
+    if (next.verdict === "gave_up")
+      deps.log.warn({ webhookId: d.webhookId, url: redactUrl(destination.url) }, next.reason);
     return { ack: true };
   };
 }
