@@ -3,6 +3,7 @@ import { ConnectionIndicator } from "./components/connection.tsx";
 import { KeyDialog } from "./components/key-dialog.tsx";
 import { ThemeToggle } from "./components/theme.tsx";
 import { OverviewPage } from "./pages/overview-page.tsx";
+import { SchedulesPage } from "./pages/schedules-page.tsx";
 import { SubmitPage } from "./pages/submit-page.tsx";
 import { TaskPage } from "./pages/task-page.tsx";
 import { TasksPage } from "./pages/tasks-page.tsx";
@@ -15,6 +16,7 @@ const TITLES = {
   task: "Task",
   new: "New task",
   overview: "Overview",
+  schedules: "Schedules",
   webhooks: "Webhooks",
   webhook: "Webhook",
   "not-found": "Not found",
@@ -43,6 +45,7 @@ export function App() {
         <nav aria-label="Console">
           {nav("/tasks", "Tasks", route.page === "tasks" || route.page === "task")}
           {nav("/new", "New task", route.page === "new")}
+          {nav("/schedules", "Schedules", route.page === "schedules")}
           {nav("/overview", "Overview", route.page === "overview")}
           {nav("/webhooks", "Webhooks", route.page === "webhooks" || route.page === "webhook")}
         </nav>
@@ -56,6 +59,7 @@ export function App() {
         {route.page === "task" && <TaskPage key={route.id} id={route.id} />}
         {route.page === "new" && <SubmitPage />}
         {route.page === "overview" && <OverviewPage />}
+        {route.page === "schedules" && <SchedulesPage />}
         {route.page === "webhooks" && <WebhooksPage />}
         {route.page === "webhook" && <WebhookPage key={route.id} id={route.id} />}
         {route.page === "not-found" && (

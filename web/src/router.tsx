@@ -33,6 +33,7 @@ export type Route =
   | { page: "task"; id: string }
   | { page: "new" }
   | { page: "overview" }
+  | { page: "schedules" }
   | { page: "webhooks" }
   | { page: "webhook"; id: string }
   | { page: "not-found" };
@@ -43,6 +44,7 @@ export function matchRoute(path: string): Route {
   if (task?.[1]) return { page: "task", id: task[1] };
   if (path === "/new") return { page: "new" };
   if (path === "/overview") return { page: "overview" };
+  if (path === "/schedules" || path === "/schedules/") return { page: "schedules" };
   if (path === "/webhooks" || path === "/webhooks/") return { page: "webhooks" };
   const webhook = /^\/webhooks\/(whsub_[0-9a-f]{16})\/?$/.exec(path);
   if (webhook?.[1]) return { page: "webhook", id: webhook[1] };

@@ -48,7 +48,7 @@ export const Priority = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof Priority>;
 
 /** Everything a client decided when it created a task, shared by TaskSubmitted and TaskChained. */
-const TaskSpec = ModelInput.extend({
+export const TaskSpec = ModelInput.extend({
   runAt: z.iso.datetime({ offset: true }).nullable(),
   maxAttempts: z.number().int().positive(),
   timeoutMs: z.number().int().positive(),
@@ -58,6 +58,9 @@ const TaskSpec = ModelInput.extend({
   priority: Priority.default("normal"),
   /** Where to announce this task's events (Standard Webhooks); absent in older events and when not asked. */
   webhook: TaskWebhook.optional(),
+  /** Set on a schedule's firing: the schedule, and the tick it fired for (absent in other and older events). */
+  scheduleId: z.uuid().optional(),
+  scheduledFor: z.iso.datetime({ offset: true }).optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 

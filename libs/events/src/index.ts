@@ -8,6 +8,7 @@ export * from "./messages.ts";
 export * from "./model-request.ts";
 export * from "./names.ts";
 export * from "./prices.ts";
+export * from "./schedule.ts";
 export * from "./spend-periods.ts";
 export * from "./state.ts";
 export * from "./status.ts";

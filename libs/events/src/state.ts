@@ -30,6 +30,9 @@ export const TaskState = z.object({
   onParentFailure: OnParentFailure.default("cascade"),
   /** How many generations of parents are above it: 0 without any. */
   depth: z.number().int().nonnegative().default(0),
+  /** The schedule that fired it, and the tick it fired for; null for a task submitted otherwise. */
+  scheduleId: z.uuid().nullable().default(null),
+  scheduledFor: z.string().nullable().default(null),
   prompt: z.string(),
   system: ModelInput.shape.system,
   model: z.string(),
@@ -209,6 +212,8 @@ export function created(event: CreatingEvent): TaskState {
     tenant: event.tenant,
     idempotencyKey: event.idempotencyKey,
     ...lineage(event),
+    scheduleId: event.scheduleId ?? null,
+    scheduledFor: event.scheduledFor ?? null,
     prompt: event.prompt,
     system: event.system,
     model: event.model,

@@ -29,6 +29,9 @@ export type TasksTable = {
     TaskState["onParentFailure"]
   >;
   depth: ColumnType<number, number | undefined, number>;
+  /** The schedule that fired it and the tick it fired for (migration 010); null otherwise. */
+  scheduleId: ColumnType<string | null, string | null | undefined, string | null>;
+  scheduledFor: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   prompt: string;
   system: Json<TaskState["system"]>;
   /** The request's options past the simple five (`RequestOptions`), `{}` for a simple task. */

@@ -16,6 +16,8 @@ export function rowToState(row: TaskRow): TaskState {
     parentIds: row.parentIds,
     onParentFailure: row.onParentFailure,
     depth: row.depth,
+    scheduleId: row.scheduleId,
+    scheduledFor: iso(row.scheduledFor),
     prompt: row.prompt,
     system: row.system,
     model: row.model,

@@ -243,6 +243,11 @@ export const TaskResource = z
     parentId: z.uuid().nullable().meta({ description: "the first of `parentIds`: the task it was chained onto" }),
     parentIds: z.array(z.uuid()).meta({ description: "every task it runs on, in order; empty for none" }),
     onParentFailure: OnParentFailure,
+    scheduleId: z
+      .uuid()
+      .nullable()
+      .meta({ description: "the schedule that fired it (see /schedules); null otherwise" }),
+    scheduledFor: z.string().nullable().meta({ description: "the schedule's tick it was fired for" }),
     attempts: z.number().int(),
     maxAttempts: z.number().int(),
     timeoutSeconds: z.number(),
@@ -303,6 +308,8 @@ export const TaskResource = z
       parentId: null,
       parentIds: [],
       onParentFailure: "cascade",
+      scheduleId: null,
+      scheduledFor: null,
       attempts: 1,
       maxAttempts: 3,
       timeoutSeconds: 600,
@@ -348,6 +355,8 @@ export const TRUNCATED_TASK_EXAMPLE: TaskResource = {
   parentId: null,
   parentIds: [],
   onParentFailure: "cascade",
+  scheduleId: null,
+  scheduledFor: null,
   attempts: 1,
   maxAttempts: 3,
   timeoutSeconds: 600,
@@ -384,6 +393,7 @@ const statusList = z.preprocess(
 export const ListTasksQuery = z.strictObject({
   status: statusList.optional().meta({ description: "one or several statuses, comma-separated or repeated" }),
   parentId: z.uuid().optional(),
+  scheduleId: z.uuid().optional().meta({ description: "the tasks a schedule fired" }),
   createdAfter: storableDate().optional(),
   createdBefore: storableDate().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -479,6 +479,11 @@ describe("docs and operations", () => {
         "DELETE /webhooks/{id}",
         "GET /webhooks/{id}/deliveries",
         "GET /tasks/{id}/deliveries",
+        "POST /schedules",
+        "GET /schedules",
+        "GET /schedules/{id}",
+        "PATCH /schedules/{id}",
+        "DELETE /schedules/{id}",
       ].sort(),
     );
     expect(doc.paths["/tasks"].post.responses).toHaveProperty("400");

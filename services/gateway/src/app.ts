@@ -31,6 +31,8 @@ import { statsRoutes } from "./routes/stats.ts";
 import { taskStreamRoutes } from "./routes/task-stream.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { webhookRoutes } from "./webhooks/routes.ts";
+import { scheduleRoutes } from "./schedules/routes.ts";
+import { openScheduleStore } from "./schedules/store.ts";
 import { createHub } from "./ws/hub.ts";
 import { registerWebSocket } from "./ws/route.ts";
 
@@ -103,6 +105,7 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   await app.register(tenantRoutes({ kv: flowKv, flow, now: deps.now }));
   await app.register(keyRoutes({ keys: apiKeys, tickets, now: deps.now }));
   await app.register(webhookRoutes(deps, await openWebhookStore(deps.js, deps.names, deps.config)));
+  await app.register(scheduleRoutes(deps, await openScheduleStore(deps.js, deps.names, deps.config), keys));
   const hub = createHub(deps, app.log);
   app.addHook("onClose", async () => hub.close());
   await app.register(taskStreamRoutes(deps, hub));

@@ -106,6 +106,12 @@ const ROUTES: Route[] = [
   { method: "DELETE", path: "/admin/keys/:id", scope: "admin" },
   { method: "GET", path: "/admin/tenants/:tenant", scope: "admin" },
   { method: "PUT", path: "/admin/tenants/:tenant", scope: "admin", body: { weight: 1 } },
+  { method: "POST", path: "/schedules", scope: "tasks:write", body: { cron: "0 * * * *", task: { prompt: "hi" } } },
+  { method: "GET", path: "/schedules", scope: "tasks:read" },
+  // `:id` is a task's id here: no schedule has it, so the right key gets a 404.
+  { method: "GET", path: "/schedules/:id", scope: "tasks:read" },
+  { method: "PATCH", path: "/schedules/:id", scope: "tasks:write", body: { paused: true } },
+  { method: "DELETE", path: "/schedules/:id", scope: "tasks:write" },
 ];
 /** Routes anyone may call. */
 const OPEN = ["GET /health", "GET /ready"];

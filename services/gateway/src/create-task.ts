@@ -138,9 +138,14 @@ function assertWithinDepth(deps: GatewayDeps, child: CreatingEvent) {
   throw new ApiError(400, "invalid_request", `${path}: ${message}`, [{ path, message }]);
 }
 
+/** What a task body comes to with the configured defaults filled in: what a schedule copies into each firing. */
+export function taskSpecOf(deps: Pick<GatewayDeps, "config">, body: SubmitTaskBody, tenant: string) {
+  return commandOf(deps, { body, tenant, idempotencyKey: null }, "", []).spec;
+}
+
 /** The request with the configured defaults filled in. */
 function commandOf(
-  deps: GatewayDeps,
+  deps: Pick<GatewayDeps, "config">,
   cmd: CreateTask,
   taskId: string,
   parents: CreateTaskCommand["parents"],

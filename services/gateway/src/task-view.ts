@@ -19,6 +19,8 @@ export function toResource(s: TaskState, quarantinedSeq: number | null = null): 
     parentId: s.parentId,
     parentIds: s.parentIds,
     onParentFailure: s.onParentFailure,
+    scheduleId: s.scheduleId,
+    scheduledFor: s.scheduledFor,
     attempts: s.attempts,
     maxAttempts: s.maxAttempts,
     timeoutSeconds: s.timeoutMs / 1000,

@@ -808,6 +808,1090 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/schedules": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List schedules
+     * @description The caller's schedules, oldest first, each with its next runs and its last firing.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              schedules: components["schemas"]["Schedule"][];
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a schedule
+     * @description Submits `task` at every tick of `cron` in `timezone`, once per tick however many schedulers run. Each firing is a task with `scheduleId` set (GET /tasks?scheduleId=). With an `Idempotency-Key` header, repeating the request returns the same schedule.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          "Idempotency-Key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * @description ticks missed while no scheduler ran: `none` (fire only a tick at most a minute late), `latest` (default: fire the latest once), `all` (fire each, oldest first, at most `catchUpMax`)
+             * @default latest
+             * @enum {string}
+             */
+            catchUp?: "none" | "latest" | "all";
+            /** @default 10 */
+            catchUpMax?: number;
+            /** @description five fields (minute hour day month weekday), or six with seconds first, or seven with a year last; read in `timezone` (croner's syntax: `*\/5`, ranges, lists, `L`, `#`, nicknames like `@daily`) */
+            cron: string;
+            /**
+             * Format: date-time
+             * @description no tick after it fires
+             */
+            endAt?: string | null;
+            /** @description for people: shown in the console */
+            name?: string;
+            /**
+             * @description when a tick comes while the previous firing has not finished: `skip` it (default), `queue` it (at most one waits, fired when the previous finishes) or `allow` it to run beside
+             * @default skip
+             * @enum {string}
+             */
+            overlap?: "skip" | "queue" | "allow";
+            /**
+             * @description a paused schedule fires nothing; resuming does not catch up the pause
+             * @default false
+             */
+            paused?: boolean;
+            /**
+             * Format: date-time
+             * @description no tick before it fires
+             */
+            startAt?: string | null;
+            /**
+             * @description what each firing submits: a POST /tasks body, without runAt or delaySeconds (the schedule says when)
+             * @example {
+             *       "prompt": "Summarise the plot of Hamlet in one sentence.",
+             *       "maxTokens": 200
+             *     }
+             */
+            task: {
+              /** @description opt-in result cache (needs temperature 0): an identical request within ttlSeconds completes from the cache, with no call and no cost */
+              cache?: {
+                ttlSeconds: number;
+              };
+              delaySeconds?: number;
+              /** @description tried in turn when the model is overloaded or unavailable after its retries */
+              fallbackModels?: string[];
+              maxAttempts?: number;
+              maxTokens?: number;
+              /** @description the conversation (Claude's Messages API, camelCase): user and assistant turns, a final assistant turn as prefill, content as text or blocks (text, image, document, tool_use, tool_result, thinking) */
+              messages?: {
+                content:
+                  | string
+                  | (
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          text: string;
+                          /** @enum {string} */
+                          type: "text";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          source:
+                            | {
+                                /** Format: base64 */
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                /** @enum {string} */
+                                type: "base64";
+                              }
+                            | {
+                                /** @enum {string} */
+                                type: "url";
+                                /** Format: uri */
+                                url: string;
+                              };
+                          /** @enum {string} */
+                          type: "image";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          citations?: {
+                            enabled: boolean;
+                          };
+                          context?: string;
+                          source:
+                            | {
+                                /** Format: base64 */
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf";
+                                /** @enum {string} */
+                                type: "base64";
+                              }
+                            | {
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "text/plain";
+                                /** @enum {string} */
+                                type: "text";
+                              }
+                            | {
+                                /** @enum {string} */
+                                type: "url";
+                                /** Format: uri */
+                                url: string;
+                              };
+                          title?: string;
+                          /** @enum {string} */
+                          type: "document";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          id: string;
+                          input: {
+                            [key: string]: unknown;
+                          };
+                          name: string;
+                          /** @enum {string} */
+                          type: "tool_use";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          content?:
+                            | string
+                            | (
+                                | {
+                                    cacheControl?: {
+                                      /** @enum {string} */
+                                      ttl?: "5m" | "1h";
+                                      /** @enum {string} */
+                                      type: "ephemeral";
+                                    };
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "text";
+                                  }
+                                | {
+                                    cacheControl?: {
+                                      /** @enum {string} */
+                                      ttl?: "5m" | "1h";
+                                      /** @enum {string} */
+                                      type: "ephemeral";
+                                    };
+                                    source:
+                                      | {
+                                          /** Format: base64 */
+                                          data: string;
+                                          /** @enum {string} */
+                                          mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                          /** @enum {string} */
+                                          type: "base64";
+                                        }
+                                      | {
+                                          /** @enum {string} */
+                                          type: "url";
+                                          /** Format: uri */
+                                          url: string;
+                                        };
+                                    /** @enum {string} */
+                                    type: "image";
+                                  }
+                              )[];
+                          isError?: boolean;
+                          toolUseId: string;
+                          /** @enum {string} */
+                          type: "tool_result";
+                        }
+                      | {
+                          signature: string;
+                          thinking: string;
+                          /** @enum {string} */
+                          type: "thinking";
+                        }
+                      | {
+                          data: string;
+                          /** @enum {string} */
+                          type: "redacted_thinking";
+                        }
+                    )[];
+                /** @enum {string} */
+                role: "user" | "assistant";
+              }[];
+              /** @description Your own JSON, kept with the task: at most 10 levels deep, 16384 bytes as JSON, keys of at most 256 characters */
+              metadata?: {
+                [key: string]: unknown;
+              };
+              model?: string;
+              /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
+              outputSchema?: {
+                [key: string]: unknown;
+              };
+              /**
+               * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
+               * @enum {string}
+               */
+              priority?: "low" | "normal" | "high";
+              /** @description the shorthand for one user message; give it or `messages` */
+              prompt?: string;
+              /**
+               * @description who serves it (default: the configured provider)
+               * @enum {string}
+               */
+              provider?: "anthropic" | "openai" | "fake";
+              /** Format: date-time */
+              runAt?: string;
+              /** @enum {string} */
+              serviceTier?: "auto" | "standard_only";
+              stopSequences?: string[];
+              /** @description text, or text blocks (which may carry cacheControl) */
+              system?:
+                | string
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    text: string;
+                    /** @enum {string} */
+                    type: "text";
+                  }[];
+              /** @description 0–1 for Anthropic (and fake), 0–2 for an OpenAI-compatible provider */
+              temperature?: number;
+              /** @description extended thinking: {type:'enabled', budgetTokens ≥ 1024 and < maxTokens}, adaptive, or disabled */
+              thinking?:
+                | {
+                    budgetTokens: number;
+                    /** @enum {string} */
+                    type: "enabled";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "adaptive";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "disabled";
+                  };
+              timeoutSeconds?: number;
+              toolChoice?:
+                | {
+                    disableParallelToolUse?: boolean;
+                    /** @enum {string} */
+                    type: "auto";
+                  }
+                | {
+                    disableParallelToolUse?: boolean;
+                    /** @enum {string} */
+                    type: "any";
+                  }
+                | {
+                    disableParallelToolUse?: boolean;
+                    name: string;
+                    /** @enum {string} */
+                    type: "tool";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "none";
+                  };
+              /** @description tools the model may call: name, description, inputSchema */
+              tools?: {
+                cacheControl?: {
+                  /** @enum {string} */
+                  ttl?: "5m" | "1h";
+                  /** @enum {string} */
+                  type: "ephemeral";
+                };
+                description?: string;
+                inputSchema: {
+                  /** @enum {string} */
+                  type: "object";
+                } & {
+                  [key: string]: unknown;
+                };
+                name: string;
+              }[];
+              topK?: number;
+              topP?: number;
+            };
+            /**
+             * @description an IANA time zone, e.g. Europe/Berlin (default UTC)
+             * @default UTC
+             */
+            timezone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Schedule"];
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/schedules/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a schedule */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Schedule"];
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a schedule
+     * @description It fires no more; the tasks it fired stay, and keep running.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": null;
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a schedule
+     * @description Changes the fields given. `paused: true` pauses it, `paused: false` resumes it (the ticks of the pause are not caught up); a new cron, time zone or start counts from now.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * @description ticks missed while no scheduler ran: `none` (fire only a tick at most a minute late), `latest` (default: fire the latest once), `all` (fire each, oldest first, at most `catchUpMax`)
+             * @enum {string}
+             */
+            catchUp?: "none" | "latest" | "all";
+            catchUpMax?: number;
+            /** @description five fields (minute hour day month weekday), or six with seconds first, or seven with a year last; read in `timezone` (croner's syntax: `*\/5`, ranges, lists, `L`, `#`, nicknames like `@daily`) */
+            cron?: string;
+            /**
+             * Format: date-time
+             * @description no tick after it fires
+             */
+            endAt?: string | null;
+            /** @description for people: shown in the console */
+            name?: string | null;
+            /**
+             * @description when a tick comes while the previous firing has not finished: `skip` it (default), `queue` it (at most one waits, fired when the previous finishes) or `allow` it to run beside
+             * @enum {string}
+             */
+            overlap?: "skip" | "queue" | "allow";
+            /** @description a paused schedule fires nothing; resuming does not catch up the pause */
+            paused?: boolean;
+            /**
+             * Format: date-time
+             * @description no tick before it fires
+             */
+            startAt?: string | null;
+            /**
+             * @description what each firing submits: a POST /tasks body, without runAt or delaySeconds (the schedule says when)
+             * @example {
+             *       "prompt": "Summarise the plot of Hamlet in one sentence.",
+             *       "maxTokens": 200
+             *     }
+             */
+            task?: {
+              /** @description opt-in result cache (needs temperature 0): an identical request within ttlSeconds completes from the cache, with no call and no cost */
+              cache?: {
+                ttlSeconds: number;
+              };
+              delaySeconds?: number;
+              /** @description tried in turn when the model is overloaded or unavailable after its retries */
+              fallbackModels?: string[];
+              maxAttempts?: number;
+              maxTokens?: number;
+              /** @description the conversation (Claude's Messages API, camelCase): user and assistant turns, a final assistant turn as prefill, content as text or blocks (text, image, document, tool_use, tool_result, thinking) */
+              messages?: {
+                content:
+                  | string
+                  | (
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          text: string;
+                          /** @enum {string} */
+                          type: "text";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          source:
+                            | {
+                                /** Format: base64 */
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                /** @enum {string} */
+                                type: "base64";
+                              }
+                            | {
+                                /** @enum {string} */
+                                type: "url";
+                                /** Format: uri */
+                                url: string;
+                              };
+                          /** @enum {string} */
+                          type: "image";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          citations?: {
+                            enabled: boolean;
+                          };
+                          context?: string;
+                          source:
+                            | {
+                                /** Format: base64 */
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf";
+                                /** @enum {string} */
+                                type: "base64";
+                              }
+                            | {
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "text/plain";
+                                /** @enum {string} */
+                                type: "text";
+                              }
+                            | {
+                                /** @enum {string} */
+                                type: "url";
+                                /** Format: uri */
+                                url: string;
+                              };
+                          title?: string;
+                          /** @enum {string} */
+                          type: "document";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          id: string;
+                          input: {
+                            [key: string]: unknown;
+                          };
+                          name: string;
+                          /** @enum {string} */
+                          type: "tool_use";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          content?:
+                            | string
+                            | (
+                                | {
+                                    cacheControl?: {
+                                      /** @enum {string} */
+                                      ttl?: "5m" | "1h";
+                                      /** @enum {string} */
+                                      type: "ephemeral";
+                                    };
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "text";
+                                  }
+                                | {
+                                    cacheControl?: {
+                                      /** @enum {string} */
+                                      ttl?: "5m" | "1h";
+                                      /** @enum {string} */
+                                      type: "ephemeral";
+                                    };
+                                    source:
+                                      | {
+                                          /** Format: base64 */
+                                          data: string;
+                                          /** @enum {string} */
+                                          mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                          /** @enum {string} */
+                                          type: "base64";
+                                        }
+                                      | {
+                                          /** @enum {string} */
+                                          type: "url";
+                                          /** Format: uri */
+                                          url: string;
+                                        };
+                                    /** @enum {string} */
+                                    type: "image";
+                                  }
+                              )[];
+                          isError?: boolean;
+                          toolUseId: string;
+                          /** @enum {string} */
+                          type: "tool_result";
+                        }
+                      | {
+                          signature: string;
+                          thinking: string;
+                          /** @enum {string} */
+                          type: "thinking";
+                        }
+                      | {
+                          data: string;
+                          /** @enum {string} */
+                          type: "redacted_thinking";
+                        }
+                    )[];
+                /** @enum {string} */
+                role: "user" | "assistant";
+              }[];
+              /** @description Your own JSON, kept with the task: at most 10 levels deep, 16384 bytes as JSON, keys of at most 256 characters */
+              metadata?: {
+                [key: string]: unknown;
+              };
+              model?: string;
+              /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
+              outputSchema?: {
+                [key: string]: unknown;
+              };
+              /**
+               * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
+               * @enum {string}
+               */
+              priority?: "low" | "normal" | "high";
+              /** @description the shorthand for one user message; give it or `messages` */
+              prompt?: string;
+              /**
+               * @description who serves it (default: the configured provider)
+               * @enum {string}
+               */
+              provider?: "anthropic" | "openai" | "fake";
+              /** Format: date-time */
+              runAt?: string;
+              /** @enum {string} */
+              serviceTier?: "auto" | "standard_only";
+              stopSequences?: string[];
+              /** @description text, or text blocks (which may carry cacheControl) */
+              system?:
+                | string
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    text: string;
+                    /** @enum {string} */
+                    type: "text";
+                  }[];
+              /** @description 0–1 for Anthropic (and fake), 0–2 for an OpenAI-compatible provider */
+              temperature?: number;
+              /** @description extended thinking: {type:'enabled', budgetTokens ≥ 1024 and < maxTokens}, adaptive, or disabled */
+              thinking?:
+                | {
+                    budgetTokens: number;
+                    /** @enum {string} */
+                    type: "enabled";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "adaptive";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "disabled";
+                  };
+              timeoutSeconds?: number;
+              toolChoice?:
+                | {
+                    disableParallelToolUse?: boolean;
+                    /** @enum {string} */
+                    type: "auto";
+                  }
+                | {
+                    disableParallelToolUse?: boolean;
+                    /** @enum {string} */
+                    type: "any";
+                  }
+                | {
+                    disableParallelToolUse?: boolean;
+                    name: string;
+                    /** @enum {string} */
+                    type: "tool";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "none";
+                  };
+              /** @description tools the model may call: name, description, inputSchema */
+              tools?: {
+                cacheControl?: {
+                  /** @enum {string} */
+                  ttl?: "5m" | "1h";
+                  /** @enum {string} */
+                  type: "ephemeral";
+                };
+                description?: string;
+                inputSchema: {
+                  /** @enum {string} */
+                  type: "object";
+                } & {
+                  [key: string]: unknown;
+                };
+                name: string;
+              }[];
+              topK?: number;
+              topP?: number;
+            };
+            /** @description an IANA time zone, e.g. Europe/Berlin (default UTC) */
+            timezone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Schedule"];
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
   "/stats": {
     parameters: {
       query?: never;
@@ -1026,7 +2110,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
           "Idempotency-Key"?: string;
         };
         path?: never;
@@ -1135,6 +2219,8 @@ export interface paths {
           cursor?: string;
           limit?: number;
           parentId?: string;
+          /** @description the tasks a schedule fired */
+          scheduleId?: string;
           /** @description one or several statuses, comma-separated or repeated */
           status?: (
             | "submitted"
@@ -1230,7 +2316,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
           "Idempotency-Key"?: string;
         };
         path?: never;
@@ -1889,7 +2975,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
           "Idempotency-Key"?: string;
         };
         path: {
@@ -4433,6 +5519,86 @@ export interface components {
       taskId: string | null;
       type: string | null;
     };
+    Schedule: {
+      /** @enum {string} */
+      catchUp: "none" | "latest" | "all";
+      catchUpMax: number;
+      createdAt: string;
+      cron: string;
+      endAt: string | null;
+      firings: number;
+      /** Format: uuid */
+      id: string;
+      /** @description the latest tick fired: its time, its task, when it fired */
+      lastFiring: {
+        at: string;
+        /** Format: uuid */
+        taskId: string;
+        tick: string;
+      } | null;
+      /** @description the latest tick not fired: `overlap` (the previous firing still ran) or `missed` */
+      lastSkip: {
+        at: string;
+        /** @enum {string} */
+        reason: "overlap" | "missed";
+        tick: string;
+      } | null;
+      name: string | null;
+      /** @description the next five ticks (none while paused or after endAt) */
+      nextRuns: string[];
+      /** @enum {string} */
+      overlap: "skip" | "queue" | "allow";
+      paused: boolean;
+      /** @description overlap queue: the tick waiting for the previous firing */
+      queuedTick: string | null;
+      skips: number;
+      startAt: string | null;
+      task: {
+        [key: string]: unknown;
+      };
+      timezone: string;
+      updatedAt: string;
+    };
+    ScheduleInput: {
+      /** @enum {string} */
+      catchUp: "none" | "latest" | "all";
+      catchUpMax: number;
+      createdAt: string;
+      cron: string;
+      endAt: string | null;
+      firings: number;
+      /** Format: uuid */
+      id: string;
+      /** @description the latest tick fired: its time, its task, when it fired */
+      lastFiring: {
+        at: string;
+        /** Format: uuid */
+        taskId: string;
+        tick: string;
+      } | null;
+      /** @description the latest tick not fired: `overlap` (the previous firing still ran) or `missed` */
+      lastSkip: {
+        at: string;
+        /** @enum {string} */
+        reason: "overlap" | "missed";
+        tick: string;
+      } | null;
+      name: string | null;
+      /** @description the next five ticks (none while paused or after endAt) */
+      nextRuns: string[];
+      /** @enum {string} */
+      overlap: "skip" | "queue" | "allow";
+      paused: boolean;
+      /** @description overlap queue: the tick waiting for the previous firing */
+      queuedTick: string | null;
+      skips: number;
+      startAt: string | null;
+      task: {
+        [key: string]: unknown;
+      };
+      timezone: string;
+      updatedAt: string;
+    };
     Stats: {
       /**
        * @description what the caller's tasks cost by the price table, per UTC day for the last 30 days (oldest first, today last, so far), each task counted whole on the day it finished
@@ -4564,6 +5730,8 @@ export interface components {
      *       "parentId": null,
      *       "parentIds": [],
      *       "onParentFailure": "cascade",
+     *       "scheduleId": null,
+     *       "scheduledFor": null,
      *       "attempts": 1,
      *       "maxAttempts": 3,
      *       "timeoutSeconds": 600,
@@ -4853,6 +6021,13 @@ export interface components {
       /** @description set when the read model could not apply an event of this task (that event's stream sequence; see GET /admin/quarantine): this answer was folded from the stream instead */
       quarantinedSeq: number | null;
       runAt: string | null;
+      /** @description the schedule's tick it was fired for */
+      scheduledFor: string | null;
+      /**
+       * Format: uuid
+       * @description the schedule that fired it (see /schedules); null otherwise
+       */
+      scheduleId: string | null;
       /** @enum {string} */
       serviceTier?: "auto" | "standard_only";
       startedAt: string | null;
@@ -5626,6 +6801,8 @@ export interface components {
      *       "parentId": null,
      *       "parentIds": [],
      *       "onParentFailure": "cascade",
+     *       "scheduleId": null,
+     *       "scheduledFor": null,
      *       "attempts": 1,
      *       "maxAttempts": 3,
      *       "timeoutSeconds": 600,
@@ -5915,6 +7092,13 @@ export interface components {
       /** @description set when the read model could not apply an event of this task (that event's stream sequence; see GET /admin/quarantine): this answer was folded from the stream instead */
       quarantinedSeq: number | null;
       runAt: string | null;
+      /** @description the schedule's tick it was fired for */
+      scheduledFor: string | null;
+      /**
+       * Format: uuid
+       * @description the schedule that fired it (see /schedules); null otherwise
+       */
+      scheduleId: string | null;
       /** @enum {string} */
       serviceTier?: "auto" | "standard_only";
       startedAt: string | null;

@@ -19,6 +19,8 @@ function task(fields: Partial<Task> = {}): Task {
     parentId: null,
     parentIds: [],
     onParentFailure: "cascade",
+    scheduleId: null,
+    scheduledFor: null,
     attempts: 1,
     maxAttempts: 3,
     timeoutSeconds: 600,
