@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { readCheckpoint } from "./checkpoint.ts";
 import { projectorLockKey } from "./projection-write.ts";
-import type { Db } from "./schema.ts";
+import type { Database, Db } from "./schema.ts";
 
 /**
  * Swaps a rebuilt schema in for the live one — in one transaction, while holding the lock every projector batch
@@ -45,7 +45,7 @@ export async function swapIfCaughtUp(
 }
 
 /** A table's columns, as a list of identifiers for `insert … (cols) select cols`. */
-async function columnsOf(db: Kysely<any>, schema: string, table: string) {
+async function columnsOf(db: Kysely<Database>, schema: string, table: string) {
   const { rows } = await sql<{ name: string }>`
     select column_name as name from information_schema.columns
     where table_schema = ${schema} and table_name = ${table} order by ordinal_position`.execute(db);

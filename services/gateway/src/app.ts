@@ -30,9 +30,9 @@ import { healthRoutes } from "./routes/health.ts";
 import { statsRoutes } from "./routes/stats.ts";
 import { taskStreamRoutes } from "./routes/task-stream.ts";
 import { taskRoutes } from "./routes/tasks.ts";
-import { webhookRoutes } from "./webhooks/routes.ts";
 import { scheduleRoutes } from "./schedules/routes.ts";
 import { openScheduleStore } from "./schedules/store.ts";
+import { webhookRoutes } from "./webhooks/routes.ts";
 import { createHub } from "./ws/hub.ts";
 import { registerWebSocket } from "./ws/route.ts";
 
