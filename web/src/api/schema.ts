@@ -1218,6 +1218,23 @@ export interface paths {
               }[];
               topK?: number;
               topP?: number;
+              /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+              webhook?: {
+                events?: (
+                  | "task.submitted"
+                  | "task.scheduled"
+                  | "task.awaiting_parent"
+                  | "task.queued"
+                  | "task.started"
+                  | "task.retrying"
+                  | "task.retry_requested"
+                  | "task.completed"
+                  | "task.failed"
+                  | "task.cancelled"
+                )[];
+                /** Format: uri */
+                url: string;
+              };
             };
             /**
              * @description an IANA time zone, e.g. Europe/Berlin (default UTC)
@@ -1812,6 +1829,23 @@ export interface paths {
               }[];
               topK?: number;
               topP?: number;
+              /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+              webhook?: {
+                events?: (
+                  | "task.submitted"
+                  | "task.scheduled"
+                  | "task.awaiting_parent"
+                  | "task.queued"
+                  | "task.started"
+                  | "task.retrying"
+                  | "task.retry_requested"
+                  | "task.completed"
+                  | "task.failed"
+                  | "task.cancelled"
+                )[];
+                /** Format: uri */
+                url: string;
+              };
             };
             /** @description an IANA time zone, e.g. Europe/Berlin (default UTC) */
             timezone?: string;
