@@ -7,6 +7,8 @@ import { SchedulesPage } from "./pages/schedules-page.tsx";
 import { SubmitPage } from "./pages/submit-page.tsx";
 import { TaskPage } from "./pages/task-page.tsx";
 import { TasksPage } from "./pages/tasks-page.tsx";
+import { WebhookPage } from "./pages/webhook-page.tsx";
+import { WebhooksPage } from "./pages/webhooks-page.tsx";
 import { Link, matchRoute, useLocation } from "./router.tsx";
 
 const TITLES = {
@@ -15,6 +17,8 @@ const TITLES = {
   new: "New task",
   overview: "Overview",
   schedules: "Schedules",
+  webhooks: "Webhooks",
+  webhook: "Webhook",
   "not-found": "Not found",
 };
 
@@ -43,6 +47,7 @@ export function App() {
           {nav("/new", "New task", route.page === "new")}
           {nav("/schedules", "Schedules", route.page === "schedules")}
           {nav("/overview", "Overview", route.page === "overview")}
+          {nav("/webhooks", "Webhooks", route.page === "webhooks" || route.page === "webhook")}
         </nav>
         <div className="top-right">
           <ConnectionIndicator />
@@ -55,6 +60,8 @@ export function App() {
         {route.page === "new" && <SubmitPage />}
         {route.page === "overview" && <OverviewPage />}
         {route.page === "schedules" && <SchedulesPage />}
+        {route.page === "webhooks" && <WebhooksPage />}
+        {route.page === "webhook" && <WebhookPage key={route.id} id={route.id} />}
         {route.page === "not-found" && (
           <section className="page">
             <h1>Nothing here</h1>

@@ -1,6 +1,6 @@
 // A few routes need no router library: the History API, a hook that re-renders on navigation, and a link.
 // Console pages share paths with the API only where the gateway answers a browser with the console
-// (`/tasks`, `/tasks/:id`); the others (`/new`, `/overview`) are no API path at all.
+// (`/tasks`, `/tasks/:id`, `/webhooks`, `/webhooks/:id`); the others (`/new`, `/overview`) are no API path at all.
 import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from "react";
 
 const NAVIGATE = "taskjet:navigate";
@@ -34,6 +34,8 @@ export type Route =
   | { page: "new" }
   | { page: "overview" }
   | { page: "schedules" }
+  | { page: "webhooks" }
+  | { page: "webhook"; id: string }
   | { page: "not-found" };
 
 export function matchRoute(path: string): Route {
@@ -43,6 +45,9 @@ export function matchRoute(path: string): Route {
   if (path === "/new") return { page: "new" };
   if (path === "/overview") return { page: "overview" };
   if (path === "/schedules" || path === "/schedules/") return { page: "schedules" };
+  if (path === "/webhooks" || path === "/webhooks/") return { page: "webhooks" };
+  const webhook = /^\/webhooks\/(whsub_[0-9a-f]{16})\/?$/.exec(path);
+  if (webhook?.[1]) return { page: "webhook", id: webhook[1] };
   return { page: "not-found" };
 }
 

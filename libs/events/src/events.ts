@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BodyRef, OutputBlock, RequestOptions, TextBlock } from "./model-request.ts";
+import { TaskWebhook } from "./webhooks.ts";
 
 /** Every event carries these; `v` lets a future payload change be told apart from today's. */
 const Base = z.object({
@@ -64,6 +65,8 @@ export const TaskSpec = ModelInput.extend({
   metadata: z.record(z.string(), z.unknown()),
   priority: Priority.default("normal"),
   mode: Mode.optional(),
+  /** Where to announce this task's events (Standard Webhooks); absent in older events and when not asked. */
+  webhook: TaskWebhook.optional(),
   /** Set on a schedule's firing: the schedule, and the tick it fired for (absent in other and older events). */
   scheduleId: z.uuid().optional(),
   scheduledFor: z.iso.datetime({ offset: true }).optional(),

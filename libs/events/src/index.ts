@@ -14,3 +14,4 @@ export * from "./spend-periods.ts";
 export * from "./state.ts";
 export * from "./status.ts";
 export * from "./subjects.ts";
+export * from "./webhooks.ts";

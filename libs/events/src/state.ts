@@ -13,6 +13,7 @@ import {
 } from "./events.ts";
 import { BodyRef, OutputBlock, REQUEST_OPTION_KEYS, RequestOptions } from "./model-request.ts";
 import { ACTIVE_STATUSES, isTerminal, TASK_STATUSES, type TaskStatus } from "./status.ts";
+import { TaskWebhook } from "./webhooks.ts";
 
 /**
  * A task as its events say it is: what the read model stores, what the gateway serves and what the
@@ -43,6 +44,8 @@ export const TaskState = z.object({
   runAt: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   priority: Priority,
+  /** The task's own webhook; null for none (and in versions announced before webhooks existed). */
+  webhook: TaskWebhook.nullable().default(null),
   /** Why a queued task is not running yet (its lane's limits, its tenant's), or null. */
   waiting: z
     .object({ reason: WaitReason, lane: z.string(), since: z.string(), until: z.string().nullable() })
@@ -237,6 +240,7 @@ export function created(event: CreatingEvent): TaskState {
     runAt: event.runAt,
     metadata: event.metadata,
     priority: event.priority,
+    webhook: event.webhook ?? null,
     waiting: null,
     mode: event.mode ?? "now",
     batchId: null,

@@ -9,7 +9,7 @@ import type {
   TaskStatus,
   Usage,
 } from "@taskjet/events";
-import type { ColumnType, Kysely } from "kysely";
+import type { ColumnType, Generated, Kysely } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -46,6 +46,8 @@ export type TasksTable = {
   waiting: Json<TaskState["waiting"]>;
   mode: ColumnType<Mode, Mode | undefined, Mode>;
   batchId: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The task's own webhook (`{url, events?}`), null for none. */
+  webhook: ColumnType<TaskState["webhook"], string | undefined, string>;
   maxAttempts: number;
   timeoutMs: number;
   gen: number;
@@ -94,5 +96,30 @@ export type CheckpointsTable = {
   updatedAt: Timestamp;
 };
 
-export type Database = { tasks: TasksTable; checkpoints: CheckpointsTable; quarantine: QuarantineTable };
+/** One try at delivering a webhook: what was sent where, and what came back (or why nothing did). */
+export type WebhookDeliveriesTable = {
+  id: Generated<string>;
+  tenant: string;
+  /** `task` for a task's own webhook, else the subscription's id. */
+  target: string;
+  webhookId: string;
+  taskId: string;
+  eventType: string;
+  url: string;
+  attempt: number;
+  /** `delivered` (2xx), `failed` (tried again later), `gave_up` (the last try, a day after the first). */
+  outcome: "delivered" | "failed" | "gave_up";
+  statusCode: number | null;
+  error: string | null;
+  latencyMs: number | null;
+  responseExcerpt: string | null;
+  attemptedAt: Timestamp;
+};
+
+export type Database = {
+  tasks: TasksTable;
+  checkpoints: CheckpointsTable;
+  quarantine: QuarantineTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+};
 export type Db = Kysely<Database>;

@@ -30,6 +30,7 @@ export function rowToState(row: TaskRow): TaskState {
     waiting: row.waiting,
     mode: row.mode,
     batchId: row.batchId,
+    webhook: row.webhook,
     maxAttempts: row.maxAttempts,
     timeoutMs: row.timeoutMs,
     gen: row.gen,
@@ -65,6 +66,7 @@ export function stateToRow(state: TaskState, seq: number) {
     error: JSON.stringify(state.error),
     usage: JSON.stringify(state.usage),
     waiting: JSON.stringify(state.waiting),
+    webhook: JSON.stringify(state.webhook),
     seq,
   };
 }

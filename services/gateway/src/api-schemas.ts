@@ -12,6 +12,7 @@ import {
   TASK_STATUSES,
   TaskError,
   TaskState,
+  TaskWebhook,
   TextBlock,
   Usage,
   unstorableTextAt,
@@ -112,6 +113,12 @@ export const CreateTaskBody = z
         "`now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its " +
         "model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and " +
         "fake only)",
+    }),
+    webhook: TaskWebhook.optional().meta({
+      description:
+        "a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from " +
+        "POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless " +
+        "allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled)",
     }),
     metadata: Metadata.optional().meta({
       description:
@@ -267,6 +274,7 @@ export const TaskResource = z
     cancelReason: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
     priority: Priority,
+    webhook: TaskWebhook.nullable().meta({ description: "the task's own webhook, if it has one" }),
     waiting: TaskState.shape.waiting.meta({
       description:
         "why a queued task is not running yet: its model lane paused after a 429 or out of budget, a concurrency " +
@@ -334,6 +342,7 @@ export const TaskResource = z
       cancelReason: null,
       metadata: {},
       priority: "normal",
+      webhook: null,
       waiting: null,
       mode: "now",
       batchId: null,
@@ -379,6 +388,7 @@ export const TRUNCATED_TASK_EXAMPLE: TaskResource = {
   cancelReason: null,
   metadata: {},
   priority: "normal",
+  webhook: null,
   waiting: null,
   mode: "now",
   batchId: null,

@@ -158,6 +158,7 @@ export async function registerOpenApi(app: FastifyInstance) {
       tags: [
         { name: "tasks", description: "Create, read and steer tasks" },
         { name: "schedules", description: "Recurring tasks: a cron expression, a time zone and a task template" },
+        { name: "webhooks", description: "Signed outbound webhooks (Standard Webhooks) and their deliveries" },
         { name: "admin", description: "API keys and operators' views (scope `admin`)" },
         { name: "ops", description: "Health and readiness" },
         { name: "compatibility", description: "The older Celery-based service's API" },

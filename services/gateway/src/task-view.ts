@@ -34,6 +34,7 @@ export function toResource(s: TaskState, quarantinedSeq: number | null = null): 
     cancelReason: s.cancelReason,
     metadata: s.metadata,
     priority: s.priority,
+    webhook: s.webhook,
     waiting: s.waiting,
     mode: s.mode,
     batchId: s.batchId,

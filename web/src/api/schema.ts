@@ -1223,6 +1223,23 @@ export interface paths {
               }[];
               topK?: number;
               topP?: number;
+              /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+              webhook?: {
+                events?: (
+                  | "task.submitted"
+                  | "task.scheduled"
+                  | "task.awaiting_parent"
+                  | "task.queued"
+                  | "task.started"
+                  | "task.retrying"
+                  | "task.retry_requested"
+                  | "task.completed"
+                  | "task.failed"
+                  | "task.cancelled"
+                )[];
+                /** Format: uri */
+                url: string;
+              };
             };
             /**
              * @description an IANA time zone, e.g. Europe/Berlin (default UTC)
@@ -1822,6 +1839,23 @@ export interface paths {
               }[];
               topK?: number;
               topP?: number;
+              /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+              webhook?: {
+                events?: (
+                  | "task.submitted"
+                  | "task.scheduled"
+                  | "task.awaiting_parent"
+                  | "task.queued"
+                  | "task.started"
+                  | "task.retrying"
+                  | "task.retry_requested"
+                  | "task.completed"
+                  | "task.failed"
+                  | "task.cancelled"
+                )[];
+                /** Format: uri */
+                url: string;
+              };
             };
             /** @description an IANA time zone, e.g. Europe/Berlin (default UTC) */
             timezone?: string;
@@ -2614,6 +2648,23 @@ export interface paths {
             }[];
             topK?: number;
             topP?: number;
+            /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+            webhook?: {
+              events?: (
+                | "task.submitted"
+                | "task.scheduled"
+                | "task.awaiting_parent"
+                | "task.queued"
+                | "task.started"
+                | "task.retrying"
+                | "task.retry_requested"
+                | "task.completed"
+                | "task.failed"
+                | "task.cancelled"
+              )[];
+              /** Format: uri */
+              url: string;
+            };
           };
         };
       };
@@ -3256,6 +3307,23 @@ export interface paths {
             }[];
             topK?: number;
             topP?: number;
+            /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+            webhook?: {
+              events?: (
+                | "task.submitted"
+                | "task.scheduled"
+                | "task.awaiting_parent"
+                | "task.queued"
+                | "task.started"
+                | "task.retrying"
+                | "task.retry_requested"
+                | "task.completed"
+                | "task.failed"
+                | "task.cancelled"
+              )[];
+              /** Format: uri */
+              url: string;
+            };
           };
         };
       };
@@ -3367,6 +3435,116 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks/{id}/deliveries": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every try at delivering a task's webhooks
+     * @description Its own `webhook`'s and the tenant's subscriptions' tries for this task, newest first.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description nextCursor of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              deliveries: components["schemas"]["WebhookDeliveryAttempt"][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -4156,6 +4334,724 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/webhooks": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the tenant's webhook subscriptions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              webhooks: components["schemas"]["Webhook"][];
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Subscribe to the tenant's task events
+     * @description Every event of the chosen types, of every task of the tenant, is POSTed to `url` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature), retried with backoff for a day. The answer carries `secret`, the only time it is shown.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            description?: string;
+            enabled?: boolean;
+            /** @description default: task.completed, task.failed, task.cancelled */
+            events?: (
+              | "task.submitted"
+              | "task.scheduled"
+              | "task.awaiting_parent"
+              | "task.queued"
+              | "task.started"
+              | "task.retrying"
+              | "task.retry_requested"
+              | "task.completed"
+              | "task.failed"
+              | "task.cancelled"
+            )[];
+            /** Format: uri */
+            url: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WebhookWithSecret"];
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/webhooks/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a webhook subscription */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Webhook"];
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a webhook subscription
+     * @description What is still pending for it is dropped; its deliveries stay listed.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": null;
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a webhook subscription
+     * @description Disabling one drops what is still pending for it. With `rotateSecret` the answer shows the new secret.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            description?: string | null;
+            enabled?: boolean;
+            /** @description which to receive, of task.submitted, task.scheduled, task.awaiting_parent, task.queued, task.started, task.retrying, task.retry_requested, task.completed, task.failed, task.cancelled */
+            events?: (
+              | "task.submitted"
+              | "task.scheduled"
+              | "task.awaiting_parent"
+              | "task.queued"
+              | "task.started"
+              | "task.retrying"
+              | "task.retry_requested"
+              | "task.completed"
+              | "task.failed"
+              | "task.cancelled"
+            )[];
+            /** @description make a new secret: the answer shows it, once */
+            rotateSecret?: boolean;
+            /** Format: uri */
+            url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              createdAt: string;
+              description: string | null;
+              enabled: boolean;
+              events: (
+                | "task.submitted"
+                | "task.scheduled"
+                | "task.awaiting_parent"
+                | "task.queued"
+                | "task.started"
+                | "task.retrying"
+                | "task.retry_requested"
+                | "task.completed"
+                | "task.failed"
+                | "task.cancelled"
+              )[];
+              id: string;
+              /** @description whsec_…: verify signatures with it (Standard Webhooks). Shown this once. */
+              secret?: string;
+              updatedAt: string;
+              url: string;
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/webhooks/{id}/deliveries": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every try at delivering to a subscription
+     * @description Newest first: event type, task, webhook-id, attempt, status or error, latency, the answer's first KiB.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description nextCursor of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              deliveries: components["schemas"]["WebhookDeliveryAttempt"][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/webhooks/task-secret": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The secret that signs the tenant's task webhooks
+     * @description Deliveries to a task's own `webhook` are signed with one secret per tenant, made on first use. `rotate: true` makes a new one (deliveries from then on use it).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            rotate?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              secret: string;
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/ws-tickets": {
     parameters: {
       query?: never;
@@ -4921,6 +5817,7 @@ export interface components {
      *       "cancelReason": null,
      *       "metadata": {},
      *       "priority": "normal",
+     *       "webhook": null,
      *       "waiting": null,
      *       "mode": "now",
      *       "batchId": null,
@@ -5295,6 +6192,23 @@ export interface components {
         since: string;
         until: string | null;
       } | null;
+      /** @description the task's own webhook, if it has one */
+      webhook: {
+        events?: (
+          | "task.submitted"
+          | "task.scheduled"
+          | "task.awaiting_parent"
+          | "task.queued"
+          | "task.started"
+          | "task.retrying"
+          | "task.retry_requested"
+          | "task.completed"
+          | "task.failed"
+          | "task.cancelled"
+        )[];
+        /** Format: uri */
+        url: string;
+      } | null;
     };
     /**
      * @example {
@@ -5587,6 +6501,23 @@ export interface components {
         }[];
         topK?: number;
         topP?: number;
+        /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+        webhook?: {
+          events?: (
+            | "task.submitted"
+            | "task.scheduled"
+            | "task.awaiting_parent"
+            | "task.queued"
+            | "task.started"
+            | "task.retrying"
+            | "task.retry_requested"
+            | "task.completed"
+            | "task.failed"
+            | "task.cancelled"
+          )[];
+          /** Format: uri */
+          url: string;
+        };
       }[];
     };
     /**
@@ -5880,6 +6811,23 @@ export interface components {
         }[];
         topK?: number;
         topP?: number;
+        /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+        webhook?: {
+          events?: (
+            | "task.submitted"
+            | "task.scheduled"
+            | "task.awaiting_parent"
+            | "task.queued"
+            | "task.started"
+            | "task.retrying"
+            | "task.retry_requested"
+            | "task.completed"
+            | "task.failed"
+            | "task.cancelled"
+          )[];
+          /** Format: uri */
+          url: string;
+        };
       }[];
     };
     TaskBatchResult: {
@@ -5956,6 +6904,7 @@ export interface components {
      *       "cancelReason": null,
      *       "metadata": {},
      *       "priority": "normal",
+     *       "webhook": null,
      *       "waiting": null,
      *       "mode": "now",
      *       "batchId": null,
@@ -6330,6 +7279,23 @@ export interface components {
         since: string;
         until: string | null;
       } | null;
+      /** @description the task's own webhook, if it has one */
+      webhook: {
+        events?: (
+          | "task.submitted"
+          | "task.scheduled"
+          | "task.awaiting_parent"
+          | "task.queued"
+          | "task.started"
+          | "task.retrying"
+          | "task.retry_requested"
+          | "task.completed"
+          | "task.failed"
+          | "task.cancelled"
+        )[];
+        /** Format: uri */
+        url: string;
+      } | null;
     };
     TenantSettings: {
       maxConcurrent: number | null;
@@ -6396,6 +7362,128 @@ export interface components {
         };
       };
       weight: number;
+    };
+    Webhook: {
+      createdAt: string;
+      description: string | null;
+      enabled: boolean;
+      events: (
+        | "task.submitted"
+        | "task.scheduled"
+        | "task.awaiting_parent"
+        | "task.queued"
+        | "task.started"
+        | "task.retrying"
+        | "task.retry_requested"
+        | "task.completed"
+        | "task.failed"
+        | "task.cancelled"
+      )[];
+      id: string;
+      updatedAt: string;
+      url: string;
+    };
+    WebhookDeliveryAttempt: {
+      attempt: number;
+      attemptedAt: string;
+      error: string | null;
+      eventType: string;
+      id: string;
+      latencyMs: number | null;
+      /** @enum {string} */
+      outcome: "delivered" | "failed" | "gave_up";
+      /** @description the first KiB of the answer */
+      responseExcerpt: string | null;
+      statusCode: number | null;
+      /** @description the subscription's id, or `task` for a task's own webhook */
+      target: string;
+      taskId: string;
+      url: string;
+      /** @description the webhook-id header: the same on every try of one delivery */
+      webhookId: string;
+    };
+    WebhookDeliveryAttemptInput: {
+      attempt: number;
+      attemptedAt: string;
+      error: string | null;
+      eventType: string;
+      id: string;
+      latencyMs: number | null;
+      /** @enum {string} */
+      outcome: "delivered" | "failed" | "gave_up";
+      /** @description the first KiB of the answer */
+      responseExcerpt: string | null;
+      statusCode: number | null;
+      /** @description the subscription's id, or `task` for a task's own webhook */
+      target: string;
+      taskId: string;
+      url: string;
+      /** @description the webhook-id header: the same on every try of one delivery */
+      webhookId: string;
+    };
+    WebhookInput: {
+      createdAt: string;
+      description: string | null;
+      enabled: boolean;
+      events: (
+        | "task.submitted"
+        | "task.scheduled"
+        | "task.awaiting_parent"
+        | "task.queued"
+        | "task.started"
+        | "task.retrying"
+        | "task.retry_requested"
+        | "task.completed"
+        | "task.failed"
+        | "task.cancelled"
+      )[];
+      id: string;
+      updatedAt: string;
+      url: string;
+    };
+    WebhookWithSecret: {
+      createdAt: string;
+      description: string | null;
+      enabled: boolean;
+      events: (
+        | "task.submitted"
+        | "task.scheduled"
+        | "task.awaiting_parent"
+        | "task.queued"
+        | "task.started"
+        | "task.retrying"
+        | "task.retry_requested"
+        | "task.completed"
+        | "task.failed"
+        | "task.cancelled"
+      )[];
+      id: string;
+      /** @description whsec_…: verify signatures with it (Standard Webhooks). Shown this once. */
+      secret: string;
+      updatedAt: string;
+      url: string;
+    };
+    WebhookWithSecretInput: {
+      createdAt: string;
+      description: string | null;
+      enabled: boolean;
+      events: (
+        | "task.submitted"
+        | "task.scheduled"
+        | "task.awaiting_parent"
+        | "task.queued"
+        | "task.started"
+        | "task.retrying"
+        | "task.retry_requested"
+        | "task.completed"
+        | "task.failed"
+        | "task.cancelled"
+      )[];
+      id: string;
+      /** @description whsec_…: verify signatures with it (Standard Webhooks). Shown this once. */
+      secret: string;
+      updatedAt: string;
+      url: string;
     };
   };
   responses: never;

@@ -38,6 +38,7 @@ export function bodyOf(task: Task, now: number): CreateTaskBody {
     priority: task.priority === "normal" ? undefined : task.priority,
     mode: task.mode === "batch" ? task.mode : undefined,
     metadata: Object.keys(task.metadata).length > 0 ? task.metadata : undefined,
+    webhook: task.webhook ?? undefined,
     parentIds: onParents ? task.parentIds : undefined,
     onParentFailure: onParents ? task.onParentFailure : undefined,
   };

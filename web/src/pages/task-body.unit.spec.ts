@@ -34,6 +34,7 @@ function task(fields: Partial<Task> = {}): Task {
     cancelReason: null,
     metadata: {},
     priority: "normal",
+    webhook: null,
     waiting: null,
     mode: "now",
     batchId: null,

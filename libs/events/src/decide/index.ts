@@ -4,3 +4,5 @@ export * from "./render-child.ts";
 export * from "./schedule-firings.ts";
 export * from "./scheduling.ts";
 export * from "./task-commands.ts";
+export * from "./webhook-retry.ts";
+export * from "./webhooks.ts";
