@@ -13,4 +13,6 @@ export * from "./nats.ts";
 export * from "./output-schema.ts";
 export * from "./provision.ts";
 export * from "./shutdown.ts";
+export * from "./trace-messages.ts";
+export * from "./tracing.ts";
 export * from "./when-available.ts";

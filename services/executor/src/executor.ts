@@ -97,6 +97,7 @@ export async function startExecutor(
 
   const running = consume({
     consumer,
+    service: "executor",
     handle: onTaskQueued({
       ...{ ...deps, admission, results, bodies },
       claimCheckBytes: opts.claimCheckBytes ?? LIMITS.claimCheckBytes,

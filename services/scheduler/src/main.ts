@@ -6,12 +6,14 @@ import {
   onShutdown,
   runMain,
   serveMetrics,
+  startTracing,
 } from "@taskjet/runtime";
 import { schedulerMetrics } from "./metrics.ts";
 import { startScheduler } from "./scheduler.ts";
 
 const config = loadConfig();
 const log = createLogger("scheduler", config);
+const tracing = startTracing("scheduler", config, { log });
 
 runMain(log, async () => {
   const { names, subjects, nc, js, jsm } = await connectService(config, log, "scheduler");
@@ -28,5 +30,6 @@ runMain(log, async () => {
     await Promise.all(running.map((r) => r.stop(config.SHUTDOWN_GRACE_SECONDS * 1000)));
     await server?.close();
     await nc.drain();
+    await tracing.shutdown();
   });
 });

@@ -47,7 +47,7 @@ export async function startScheduler(
         log,
       );
       const consumer = await js.consumers.get(names.stream, durable);
-      return consume({ consumer, handle, log, concurrency: 64, ackWaitMs: opts.ackWaitMs });
+      return consume({ consumer, handle, log, service: "scheduler", concurrency: 64, ackWaitMs: opts.ackWaitMs });
     }),
   );
 }
