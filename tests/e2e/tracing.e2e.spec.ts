@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { anthropicProvider } from "@taskjet/executor";
 import { startTracing, type Tracing } from "@taskjet/runtime";
-import { createTestContext, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postJson, startSystem } from "./system.ts";
 
@@ -129,5 +130,37 @@ describe("one trace per task, from the HTTP request to the read model", () => {
     const scheduled = only(spans, "scheduler TaskSubmitted");
     for (const d of deliveries) expect(parentOf(d)).toBe(idOf(scheduled));
     expect(parentOf(only(spans, "projector TaskAttemptFailed"))).toBe(idOf(deliveries[0] as ReadableSpan));
+  });
+});
+
+describe("with the Anthropic SDK", () => {
+  let other: TestContext;
+  let anthropicSystem: Awaited<ReturnType<typeof startSystem>>;
+  let fake: Awaited<ReturnType<typeof startFakeLlm>>;
+  beforeAll(async () => {
+    other = await createTestContext("tracing-sdk");
+    fake = await startFakeLlm(() => ({ kind: "message", text: "traced" }));
+    const llm = anthropicProvider({ apiKey: "sk-test", baseURL: fake.url });
+    anthropicSystem = await startSystem(other, { llm });
+  });
+  afterAll(async () => {
+    await anthropicSystem?.stop();
+    await fake?.close();
+    await other?.cleanup();
+  });
+
+  it("puts the SDK's own span of the API call under the provider call's", async () => {
+    const res = await postJson(`${anthropicSystem.baseUrl}/tasks`, { prompt: "trace the SDK" });
+    expect(res.status).toBe(202);
+    const spans = await spansOfTask(res.body.id);
+    const call = only(spans, `chat ${other.config.DEFAULT_MODEL}`);
+    expect(call.attributes).toMatchObject({
+      "gen_ai.provider.name": "anthropic",
+      "gen_ai.response.model": expect.any(String),
+    });
+    expect(call.attributes["gen_ai.usage.output_tokens"]).toBeGreaterThan(0);
+    const sdk = only(spans, "anthropic.messages.create");
+    expect(sdk.instrumentationScope.name).toBe("com.anthropic.sdk.typescript");
+    expect(parentOf(sdk)).toBe(idOf(call));
   });
 });
