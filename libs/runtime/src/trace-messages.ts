@@ -12,7 +12,7 @@ import {
   type TextMapSetter,
   trace,
 } from "@opentelemetry/api";
-import { HEADER_MSG_ID } from "@taskjet/events";
+import { HEADER_MSG_ID, HEADER_TRACEPARENT } from "@taskjet/events";
 import { tracedService, tracingOn } from "./tracing.ts";
 
 /** The tracer of one service's spans: its scope names the service, so spans say who made them in one process too. */
@@ -104,7 +104,7 @@ export function failSpan(span: Span, err: unknown): void {
 export type BatchTrace = {
   add(m: TracedMessage, event: { type: string; taskId: string } | null): void;
   /** Ends a span per traced message of the batch, each child of its own message's context. */
-  end(err?: unknown): void;
+  end(): void;
 };
 
 const NO_BATCH_TRACE: BatchTrace = { add: () => undefined, end: () => undefined };
@@ -119,9 +119,9 @@ export function batchTrace(service: string): BatchTrace {
   const items: { m: TracedMessage; event: { type: string; taskId: string }; at: number }[] = [];
   return {
     add(m, event) {
-      if (event !== null && m.headers?.get("traceparent")) items.push({ m, event, at: Date.now() });
+      if (event !== null && m.headers?.get(HEADER_TRACEPARENT)) items.push({ m, event, at: Date.now() });
     },
-    end(err) {
+    end() {
       const tracer = tracerOf(service);
       for (const { m, event, at } of items) {
         const attributes = messageAttributes(m, event);
@@ -131,7 +131,6 @@ export function batchTrace(service: string): BatchTrace {
           { kind, attributes, startTime: at },
           contextOfMessage(m.headers),
         );
-        if (err !== undefined) failSpan(span, err);
         span.end();
       }
       items.length = 0;

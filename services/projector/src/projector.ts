@@ -184,11 +184,14 @@ export function startProjector(deps: ProjectorDeps) {
     const from = position;
     for (;;) {
       const batch: StoredEntry[] = [];
+      const traced = batchTrace("projector");
       for (let seq = position + 1; batch.length < maxBatch; ) {
         signal.throwIfAborted();
         const m = await deps.jsm.direct.getMessage(names.stream, { seq, next_by_subj: subjects.all });
         if (m === null) break;
-        batch.push(decodeStored(m));
+        const entry = decodeStored(m);
+        batch.push(entry);
+        traced.add({ headers: m.header, subject: m.subject, seq: m.seq }, "event" in entry ? entry.event : null);
         seq = m.seq + 1;
       }
       if (batch.length === 0) break;
@@ -196,6 +199,7 @@ export function startProjector(deps: ProjectorDeps) {
       position = (batch[batch.length - 1] as StoredEntry).seq;
       progressed("reading with direct gets");
       announce(projected);
+      traced.end();
       if (batch.length < maxBatch) break;
     }
     log.warn({ from, to: position }, "read past a stalled position with direct gets; back to the stream read");
