@@ -1,5 +1,8 @@
 # One image for every service; the command picks which one runs:
 #   docker run taskjet services/gateway/src/main.ts
+# The default (last) stage is that image, as Kubernetes runs it (each Deployment passes its service as args).
+# docker-compose builds the named targets instead (gateway, scheduler, executor, projector, migrate): the same
+# layers with the service's command as CMD, so each compose service has its own `build:` and image.
 # Node 24 runs the TypeScript sources directly (type stripping), so only the console has a build stage.
 
 # Every workspace's manifest: npm ci checks them all against the lock file.
@@ -28,7 +31,7 @@ RUN npm ci --workspace web --include-workspace-root=false --ignore-scripts --no-
 COPY web ./web
 RUN npm run build --workspace web
 
-FROM node:24-bookworm-slim
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
@@ -40,3 +43,22 @@ USER node
 EXPOSE 8000
 ENTRYPOINT ["node"]
 CMD ["services/gateway/src/main.ts"]
+
+FROM runtime AS gateway
+CMD ["services/gateway/src/main.ts"]
+
+FROM runtime AS scheduler
+CMD ["services/scheduler/src/main.ts"]
+
+FROM runtime AS executor
+CMD ["services/executor/src/main.ts"]
+
+FROM runtime AS projector
+CMD ["services/projector/src/main.ts"]
+
+# The one-shot migration step: brings the read model's schema up to date and exits.
+FROM runtime AS migrate
+CMD ["libs/read-model/src/migrate-main.ts"]
+
+# The default target: the image for every service.
+FROM runtime

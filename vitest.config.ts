@@ -10,7 +10,7 @@ const alone = [
   "tests/{chaos,cluster,faults,flow}/**/*.spec.ts",
   "services/executor/src/{processes,flow-load}.int.spec.ts",
   "services/projector/src/{processes,faults}.int.spec.ts",
-  "services/scheduler/src/{instances,server-restart}.int.spec.ts",
+  "services/scheduler/src/{instances,server-restart,schedules}.int.spec.ts",
   "services/gateway/src/keys-watch.int.spec.ts",
 ];
 

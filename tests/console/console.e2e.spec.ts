@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { costUsd, DEFAULT_PRICES, flowKeys, LaneState, type TaskEvent } from "@taskjet/events";
@@ -17,7 +19,8 @@ let page: Page;
 
 beforeAll(async () => {
   await ensureConsoleBuilt();
-  system = await startConsoleSystem("console");
+  // Webhooks to a receiver in this process, on loopback; tried again quickly.
+  system = await startConsoleSystem("console", { WEBHOOK_ALLOWED_HOSTS: "127.0.0.1", WEBHOOK_RETRY_BASE_MS: "100" });
   browser = await launchChromium();
 }, 180_000);
 afterAll(async () => {
@@ -398,6 +401,58 @@ describe("flow control in the console", { timeout: 60_000 }, () => {
     const stats = (await (await fetch(`${system.baseUrl}/stats`)).json()) as { cost: { todayUsd: number } };
     expect(stats.cost.todayUsd).toBeGreaterThanOrEqual(task.costUsd);
     await page.getByRole("img", { name: /spent in the last 30 days$/ }).waitFor();
+  });
+});
+
+describe("webhooks in the console", { timeout: 60_000 }, () => {
+  it("adds a webhook (its secret shown once), shows its deliveries, switches it off and deletes it", async () => {
+    const bodies: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on("end", () => {
+        bodies.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      await page.goto(`${system.baseUrl}/webhooks`);
+      await page.getByLabel("URL").fill(url);
+      await page.getByRole("button", { name: "Add webhook" }).click();
+      const secret = page.getByRole("status").filter({ hasText: "shown this once" });
+      expect(await secret.locator("code").innerText()).toMatch(/^whsec_/);
+      const row = page.getByRole("row", { name: new RegExp(url) });
+      await row.waitFor();
+
+      const res = await fetch(`${system.baseUrl}/tasks`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ prompt: unique("Tell the webhook") }),
+      });
+      const task = (await res.json()) as { id: string };
+      await waitFor(() => bodies.some((b) => b.includes(task.id)), { what: "the delivery", timeoutMs: 20_000 });
+
+      await row.getByRole("link", { name: url }).click();
+      await page.getByRole("heading", { name: url }).waitFor();
+      const delivered = page.getByRole("row", { name: new RegExp(`task\\.completed.*${task.id.slice(0, 8)}`) });
+      await delivered.getByText("delivered").waitFor();
+
+      await page.getByRole("link", { name: "Webhooks" }).first().click();
+      await row.getByRole("button", { name: "Disable" }).click();
+      await row.getByText("off", { exact: true }).waitFor();
+      expect(
+        ((await (await fetch(`${system.baseUrl}/webhooks`)).json()) as { webhooks: { enabled: boolean }[] }).webhooks,
+      ).toEqual([expect.objectContaining({ enabled: false })]);
+      page.once("dialog", (d) => void d.accept());
+      await row.getByRole("button", { name: "Delete" }).click();
+      await page.getByText("No webhooks yet").waitFor();
+    } finally {
+      receiver.close();
+    }
   });
 });
 

@@ -3,12 +3,24 @@ import { ConnectionIndicator } from "./components/connection.tsx";
 import { KeyDialog } from "./components/key-dialog.tsx";
 import { ThemeToggle } from "./components/theme.tsx";
 import { OverviewPage } from "./pages/overview-page.tsx";
+import { SchedulesPage } from "./pages/schedules-page.tsx";
 import { SubmitPage } from "./pages/submit-page.tsx";
 import { TaskPage } from "./pages/task-page.tsx";
 import { TasksPage } from "./pages/tasks-page.tsx";
+import { WebhookPage } from "./pages/webhook-page.tsx";
+import { WebhooksPage } from "./pages/webhooks-page.tsx";
 import { Link, matchRoute, useLocation } from "./router.tsx";
 
-const TITLES = { tasks: "Tasks", task: "Task", new: "New task", overview: "Overview", "not-found": "Not found" };
+const TITLES = {
+  tasks: "Tasks",
+  task: "Task",
+  new: "New task",
+  overview: "Overview",
+  schedules: "Schedules",
+  webhooks: "Webhooks",
+  webhook: "Webhook",
+  "not-found": "Not found",
+};
 
 export function App() {
   const { path } = useLocation();
@@ -33,7 +45,9 @@ export function App() {
         <nav aria-label="Console">
           {nav("/tasks", "Tasks", route.page === "tasks" || route.page === "task")}
           {nav("/new", "New task", route.page === "new")}
+          {nav("/schedules", "Schedules", route.page === "schedules")}
           {nav("/overview", "Overview", route.page === "overview")}
+          {nav("/webhooks", "Webhooks", route.page === "webhooks" || route.page === "webhook")}
         </nav>
         <div className="top-right">
           <ConnectionIndicator />
@@ -45,6 +59,9 @@ export function App() {
         {route.page === "task" && <TaskPage key={route.id} id={route.id} />}
         {route.page === "new" && <SubmitPage />}
         {route.page === "overview" && <OverviewPage />}
+        {route.page === "schedules" && <SchedulesPage />}
+        {route.page === "webhooks" && <WebhooksPage />}
+        {route.page === "webhook" && <WebhookPage key={route.id} id={route.id} />}
         {route.page === "not-found" && (
           <section className="page">
             <h1>Nothing here</h1>

@@ -1,6 +1,6 @@
 // A few routes need no router library: the History API, a hook that re-renders on navigation, and a link.
 // Console pages share paths with the API only where the gateway answers a browser with the console
-// (`/tasks`, `/tasks/:id`); the others (`/new`, `/overview`) are no API path at all.
+// (`/tasks`, `/tasks/:id`, `/webhooks`, `/webhooks/:id`); the others (`/new`, `/overview`) are no API path at all.
 import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from "react";
 
 const NAVIGATE = "taskjet:navigate";
@@ -33,6 +33,9 @@ export type Route =
   | { page: "task"; id: string }
   | { page: "new" }
   | { page: "overview" }
+  | { page: "schedules" }
+  | { page: "webhooks" }
+  | { page: "webhook"; id: string }
   | { page: "not-found" };
 
 export function matchRoute(path: string): Route {
@@ -41,6 +44,10 @@ export function matchRoute(path: string): Route {
   if (task?.[1]) return { page: "task", id: task[1] };
   if (path === "/new") return { page: "new" };
   if (path === "/overview") return { page: "overview" };
+  if (path === "/schedules" || path === "/schedules/") return { page: "schedules" };
+  if (path === "/webhooks" || path === "/webhooks/") return { page: "webhooks" };
+  const webhook = /^\/webhooks\/(whsub_[0-9a-f]{16})\/?$/.exec(path);
+  if (webhook?.[1]) return { page: "webhook", id: webhook[1] };
   return { page: "not-found" };
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BodyRef, OutputBlock, RequestOptions, TextBlock } from "./model-request.ts";
+import { TaskWebhook } from "./webhooks.ts";
 
 /** Every event carries these; `v` lets a future payload change be told apart from today's. */
 const Base = z.object({
@@ -47,7 +48,7 @@ export const Priority = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof Priority>;
 
 /** Everything a client decided when it created a task, shared by TaskSubmitted and TaskChained. */
-const TaskSpec = ModelInput.extend({
+export const TaskSpec = ModelInput.extend({
   runAt: z.iso.datetime({ offset: true }).nullable(),
   maxAttempts: z.number().int().positive(),
   timeoutMs: z.number().int().positive(),
@@ -55,6 +56,11 @@ const TaskSpec = ModelInput.extend({
   idempotencyKey: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   priority: Priority.default("normal"),
+  /** Where to announce this task's events (Standard Webhooks); absent in older events and when not asked. */
+  webhook: TaskWebhook.optional(),
+  /** Set on a schedule's firing: the schedule, and the tick it fired for (absent in other and older events). */
+  scheduleId: z.uuid().optional(),
+  scheduledFor: z.iso.datetime({ offset: true }).optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 

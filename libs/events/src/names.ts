@@ -10,6 +10,9 @@ export type Names = {
   outputStream: string;
   outputRoot: string;
   projectedRoot: string;
+  /** Outbound webhook deliveries: a work-queue stream, one subject per target and task. */
+  webhookStream: string;
+  webhookRoot: string;
   kvPrefix: string;
   consumerPrefix: string;
   schema: string;
@@ -30,6 +33,8 @@ export function namesFor(namespace: string): Names {
     outputStream: `${under.toUpperCase()}TASK_OUTPUT`,
     outputRoot: `${dot}output`,
     projectedRoot: `${dot}projected.tasks`,
+    webhookStream: `${under.toUpperCase()}WEBHOOKS`,
+    webhookRoot: `${dot}webhooks`,
     kvPrefix: `${under}taskjet`,
     consumerPrefix: under,
     schema: namespace || "taskjet",

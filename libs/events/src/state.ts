@@ -12,6 +12,7 @@ import {
 } from "./events.ts";
 import { BodyRef, OutputBlock, REQUEST_OPTION_KEYS, RequestOptions } from "./model-request.ts";
 import { ACTIVE_STATUSES, isTerminal, TASK_STATUSES, type TaskStatus } from "./status.ts";
+import { TaskWebhook } from "./webhooks.ts";
 
 /**
  * A task as its events say it is: what the read model stores, what the gateway serves and what the
@@ -29,6 +30,9 @@ export const TaskState = z.object({
   onParentFailure: OnParentFailure.default("cascade"),
   /** How many generations of parents are above it: 0 without any. */
   depth: z.number().int().nonnegative().default(0),
+  /** The schedule that fired it, and the tick it fired for; null for a task submitted otherwise. */
+  scheduleId: z.uuid().nullable().default(null),
+  scheduledFor: z.string().nullable().default(null),
   prompt: z.string(),
   system: ModelInput.shape.system,
   model: z.string(),
@@ -39,6 +43,8 @@ export const TaskState = z.object({
   runAt: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   priority: Priority,
+  /** The task's own webhook; null for none (and in versions announced before webhooks existed). */
+  webhook: TaskWebhook.nullable().default(null),
   /** Why a queued task is not running yet (its lane's limits, its tenant's), or null. */
   waiting: z
     .object({ reason: WaitReason, lane: z.string(), since: z.string(), until: z.string().nullable() })
@@ -206,6 +212,8 @@ export function created(event: CreatingEvent): TaskState {
     tenant: event.tenant,
     idempotencyKey: event.idempotencyKey,
     ...lineage(event),
+    scheduleId: event.scheduleId ?? null,
+    scheduledFor: event.scheduledFor ?? null,
     prompt: event.prompt,
     system: event.system,
     model: event.model,
@@ -215,6 +223,7 @@ export function created(event: CreatingEvent): TaskState {
     runAt: event.runAt,
     metadata: event.metadata,
     priority: event.priority,
+    webhook: event.webhook ?? null,
     waiting: null,
     maxAttempts: event.maxAttempts,
     timeoutMs: event.timeoutMs,

@@ -12,6 +12,9 @@ export function subjectsFor(names: Names) {
     output: (taskId: string) => `${names.outputRoot}.${taskId}`,
     allOutput: `${names.outputRoot}.>`,
     projectedBatch: `${names.projectedRoot}.batch`,
+    /** One webhook target's deliveries for one task (`task` or a subscription id): delivered in order. */
+    webhook: (target: string, taskId: string) => `${names.webhookRoot}.${target}.${taskId}`,
+    allWebhooks: `${names.webhookRoot}.>`,
     /** The task id an event subject names, or null for any other subject. */
     taskIdOf: (subject: string) => idAfter(root, subject),
   };

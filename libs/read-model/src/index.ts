@@ -13,3 +13,4 @@ export * from "./stats.ts";
 export * from "./task-row.ts";
 export * from "./tasks-list.ts";
 export * from "./tasks-read.ts";
+export * from "./webhook-deliveries.ts";

@@ -10,6 +10,8 @@ import * as messagesApi005 from "./migrations/2026-11-26-005-messages-api.ts";
 import * as costToday006 from "./migrations/2026-11-26-006-cost-today.ts";
 import * as historyRetention007 from "./migrations/2026-11-26-007-history-retention.ts";
 import * as fanIn008 from "./migrations/2026-11-26-008-fan-in.ts";
+import * as webhookDeliveries009 from "./migrations/2026-11-26-009-webhook-deliveries.ts";
+import * as schedules010 from "./migrations/2026-11-26-010-schedules.ts";
 import type { Db } from "./schema.ts";
 
 /**
@@ -25,6 +27,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "2026-11-26-006-cost-today": costToday006,
   "2026-11-26-007-history-retention": historyRetention007,
   "2026-11-26-008-fan-in": fanIn008,
+  "2026-11-26-009-webhook-deliveries": webhookDeliveries009,
+  "2026-11-26-010-schedules": schedules010,
 };
 
 /**
@@ -59,6 +63,11 @@ export async function migrate(db: Db, names: Names, log: Logger): Promise<void> 
         db: conn,
         provider: { getMigrations: async () => MIGRATIONS },
         migrationTableSchema: names.schema,
+        // Features built side by side took their numbers up front (009 webhooks, 010 schedules, 011 batches) and
+        // land in whatever order they are done: a schema already at 010 still takes 009. They touch different
+        // tables and columns, so their order does not matter; columns may therefore sit in a different order in
+        // two schemas (rebuild-swap.ts names them).
+        allowUnorderedMigrations: true,
       });
       for (let tries = 1; ; tries++) {
         const { error, results } = await migrator.migrateToLatest();

@@ -1,7 +1,7 @@
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { readCheckpoint } from "./checkpoint.ts";
 import { projectorLockKey } from "./projection-write.ts";
-import type { Db } from "./schema.ts";
+import type { Database, Db } from "./schema.ts";
 
 /**
  * Swaps a rebuilt schema in for the live one — in one transaction, while holding the lock every projector batch
@@ -23,8 +23,17 @@ export async function swapIfCaughtUp(
         const [live, rebuilt] = [sql.id(schemas.live, "tasks"), sql.id(schemas.rebuilt, "tasks")];
         const kept = sql`select id from ${live} where history_purge_at is not null`;
         await sql`delete from ${rebuilt} where id in (${kept})`.execute(trx);
-        // Both schemas ran the same migrations in the same order: their columns are the same, in that order.
-        await sql`insert into ${rebuilt} select * from ${live} where history_purge_at is not null`.execute(trx);
+        // Both schemas ran the same migrations, though not always in the same order (features numbered up front
+        // land when done): the same columns, named, not by position.
+        const taskColumns = await columnsOf(trx, schemas.live, "tasks");
+        await sql`insert into ${rebuilt} (${taskColumns}) select ${taskColumns} from ${live} where history_purge_at is not null`.execute(
+          trx,
+        );
+        // The webhook delivery log is no fold of events: it moves over as it is.
+        const deliveries = await columnsOf(trx, schemas.live, "webhook_deliveries");
+        await sql`insert into ${sql.id(schemas.rebuilt, "webhook_deliveries")} (${deliveries}) select ${deliveries} from ${sql.id(schemas.live, "webhook_deliveries")}`.execute(
+          trx,
+        );
         await sql`alter schema ${sql.id(schemas.live)} rename to ${sql.id(schemas.retired)}`.execute(trx);
         await sql`alter schema ${sql.id(schemas.rebuilt)} rename to ${sql.id(schemas.live)}`.execute(trx);
       });
@@ -33,4 +42,12 @@ export async function swapIfCaughtUp(
       await sql`select pg_advisory_unlock(${projectorLockKey(schemas.live)})`.execute(conn);
     }
   });
+}
+
+/** A table's columns, as a list of identifiers for `insert … (cols) select cols`. */
+async function columnsOf(db: Kysely<Database>, schema: string, table: string) {
+  const { rows } = await sql<{ name: string }>`
+    select column_name as name from information_schema.columns
+    where table_schema = ${schema} and table_name = ${table} order by ordinal_position`.execute(db);
+  return sql.join(rows.map((r) => sql.id(r.name)));
 }

@@ -8,7 +8,7 @@ import type {
   TaskStatus,
   Usage,
 } from "@taskjet/events";
-import type { ColumnType, Kysely } from "kysely";
+import type { ColumnType, Generated, Kysely } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -29,6 +29,9 @@ export type TasksTable = {
     TaskState["onParentFailure"]
   >;
   depth: ColumnType<number, number | undefined, number>;
+  /** The schedule that fired it and the tick it fired for (migration 010); null otherwise. */
+  scheduleId: ColumnType<string | null, string | null | undefined, string | null>;
+  scheduledFor: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   prompt: string;
   system: Json<TaskState["system"]>;
   /** The request's options past the simple five (`RequestOptions`), `{}` for a simple task. */
@@ -40,6 +43,8 @@ export type TasksTable = {
   metadata: Json<Record<string, unknown>>;
   priority: ColumnType<Priority, Priority | undefined, Priority>;
   waiting: Json<TaskState["waiting"]>;
+  /** The task's own webhook (`{url, events?}`), null for none. */
+  webhook: ColumnType<TaskState["webhook"], string | undefined, string>;
   maxAttempts: number;
   timeoutMs: number;
   gen: number;
@@ -88,5 +93,30 @@ export type CheckpointsTable = {
   updatedAt: Timestamp;
 };
 
-export type Database = { tasks: TasksTable; checkpoints: CheckpointsTable; quarantine: QuarantineTable };
+/** One try at delivering a webhook: what was sent where, and what came back (or why nothing did). */
+export type WebhookDeliveriesTable = {
+  id: Generated<string>;
+  tenant: string;
+  /** `task` for a task's own webhook, else the subscription's id. */
+  target: string;
+  webhookId: string;
+  taskId: string;
+  eventType: string;
+  url: string;
+  attempt: number;
+  /** `delivered` (2xx), `failed` (tried again later), `gave_up` (the last try, a day after the first). */
+  outcome: "delivered" | "failed" | "gave_up";
+  statusCode: number | null;
+  error: string | null;
+  latencyMs: number | null;
+  responseExcerpt: string | null;
+  attemptedAt: Timestamp;
+};
+
+export type Database = {
+  tasks: TasksTable;
+  checkpoints: CheckpointsTable;
+  quarantine: QuarantineTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+};
 export type Db = Kysely<Database>;

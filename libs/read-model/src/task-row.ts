@@ -16,6 +16,8 @@ export function rowToState(row: TaskRow): TaskState {
     parentIds: row.parentIds,
     onParentFailure: row.onParentFailure,
     depth: row.depth,
+    scheduleId: row.scheduleId,
+    scheduledFor: iso(row.scheduledFor),
     prompt: row.prompt,
     system: row.system,
     model: row.model,
@@ -26,6 +28,7 @@ export function rowToState(row: TaskRow): TaskState {
     metadata: row.metadata,
     priority: row.priority,
     waiting: row.waiting,
+    webhook: row.webhook,
     maxAttempts: row.maxAttempts,
     timeoutMs: row.timeoutMs,
     gen: row.gen,
@@ -61,6 +64,7 @@ export function stateToRow(state: TaskState, seq: number) {
     error: JSON.stringify(state.error),
     usage: JSON.stringify(state.usage),
     waiting: JSON.stringify(state.waiting),
+    webhook: JSON.stringify(state.webhook),
     seq,
   };
 }

@@ -10,6 +10,7 @@ export type TaskKeyset = { createdAt: string; id: string };
 export type TaskFilter = {
   status?: readonly TaskStatus[] | undefined;
   parentId?: string | undefined;
+  scheduleId?: string | undefined;
   createdAfter?: string | undefined;
   createdBefore?: string | undefined;
   after?: TaskKeyset | undefined;
@@ -24,6 +25,7 @@ export async function listTasks(db: Db, tenant: string, f: TaskFilter): Promise<
   let query = db.selectFrom("tasks").selectAll().where("tenant", "=", tenant);
   if (f.status) query = query.where("status", "in", f.status);
   if (f.parentId) query = query.where(underParent(f.parentId));
+  if (f.scheduleId) query = query.where("scheduleId", "=", f.scheduleId);
   if (f.createdAfter) query = query.where("createdAt", ">", new Date(f.createdAfter));
   if (f.createdBefore) query = query.where("createdAt", "<", new Date(f.createdBefore));
   if (f.after) {

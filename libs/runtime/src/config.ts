@@ -137,6 +137,25 @@ const Env = z.object({
     .string()
     .regex(/^tj_[a-z0-9]{4,32}_[A-Za-z0-9_-]{32,200}$/, "must look like tj_<id>_<secret of 32+ characters>")
     .optional(),
+  // Outbound webhooks. Hosts whose URLs may resolve to loopback, private, link-local or CGNAT addresses (comma
+  // list of host names or IPs, e.g. "127.0.0.1,hooks.internal"); every other such URL is refused (SSRF).
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h.length > 0),
+    ),
+  // A failed delivery is tried again after WEBHOOK_RETRY_BASE_MS, doubling up to WEBHOOK_RETRY_MAX_MS, until
+  // WEBHOOK_GIVE_UP_SECONDS have passed since its first try (a day). Each try waits WEBHOOK_TIMEOUT_MS at most.
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(900_000),
+  WEBHOOK_GIVE_UP_SECONDS: seconds.positive().default(86_400),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  // Deliveries one scheduler makes at once.
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().default(64),
   // The tenant of the bootstrap admin key.
   BOOTSTRAP_ADMIN_TENANT: z
     .string()

@@ -48,6 +48,23 @@ export function outputStreamConfig(names: Names, config: Pick<Config, "OUTPUT_MA
   } satisfies Partial<StreamConfig>;
 }
 
+/**
+ * Outbound webhook deliveries: a work queue (a message leaves once delivered or given up), so the first message
+ * on a subject is the oldest delivery still pending for that target and task — what keeps them in order.
+ */
+export function webhooksStreamConfig(names: Names, config: Pick<Config, "STREAM_REPLICAS">) {
+  return {
+    name: names.webhookStream,
+    subjects: [subjectsFor(names).allWebhooks],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Workqueue,
+    discard: DiscardPolicy.Old,
+    allow_direct: true,
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    num_replicas: config.STREAM_REPLICAS,
+  } satisfies Partial<StreamConfig>;
+}
+
 /** Creates or updates a stream, then checks the server kept every setting asked for. */
 export async function ensureStream(jsm: JetStreamManager, want: Partial<StreamConfig> & { name: string }, log: Logger) {
   const exists = await jsm.streams.info(want.name).then(
@@ -113,7 +130,7 @@ function assertKept(what: string, want: object, got: object) {
 
 /** Deletes a namespace's streams and KV buckets (tests and benchmarks clean up after themselves). */
 export async function deleteNamespaceStreams(jsm: JetStreamManager, names: Names) {
-  const streams = [names.stream, names.outputStream];
+  const streams = [names.stream, names.outputStream, names.webhookStream];
   for await (const name of jsm.streams.names()) {
     // Its KV buckets and its object store (claim-checked bodies) are streams too.
     if (name.startsWith(`KV_${names.kvPrefix}_`) || name.startsWith(`OBJ_${names.kvPrefix}_`)) streams.push(name);

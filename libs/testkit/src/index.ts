@@ -7,6 +7,7 @@ export * from "./nats-cluster.ts";
 export * from "./private-nats.ts";
 export * from "./private-postgres.ts";
 export * from "./read-events.ts";
+export * from "./schedules.ts";
 export * from "./spawn.ts";
 export * from "./stats.ts";
 export * from "./test-executor.ts";

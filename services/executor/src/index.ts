@@ -1,5 +1,5 @@
 export { listenForCancellations } from "./cancellations.ts";
-export { startExecutor } from "./executor.ts";
+export { executorDurable, startExecutor } from "./executor.ts";
 export type { ExecutorDeps } from "./on-task-queued.ts";
 export { anthropicProvider } from "./providers/anthropic.ts";
 export { fakeOutput, fakeProvider } from "./providers/fake.ts";

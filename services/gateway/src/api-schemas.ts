@@ -11,6 +11,7 @@ import {
   TASK_STATUSES,
   TaskError,
   TaskState,
+  TaskWebhook,
   TextBlock,
   Usage,
   unstorableTextAt,
@@ -105,6 +106,12 @@ export const CreateTaskBody = z
     priority: Priority.optional().meta({
       description:
         "which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved",
+    }),
+    webhook: TaskWebhook.optional().meta({
+      description:
+        "a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from " +
+        "POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless " +
+        "allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled)",
     }),
     metadata: Metadata.optional().meta({
       description:
@@ -236,6 +243,11 @@ export const TaskResource = z
     parentId: z.uuid().nullable().meta({ description: "the first of `parentIds`: the task it was chained onto" }),
     parentIds: z.array(z.uuid()).meta({ description: "every task it runs on, in order; empty for none" }),
     onParentFailure: OnParentFailure,
+    scheduleId: z
+      .uuid()
+      .nullable()
+      .meta({ description: "the schedule that fired it (see /schedules); null otherwise" }),
+    scheduledFor: z.string().nullable().meta({ description: "the schedule's tick it was fired for" }),
     attempts: z.number().int(),
     maxAttempts: z.number().int(),
     timeoutSeconds: z.number(),
@@ -255,6 +267,7 @@ export const TaskResource = z
     cancelReason: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
     priority: Priority,
+    webhook: TaskWebhook.nullable().meta({ description: "the task's own webhook, if it has one" }),
     waiting: TaskState.shape.waiting.meta({
       description:
         "why a queued task is not running yet: its model lane paused after a 429 or out of budget, a concurrency " +
@@ -295,6 +308,8 @@ export const TaskResource = z
       parentId: null,
       parentIds: [],
       onParentFailure: "cascade",
+      scheduleId: null,
+      scheduledFor: null,
       attempts: 1,
       maxAttempts: 3,
       timeoutSeconds: 600,
@@ -311,6 +326,7 @@ export const TaskResource = z
       cancelReason: null,
       metadata: {},
       priority: "normal",
+      webhook: null,
       waiting: null,
       createdAt: "2026-11-26T10:00:00.000Z",
       updatedAt: "2026-11-26T10:00:01.200Z",
@@ -339,6 +355,8 @@ export const TRUNCATED_TASK_EXAMPLE: TaskResource = {
   parentId: null,
   parentIds: [],
   onParentFailure: "cascade",
+  scheduleId: null,
+  scheduledFor: null,
   attempts: 1,
   maxAttempts: 3,
   timeoutSeconds: 600,
@@ -352,6 +370,7 @@ export const TRUNCATED_TASK_EXAMPLE: TaskResource = {
   cancelReason: null,
   metadata: {},
   priority: "normal",
+  webhook: null,
   waiting: null,
   createdAt: "2026-11-26T10:05:00.000Z",
   updatedAt: "2026-11-26T10:05:01.900Z",
@@ -374,6 +393,7 @@ const statusList = z.preprocess(
 export const ListTasksQuery = z.strictObject({
   status: statusList.optional().meta({ description: "one or several statuses, comma-separated or repeated" }),
   parentId: z.uuid().optional(),
+  scheduleId: z.uuid().optional().meta({ description: "the tasks a schedule fired" }),
   createdAfter: storableDate().optional(),
   createdBefore: storableDate().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

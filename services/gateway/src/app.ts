@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { openBucket } from "@taskjet/runtime";
+import { openBucket, openWebhookStore } from "@taskjet/runtime";
 import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { registerAuth } from "./auth.ts";
@@ -30,7 +30,10 @@ import { healthRoutes } from "./routes/health.ts";
 import { statsRoutes } from "./routes/stats.ts";
 import { taskStreamRoutes } from "./routes/task-stream.ts";
 import { taskRoutes } from "./routes/tasks.ts";
+import { scheduleRoutes } from "./schedules/routes.ts";
+import { openScheduleStore } from "./schedules/store.ts";
 import { registerTracing } from "./tracing.ts";
+import { webhookRoutes } from "./webhooks/routes.ts";
 import { createHub } from "./ws/hub.ts";
 import { registerWebSocket } from "./ws/route.ts";
 
@@ -103,6 +106,8 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   await app.register(statsRoutes(deps, lanes));
   await app.register(tenantRoutes({ kv: flowKv, flow, now: deps.now }));
   await app.register(keyRoutes({ keys: apiKeys, tickets, now: deps.now }));
+  await app.register(webhookRoutes(deps, await openWebhookStore(deps.js, deps.names, deps.config)));
+  await app.register(scheduleRoutes(deps, await openScheduleStore(deps.js, deps.names, deps.config), keys));
   const hub = createHub(deps, app.log);
   app.addHook("onClose", async () => hub.close());
   await app.register(taskStreamRoutes(deps, hub));

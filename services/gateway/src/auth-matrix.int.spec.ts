@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 type Route = {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   scope: Scope;
   body?: object;
@@ -92,12 +92,26 @@ const ROUTES: Route[] = [
   { method: "DELETE", path: "/cancel/:id", scope: "tasks:write", hasTask: true },
   { method: "GET", path: "/tasks/recent", scope: "tasks:read" },
   { method: "POST", path: "/ws-tickets", scope: "tasks:read" },
+  { method: "POST", path: "/webhooks", scope: "tasks:write", body: { url: "https://93.184.215.14/hook" } },
+  { method: "GET", path: "/webhooks", scope: "tasks:read" },
+  { method: "POST", path: "/webhooks/task-secret", scope: "tasks:write", body: {} },
+  { method: "GET", path: "/webhooks/:id", scope: "tasks:read" },
+  { method: "PATCH", path: "/webhooks/:id", scope: "tasks:write", body: { enabled: false } },
+  { method: "DELETE", path: "/webhooks/:id", scope: "tasks:write" },
+  { method: "GET", path: "/webhooks/:id/deliveries", scope: "tasks:read" },
+  { method: "GET", path: "/tasks/:id/deliveries", scope: "tasks:read", hasTask: true },
   { method: "GET", path: "/admin/quarantine", scope: "admin" },
   { method: "POST", path: "/admin/keys", scope: "admin", body: { tenant: "acme", scopes: ["tasks:read"] } },
   { method: "GET", path: "/admin/keys", scope: "admin" },
   { method: "DELETE", path: "/admin/keys/:id", scope: "admin" },
   { method: "GET", path: "/admin/tenants/:tenant", scope: "admin" },
   { method: "PUT", path: "/admin/tenants/:tenant", scope: "admin", body: { weight: 1 } },
+  { method: "POST", path: "/schedules", scope: "tasks:write", body: { cron: "0 * * * *", task: { prompt: "hi" } } },
+  { method: "GET", path: "/schedules", scope: "tasks:read" },
+  // `:id` is a task's id here: no schedule has it, so the right key gets a 404.
+  { method: "GET", path: "/schedules/:id", scope: "tasks:read" },
+  { method: "PATCH", path: "/schedules/:id", scope: "tasks:write", body: { paused: true } },
+  { method: "DELETE", path: "/schedules/:id", scope: "tasks:write" },
 ];
 /** Routes anyone may call. */
 const OPEN = ["GET /health", "GET /ready"];

@@ -17,7 +17,7 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
  * API routes a browser may also open as a console page (a link to a task, the list): the same path answers
  * JSON to API clients and the console to a navigation that asks for HTML.
  */
-const PAGES_OVER_API = new Set(["/tasks", "/tasks/:id"]);
+const PAGES_OVER_API = new Set(["/tasks", "/tasks/:id", "/schedules", "/webhooks", "/webhooks/:id"]);
 
 /** The first path segment, e.g. `tasks` for `/tasks/:id/events`; `""` for `/`. */
 const firstSegment = (url: string) => url.split(/[/?]/, 2)[1] ?? "";

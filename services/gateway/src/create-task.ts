@@ -9,7 +9,7 @@ import {
   type TaskState,
 } from "@taskjet/events";
 import { readProjectedTask } from "@taskjet/read-model";
-import { findCreation, inputLimits, publishEvent } from "@taskjet/runtime";
+import { findCreation, inputLimits, publishEvent, webhookUrlProblem } from "@taskjet/runtime";
 import type { SubmitTaskBody } from "./api-schemas.ts";
 import { claimCheckCreation, resolveBodies } from "./bodies.ts";
 import type { GatewayDeps } from "./deps.ts";
@@ -66,6 +66,7 @@ export async function prepareCreation(
     );
   }
   checkRequest(body, config);
+  await checkWebhookUrl(body.webhook?.url, config.WEBHOOK_ALLOWED_HOSTS);
   const parentIds = cmd.parentId === undefined ? (body.parentIds ?? []) : [cmd.parentId];
   const parents = await Promise.all(
     parentIds.map(async (id) => ({ id, state: await readTaskForCommand(deps, id, cmd.tenant) })),
@@ -114,6 +115,19 @@ function assertRunnableOn(deps: GatewayDeps, child: CreatingEvent, parents: Task
   if ("error" in q) throw new ApiError(400, q.error.code, q.error.message);
 }
 
+/** A receiver must be reachable without reaching inside (SSRF): refused before anything is claimed or published. */
+export async function checkWebhookUrl(
+  url: string | undefined,
+  allowedHosts: readonly string[],
+  path = "body.webhook.url",
+) {
+  if (url === undefined) return;
+  const problem = await webhookUrlProblem(url, allowedHosts);
+  if (problem === null) return;
+  const message = `${problem} (WEBHOOK_ALLOWED_HOSTS lists hosts let through)`;
+  throw new ApiError(400, "webhook_url_refused", `${path}: ${message}`, [{ path, message }]);
+}
+
 /** Parents exist before their children, so chains cannot loop; how deep they may grow is configured. */
 function assertWithinDepth(deps: GatewayDeps, child: CreatingEvent) {
   const { CHAIN_MAX_DEPTH: max } = deps.config;
@@ -124,9 +138,14 @@ function assertWithinDepth(deps: GatewayDeps, child: CreatingEvent) {
   throw new ApiError(400, "invalid_request", `${path}: ${message}`, [{ path, message }]);
 }
 
+/** What a task body comes to with the configured defaults filled in: what a schedule copies into each firing. */
+export function taskSpecOf(deps: Pick<GatewayDeps, "config">, body: SubmitTaskBody, tenant: string) {
+  return commandOf(deps, { body, tenant, idempotencyKey: null }, "", []).spec;
+}
+
 /** The request with the configured defaults filled in. */
 function commandOf(
-  deps: GatewayDeps,
+  deps: Pick<GatewayDeps, "config">,
   cmd: CreateTask,
   taskId: string,
   parents: CreateTaskCommand["parents"],
@@ -149,6 +168,7 @@ function commandOf(
       priority: body.priority ?? "normal",
       idempotencyKey: cmd.idempotencyKey,
       metadata: body.metadata ?? {},
+      ...(body.webhook === undefined ? {} : { webhook: body.webhook }),
     },
     runAt: body.runAt,
     delaySeconds: body.delaySeconds,

@@ -27,7 +27,7 @@ describe("a gateway on a fresh schema, no projector", () => {
       const before = await app.inject({ url: "/ready" });
       expect(before.statusCode).toBe(503);
       expect(before.json().checks.postgres).toBe(
-        "not migrated: 2026-11-22-001-tasks, 2026-11-26-002-quarantine, 2026-11-26-003-stats, 2026-11-26-004-priority-waiting, 2026-11-26-005-messages-api, 2026-11-26-006-cost-today, 2026-11-26-007-history-retention, 2026-11-26-008-fan-in",
+        "not migrated: 2026-11-22-001-tasks, 2026-11-26-002-quarantine, 2026-11-26-003-stats, 2026-11-26-004-priority-waiting, 2026-11-26-005-messages-api, 2026-11-26-006-cost-today, 2026-11-26-007-history-retention, 2026-11-26-008-fan-in, 2026-11-26-009-webhook-deliveries, 2026-11-26-010-schedules",
       );
 
       await migrate(ctx.db, ctx.names, ctx.log);

@@ -18,7 +18,7 @@ type Media = { schema?: { $ref?: string }; examples?: Record<string, { summary: 
 /** Routes anyone may call (as `auth.ts` has them): no key, so no 401/403/429. */
 const OPEN_PATHS = new Set(["/health", "/ready"]);
 /** Routes that take an `Idempotency-Key`: each creates a task. */
-const IDEMPOTENT = new Set(["post /tasks", "post /tasks/{id}/chain", "post /submit"]);
+const IDEMPOTENT = new Set(["post /tasks", "post /tasks/{id}/chain", "post /submit", "post /schedules"]);
 
 type Header = { schema: { type: string }; description: string };
 const RETRY_AFTER: Record<string, Header> = {
@@ -105,7 +105,7 @@ export function documentAuth(doc: Document): Document {
           schema: { type: "string", minLength: 1, maxLength: 255 },
           description:
             "1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with " +
-            "the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422.",
+            "the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422.",
         } as { in: string; name: string });
       }
     }
@@ -157,6 +157,8 @@ export async function registerOpenApi(app: FastifyInstance) {
       security: [{ bearerAuth: [] }],
       tags: [
         { name: "tasks", description: "Create, read and steer tasks" },
+        { name: "schedules", description: "Recurring tasks: a cron expression, a time zone and a task template" },
+        { name: "webhooks", description: "Signed outbound webhooks (Standard Webhooks) and their deliveries" },
         { name: "admin", description: "API keys and operators' views (scope `admin`)" },
         { name: "ops", description: "Health and readiness" },
         { name: "compatibility", description: "The older Celery-based service's API" },

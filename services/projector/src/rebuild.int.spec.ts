@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TaskEvent } from "@taskjet/events";
-import { createDb, migrate, readCheckpoint } from "@taskjet/read-model";
+import { createDb, listWebhookAttempts, migrate, readCheckpoint, recordWebhookAttempt } from "@taskjet/read-model";
 import { createTestContext, ev, type TestContext, waitFor } from "@taskjet/testkit";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -61,6 +61,24 @@ describe("rebuild", () => {
     const live = await rows(ctx.names.schema);
     expect(live).toHaveLength(TASKS);
 
+    // The webhook delivery log is no fold of events: the rebuild carries it over.
+    const attempt = {
+      tenant: "default",
+      target: "task",
+      webhookId: "msg_task_rebuild:completed",
+      taskId: randomUUID(),
+      eventType: "task.completed",
+      url: "https://hooks.example.com/h",
+      attempt: 1,
+      outcome: "delivered" as const,
+      statusCode: 204,
+      error: null,
+      latencyMs: 3,
+      responseExcerpt: "",
+      attemptedAt: new Date("2026-11-26T10:00:00.000Z"),
+    };
+    await recordWebhookAttempt(ctx.db, attempt);
+
     const result = await rebuildReadModel({
       js: ctx.js,
       live: ctx.db,
@@ -79,6 +97,8 @@ describe("rebuild", () => {
     // The live schema is now the rebuilt one; the old rows are kept under the retired name.
     expect(await rows(ctx.names.schema)).toEqual(await rows(result.retiredSchema));
     expect(await rows(ctx.names.schema)).toEqual(live);
+    const carried = await listWebhookAttempts(ctx.db, { tenant: "default", target: "task", limit: 10, cursor: null });
+    expect(carried.attempts).toEqual([expect.objectContaining(attempt)]);
     const statuses = await sql<{
       status: string;
       n: string;

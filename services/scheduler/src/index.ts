@@ -1,1 +1,2 @@
 export { startScheduler } from "./scheduler.ts";
+export { startWebhooks } from "./webhooks/start.ts";

@@ -5,6 +5,7 @@ import { type SchedulerMetrics, schedulerMetrics } from "./metrics.ts";
 import { onRetryRequested } from "./on-retry-requested.ts";
 import { onTaskCreated } from "./on-task-created.ts";
 import { onTaskFinished } from "./on-task-finished.ts";
+import { runSchedules } from "./schedules/run-schedules.ts";
 import { waitingChildren } from "./waiting-children.ts";
 
 export type SchedulerOptions = {
@@ -34,7 +35,7 @@ export async function startScheduler(
     ["TaskCancelled", finished],
     ["TaskRetryRequested", onRetryRequested(full)],
   ];
-  return Promise.all(
+  const consumers = await Promise.all(
     reactions.map(async ([type, handle]) => {
       const filterSubject = subjects.ofType(type);
       const durable = `${names.consumerPrefix}scheduler-${eventKind(type)}`;
@@ -50,4 +51,6 @@ export async function startScheduler(
       return consume({ consumer, handle, log, service: "scheduler", concurrency: 64, ackWaitMs: opts.ackWaitMs });
     }),
   );
+  // Schedules (`<kvPrefix>_schedules`): every instance follows them and fires each tick once between them.
+  return [...consumers, await runSchedules(deps, opts.config)];
 }

@@ -37,6 +37,7 @@ export function bodyOf(task: Task, now: number): CreateTaskBody {
     timeoutSeconds: task.timeoutSeconds,
     priority: task.priority === "normal" ? undefined : task.priority,
     metadata: Object.keys(task.metadata).length > 0 ? task.metadata : undefined,
+    webhook: task.webhook ?? undefined,
     parentIds: onParents ? task.parentIds : undefined,
     onParentFailure: onParents ? task.onParentFailure : undefined,
   };

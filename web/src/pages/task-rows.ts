@@ -6,6 +6,8 @@ import { isNewer } from "../live/hooks.ts";
 export type Filters = {
   status: TaskStatus[];
   parentId: string | undefined;
+  /** The tasks one schedule fired (`?scheduleId=`, the schedules page links here). */
+  scheduleId?: string | undefined;
   createdAfter: string | undefined;
   createdBefore: string | undefined;
 };
@@ -19,9 +21,11 @@ export function filtersFrom(query: URLSearchParams, statuses: readonly TaskStatu
     .split(",")
     .filter((s): s is TaskStatus => statuses.includes(s as TaskStatus));
   const parent = query.get("parentId") ?? "";
+  const schedule = query.get("scheduleId") ?? "";
   return {
     status,
     parentId: isUuid(parent) ? parent : undefined,
+    scheduleId: isUuid(schedule) ? schedule : undefined,
     createdAfter: fromLocalInput(query.get("after") ?? ""),
     createdBefore: fromLocalInput(query.get("before") ?? ""),
   };
@@ -30,6 +34,7 @@ export function filtersFrom(query: URLSearchParams, statuses: readonly TaskStatu
 export function matches(t: Task, f: Filters): boolean {
   if (f.status.length > 0 && !f.status.includes(t.status)) return false;
   if (f.parentId && t.parentId !== f.parentId) return false;
+  if (f.scheduleId && t.scheduleId !== f.scheduleId) return false;
   if (f.createdAfter && Date.parse(t.createdAt) <= Date.parse(f.createdAfter)) return false;
   if (f.createdBefore && Date.parse(t.createdAt) >= Date.parse(f.createdBefore)) return false;
   return true;

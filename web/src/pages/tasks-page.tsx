@@ -30,6 +30,7 @@ export function TasksPage() {
             query: {
               status: filters.status.length > 0 ? filters.status : undefined,
               parentId: filters.parentId,
+              scheduleId: filters.scheduleId,
               createdAfter: filters.createdAfter,
               createdBefore: filters.createdBefore,
               limit: PAGE_SIZE,
@@ -68,6 +69,12 @@ export function TasksPage() {
         </Link>
       </div>
       <FilterBar filters={filters} query={query} totals={stats.data?.countsByStatus} />
+      {filters.scheduleId && (
+        <p className="lead">
+          The tasks schedule <Link to="/schedules">{filters.scheduleId.slice(0, 8)}</Link> fired ·{" "}
+          <Link to="/tasks">all tasks</Link>
+        </p>
+      )}
       <p className="counts">
         {count(rows.length)} {rows.length === 1 ? "task" : "tasks"}
         {list.hasNextPage ? " loaded (more on the server)" : ""}

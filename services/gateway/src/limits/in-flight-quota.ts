@@ -72,7 +72,7 @@ export function inFlightQuota(db: Db, cacheMs: number, nowMs: () => number = Dat
       count = 1,
     ): Promise<{ ok: true; reservation: Reservation; inFlight: number } | { ok: false; inFlight: number }> {
       const s = stateOf(tenant);
-      if (nowMs() - s.at > cacheMs) await refresh(tenant, s);
+      if (nowMs() - s.at >= cacheMs) await refresh(tenant, s);
       const inFlight = s.counted + (s.accepted - s.acceptedAtCount) + s.reserved;
       if (inFlight + count > limit) return { ok: false, inFlight };
       s.reserved += count;
