@@ -3,7 +3,14 @@ import { SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { anthropicProvider } from "@taskjet/executor";
 import { startTracing, type Tracing } from "@taskjet/runtime";
-import { createTestContext, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
+import {
+  createTestContext,
+  scheduleBucket,
+  scheduleRecord,
+  startFakeLlm,
+  type TestContext,
+  waitFor,
+} from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postJson, startSystem } from "./system.ts";
 
@@ -130,6 +137,28 @@ describe("one trace per task, from the HTTP request to the read model", () => {
     const scheduled = only(spans, "scheduler TaskSubmitted");
     for (const d of deliveries) expect(parentOf(d)).toBe(idOf(scheduled));
     expect(parentOf(only(spans, "projector TaskAttemptFailed"))).toBe(idOf(deliveries[0] as ReadableSpan));
+  });
+});
+
+describe("a task no request asked for", () => {
+  it("starts its trace at the schedule's firing", async () => {
+    const bucket = await scheduleBucket(ctx);
+    const schedule = await bucket.put(scheduleRecord({ cron: "* * * * * *", overlap: "skip", catchUp: "latest" }));
+    const fired = await waitFor(
+      () =>
+        exporter
+          .getFinishedSpans()
+          .find((s) => s.name === "scheduler schedule fired" && s.attributes["taskjet.schedule_id"] === schedule.id),
+      { what: "a firing of the schedule" },
+    );
+    await bucket.change(schedule.id, (s) => ({ ...s, paused: true }));
+    const id = String(fired.attributes["taskjet.task_id"]);
+    const spans = await spansOfTask(id);
+    expect(fired.kind).toBe(SpanKind.PRODUCER);
+    expect(fired.parentSpanContext).toBeUndefined();
+    expect(parentOf(only(spans, "scheduler TaskSubmitted"))).toBe(idOf(fired));
+    expect(parentOf(only(spans, "projector TaskSubmitted"))).toBe(idOf(fired));
+    expect(spans.some((s) => s.name.startsWith("chat "))).toBe(true);
   });
 });
 
