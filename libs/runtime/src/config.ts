@@ -126,6 +126,14 @@ const Env = z.object({
   // Requests one gateway works on at once (health, readiness, metrics and long-lived streams aside); beyond,
   // 503 overloaded with Retry-After at once rather than a queue that grows without bound. 0 = unbounded.
   MAX_REQUESTS_IN_PROGRESS: z.coerce.number().int().nonnegative().default(1000),
+  // Tracing (OpenTelemetry, the SDK's own variable names): off unless an OTLP endpoint or an exporter is named.
+  // OTEL_SERVICE_NAME defaults to the service's name; the sampler (OTEL_TRACES_SAMPLER), the batch processor
+  // (OTEL_BSP_*) and the exporter's headers and timeout (OTEL_EXPORTER_OTLP_HEADERS, …) are read by the SDK.
+  OTEL_SDK_DISABLED: z.stringbool().default(false),
+  OTEL_TRACES_EXPORTER: z.enum(["otlp", "console", "none"]).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   // The built console the gateway serves at `/`; empty means the repo's `web/dist`, a relative path is from the repo.
   CONSOLE_DIR: z.string().default(""),
   // `required`: every API call needs `Authorization: Bearer <key>`; `off`: the tenant comes from X-Tenant-Id.

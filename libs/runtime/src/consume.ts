@@ -1,7 +1,10 @@
 import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import type { Span } from "@opentelemetry/api";
 import type { TaskEvent } from "@taskjet/events";
 import { decodeStored } from "./events-io.ts";
 import type { Logger } from "./logger.ts";
+import { inDeliverySpan } from "./trace-messages.ts";
+import { tracingOn } from "./tracing.ts";
 
 /** What a handler decided for its message; only the loop acts on it. */
 export type Verdict = { ack: true } | { nak: number } | { term: string };
@@ -27,6 +30,8 @@ export type ConsumeOptions = {
   consumer: Consumer;
   handle: Handler;
   log: Logger;
+  /** Who consumes (`scheduler`, `executor`): with tracing on, each delivery is a span `<service> <EventType>`. */
+  service?: string;
   /** Messages in flight at once; the loop only pulls what it has room for. */
   concurrency: number;
   /**
@@ -50,6 +55,13 @@ export type Running = {
 };
 
 const FETCH_EXPIRES_MS = 2000;
+
+/** What the loop will do with a traced delivery, on its span. */
+const settleSpan = (span: Span, verdict: Verdict) => {
+  if ("ack" in verdict) span.setAttribute("taskjet.verdict", "ack");
+  else if ("nak" in verdict) span.setAttributes({ "taskjet.verdict": "nak", "taskjet.nak_ms": verdict.nak });
+  else span.setAttributes({ "taskjet.verdict": "term", "taskjet.term_reason": verdict.term });
+};
 
 /**
  * Pull-on-demand consumption: a fetch asks for exactly as many messages as there are free slots, so no
@@ -76,14 +88,17 @@ export function consume(opts: ConsumeOptions): Running {
     if ("undecodable" in entry) {
       verdict = { term: entry.undecodable };
     } else {
+      const delivery = {
+        event: entry.event,
+        seq: entry.seq,
+        subject: entry.subject,
+        deliverySeq: m.info.deliverySequence,
+        signal: abort.signal,
+      };
       try {
-        verdict = await handle({
-          event: entry.event,
-          seq: entry.seq,
-          subject: entry.subject,
-          deliverySeq: m.info.deliverySequence,
-          signal: abort.signal,
-        });
+        verdict = tracingOn()
+          ? await inDeliverySpan(opts.service, m, entry.event, () => handle(delivery), settleSpan)
+          : await handle(delivery);
       } catch (err) {
         log.error({ err, seq: m.seq, subject: m.subject }, "handler failed; message will be redelivered");
         verdict = { nak: 1000 };

@@ -12,6 +12,7 @@ import {
   type TaskEventType,
   type TaskState,
 } from "@taskjet/events";
+import { injectTrace } from "./trace-messages.ts";
 
 /** Where a message stands in the stream. */
 type Position = { seq: number; subject: string; time: string };
@@ -20,7 +21,10 @@ export type StoredEvent = Position & { event: TaskEvent };
 /** A stream message read as an event, or why it is not one (a reader logs and skips it, or sets it aside). */
 export type StoredEntry = StoredEvent | (Position & { undecodable: string });
 
-/** Publishes with the deterministic message id, so a retried publish is a no-op inside the window. */
+/**
+ * Publishes with the deterministic message id, so a retried publish is a no-op inside the window, and with the
+ * active trace context (`traceparent`, `tracestate`) when tracing is on, so its consumers join the same trace.
+ */
 export async function publishEvent(
   js: JetStreamClient,
   subjects: Subjects,
@@ -30,6 +34,7 @@ export async function publishEvent(
   const enc = encodeEvent(subjects, event, traceparent);
   const h = natsHeaders();
   for (const [k, v] of Object.entries(enc.headers)) h.set(k, v);
+  if (traceparent === undefined) injectTrace(h);
   return js.publish(enc.subject, enc.data, { msgID: enc.msgId, headers: h });
 }
 

@@ -13,6 +13,8 @@ export * from "./nats.ts";
 export * from "./output-schema.ts";
 export * from "./provision.ts";
 export * from "./shutdown.ts";
+export * from "./trace-messages.ts";
+export * from "./tracing.ts";
 export * from "./webhook-http.ts";
 export * from "./webhook-subscriptions.ts";
 export * from "./when-available.ts";

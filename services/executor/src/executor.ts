@@ -125,6 +125,7 @@ export async function startExecutor(
 
   const running = consume({
     consumer,
+    service: "executor",
     handle: onTaskQueued({
       ...{ ...deps, admission, results, bodies, batches },
       claimCheckBytes: opts.claimCheckBytes ?? LIMITS.claimCheckBytes,

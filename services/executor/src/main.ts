@@ -8,6 +8,7 @@ import {
   onShutdown,
   outputStreamConfig,
   runMain,
+  startTracing,
 } from "@taskjet/runtime";
 import { listenForCancellations } from "./cancellations.ts";
 import { startExecutor } from "./executor.ts";
@@ -15,6 +16,7 @@ import { providerFromConfig, providersFromConfig } from "./providers/index.ts";
 
 const config = loadConfig();
 const log = createLogger("executor", config);
+const tracing = startTracing("executor", config, { log });
 
 runMain(log, async () => {
   const llm = providerFromConfig(config);
@@ -51,5 +53,6 @@ runMain(log, async () => {
     await running.stop(config.SHUTDOWN_GRACE_SECONDS * 1000);
     cancellations.close();
     await nc.drain();
+    await tracing.shutdown();
   });
 });

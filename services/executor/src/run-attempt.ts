@@ -3,6 +3,7 @@ import type { AttemptRef, EventOf, ModelInput, Subjects } from "@taskjet/events"
 import type { Outcome } from "./outcome.ts";
 import { deltaWindowMs, outputPublisher } from "./output-publisher.ts";
 import { type LlmProvider, ProviderError } from "./providers/provider.ts";
+import { generateTraced } from "./traced-call.ts";
 
 export type Attempt = {
   queued: EventOf<"TaskQueued">;
@@ -27,11 +28,8 @@ export async function runAttempt(
   const at = { taskId: ref.taskId, gen: ref.gen, attempt: ref.attempt };
   const output = outputPublisher(deps.js, deps.subjects, at, { flushMs: deltaWindowMs(deps.streaming()) });
   try {
-    const result = await deps.llm.generate({
-      ...input,
-      signal: AbortSignal.any([cancel, timeout.signal, shutdown]),
-      onDelta: output.write,
-    });
+    const signal = AbortSignal.any([cancel, timeout.signal, shutdown]);
+    const result = await generateTraced(deps.llm, { ...input, signal, onDelta: output.write }, ref);
     await output.close({ completed: true });
     return { kind: "completed", result };
   } catch (err) {

@@ -32,6 +32,7 @@ import { taskStreamRoutes } from "./routes/task-stream.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { scheduleRoutes } from "./schedules/routes.ts";
 import { openScheduleStore } from "./schedules/store.ts";
+import { registerTracing } from "./tracing.ts";
 import { webhookRoutes } from "./webhooks/routes.ts";
 import { createHub } from "./ws/hub.ts";
 import { registerWebSocket } from "./ws/route.ts";
@@ -68,6 +69,7 @@ export async function buildApp(deps: GatewayDeps, opts: FastifyServerOptions = {
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
+  registerTracing(app); // before every route: it wraps each handler as it is added
   app.addHook("onResponse", async (req, reply) => {
     const status = reply.statusCode;
     const level = status >= 500 ? "error" : status >= 400 ? "info" : "debug";

@@ -1,9 +1,10 @@
 import { openReadModel } from "@taskjet/read-model";
-import { connectService, createLogger, loadConfig, onShutdown, runMain } from "@taskjet/runtime";
+import { connectService, createLogger, loadConfig, onShutdown, runMain, startTracing } from "@taskjet/runtime";
 import { buildApp } from "./app.ts";
 
 const config = loadConfig();
 const log = createLogger("gateway", config);
+const tracing = startTracing("gateway", config, { log });
 
 runMain(log, async () => {
   const { names, subjects, nc, js, jsm } = await connectService(config, log, "gateway");
@@ -17,5 +18,6 @@ runMain(log, async () => {
     await app.close();
     await nc.drain();
     await db.destroy();
+    await tracing.shutdown();
   });
 });

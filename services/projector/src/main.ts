@@ -9,6 +9,7 @@ import {
   openBucket,
   runMain,
   serveMetrics,
+  startTracing,
 } from "@taskjet/runtime";
 import { startHistoryPurge } from "./history-purge.ts";
 import { projectorLease, whileHoldingLease } from "./lease.ts";
@@ -17,6 +18,7 @@ import { startProjector } from "./projector.ts";
 
 const config = loadConfig();
 const log = createLogger("projector", config);
+const tracing = startTracing("projector", config, { log });
 
 runMain(log, async () => {
   const { names, nc, js, jsm } = await connectService(config, log, "projector");
@@ -57,5 +59,6 @@ runMain(log, async () => {
     await server?.close();
     await nc.drain();
     await db.destroy();
+    await tracing.shutdown();
   });
 });

@@ -3,7 +3,7 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "@nats-
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type Names, type ProjectedNotice, subjectsFor } from "@taskjet/events";
 import { type Db, projectIsolating, readCheckpoint } from "@taskjet/read-model";
-import { decodeStored, type Logger, type StoredEntry } from "@taskjet/runtime";
+import { batchTrace, decodeStored, type Logger, type StoredEntry } from "@taskjet/runtime";
 
 export type ProjectorDeps = {
   nc: NatsConnection;
@@ -114,21 +114,26 @@ export function startProjector(deps: ProjectorDeps) {
     const events = messages[Symbol.asyncIterator]();
     try {
       let batch: StoredEntry[] = [];
+      let traced = batchTrace("projector");
       progressed("waiting for events");
       for (;;) {
         const next = await step("waiting for events", events.next());
         if (next.done) break;
         const m = next.value;
         progressed("waiting for events");
-        batch.push(decodeStored(m));
+        const entry = decodeStored(m);
+        batch.push(entry);
+        traced.add(m, "event" in entry ? entry.event : null);
         // Group commit: take what arrived while the last batch was written; flush once the server has no more.
         if (batch.length < maxBatch && m.info.pending > 0) continue;
         const projected = await step("writing a batch", projectIsolating(db, batch, log));
         position = (batch[batch.length - 1] as StoredEntry).seq;
         progressed("waiting for events");
         announce(projected);
+        traced.end();
         log.debug({ events: batch.length, versions: projected.length }, "projected");
         batch = [];
+        traced = batchTrace("projector");
         retryMs = 0;
       }
     } finally {
@@ -179,11 +184,14 @@ export function startProjector(deps: ProjectorDeps) {
     const from = position;
     for (;;) {
       const batch: StoredEntry[] = [];
+      const traced = batchTrace("projector");
       for (let seq = position + 1; batch.length < maxBatch; ) {
         signal.throwIfAborted();
         const m = await deps.jsm.direct.getMessage(names.stream, { seq, next_by_subj: subjects.all });
         if (m === null) break;
-        batch.push(decodeStored(m));
+        const entry = decodeStored(m);
+        batch.push(entry);
+        traced.add({ headers: m.header, subject: m.subject, seq: m.seq }, "event" in entry ? entry.event : null);
         seq = m.seq + 1;
       }
       if (batch.length === 0) break;
@@ -191,6 +199,7 @@ export function startProjector(deps: ProjectorDeps) {
       position = (batch[batch.length - 1] as StoredEntry).seq;
       progressed("reading with direct gets");
       announce(projected);
+      traced.end();
       if (batch.length < maxBatch) break;
     }
     log.warn({ from, to: position }, "read past a stalled position with direct gets; back to the stream read");

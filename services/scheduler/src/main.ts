@@ -7,6 +7,7 @@ import {
   onShutdown,
   runMain,
   serveMetrics,
+  startTracing,
 } from "@taskjet/runtime";
 import { schedulerMetrics } from "./metrics.ts";
 import { startScheduler } from "./scheduler.ts";
@@ -14,6 +15,7 @@ import { startWebhooks } from "./webhooks/start.ts";
 
 const config = loadConfig();
 const log = createLogger("scheduler", config);
+const tracing = startTracing("scheduler", config, { log });
 
 runMain(log, async () => {
   const { names, subjects, nc, js, jsm } = await connectService(config, log, "scheduler");
@@ -35,5 +37,6 @@ runMain(log, async () => {
     await server?.close();
     await nc.drain();
     await db.destroy();
+    await tracing.shutdown();
   });
 });

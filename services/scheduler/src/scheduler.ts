@@ -48,7 +48,7 @@ export async function startScheduler(
         log,
       );
       const consumer = await js.consumers.get(names.stream, durable);
-      return consume({ consumer, handle, log, concurrency: 64, ackWaitMs: opts.ackWaitMs });
+      return consume({ consumer, handle, log, service: "scheduler", concurrency: 64, ackWaitMs: opts.ackWaitMs });
     }),
   );
   // Schedules (`<kvPrefix>_schedules`): every instance follows them and fires each tick once between them.

@@ -1,7 +1,7 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { type EventOf, encodeEvent, type Subjects } from "@taskjet/events";
-import { isCasConflict } from "@taskjet/runtime";
+import { injectTrace, isCasConflict } from "@taskjet/runtime";
 
 /**
  * Publishes a firing's TaskSubmitted only if its task does not exist yet: `expect.lastSubjectSequence: 0` on
@@ -17,6 +17,7 @@ export async function publishFiring(
   const enc = encodeEvent(subjects, event);
   const h = natsHeaders();
   for (const [k, v] of Object.entries(enc.headers)) h.set(k, v);
+  injectTrace(h);
   try {
     const ack = await js.publish(enc.subject, enc.data, {
       msgID: enc.msgId,

@@ -9,7 +9,15 @@ import {
   scheduleWakeAt,
   type TaskStatus,
 } from "@taskjet/events";
-import { type Config, followKeys, isCasConflict, loadTaskFromStream, openBucket, type Running } from "@taskjet/runtime";
+import {
+  type Config,
+  followKeys,
+  inProducerSpan,
+  isCasConflict,
+  loadTaskFromStream,
+  openBucket,
+  type Running,
+} from "@taskjet/runtime";
 import type { SchedulerDeps } from "../deps.ts";
 import { publishFiring } from "./publish-firing.ts";
 
@@ -107,7 +115,13 @@ export async function scheduleRunner(kv: KV, deps: ScheduleRunnerDeps): Promise<
 
   async function publishAll(events: EventOf<"TaskSubmitted">[]) {
     for (const event of events) {
-      const outcome = await publishFiring(deps.js, deps.subjects, event);
+      const firing = {
+        "taskjet.task_id": event.taskId,
+        ...(event.scheduleId ? { "taskjet.schedule_id": event.scheduleId } : {}),
+      };
+      const outcome = await inProducerSpan("scheduler", "scheduler schedule fired", firing, () =>
+        publishFiring(deps.js, deps.subjects, event),
+      );
       log.info(
         { schedule: event.scheduleId, tick: event.scheduledFor, taskId: event.taskId, outcome },
         "schedule fired",
