@@ -69,6 +69,10 @@ describe("/metrics on every service", () => {
 
     const executor = await metrics("executor");
     expect(sample(executor, "taskjet_executor_calls_in_flight")).toBe(0);
+    const call = 'provider="fake",model="claude-sonnet-4-6"';
+    expect(sample(executor, `taskjet_executor_calls_total{${call},result="completed"}`)).toBe(1);
+    expect(sample(executor, `taskjet_executor_time_to_first_token_seconds_count{${call}}`)).toBe(1);
+    expect(sample(executor, `taskjet_executor_tokens_total{${call},kind="output"}`)).toBeGreaterThan(0);
     expect(executor).toContain("process_cpu_seconds_total");
 
     const gateway = await metrics("gateway");

@@ -12,6 +12,7 @@ import { batchCollector } from "./batch-collector.ts";
 import { type BatchMetrics, batchMetrics } from "./batch-metrics.ts";
 import { startBatchPoller } from "./batch-poller.ts";
 import { openBatchStore } from "./batch-store.ts";
+import { callMetrics } from "./call-metrics.ts";
 import { type Admission, CALL_LEASE_MS, createAdmission } from "./flow/admission.ts";
 import { openLaneStore } from "./flow/lane-store.ts";
 import { flowMetrics } from "./flow/metrics.ts";
@@ -53,7 +54,7 @@ export type ExecutorOptions = {
  * by priority and tenant among them, and at most `concurrency` of them call at once.
  */
 export async function startExecutor(
-  deps: Omit<ExecutorDeps, "admission" | "bodies" | "claimCheckBytes">,
+  deps: Omit<ExecutorDeps, "admission" | "bodies" | "claimCheckBytes" | "calls">,
   opts: ExecutorOptions,
 ) {
   const { js, jsm, names, subjects, log, executorId, now } = deps;
@@ -127,7 +128,7 @@ export async function startExecutor(
     consumer,
     service: "executor",
     handle: onTaskQueued({
-      ...{ ...deps, admission, results, bodies, batches },
+      ...{ ...deps, admission, results, bodies, batches, calls: callMetrics(metrics.registry) },
       claimCheckBytes: opts.claimCheckBytes ?? LIMITS.claimCheckBytes,
     }),
     log,

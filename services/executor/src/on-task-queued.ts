@@ -25,6 +25,7 @@ import {
 import { afterOutcome, type OutcomePolicy } from "./after-outcome.ts";
 import type { BatchCollector, BatchItem } from "./batch-collector.ts";
 import { claimCheckOutput, resolveInput } from "./bodies.ts";
+import type { CallMetrics } from "./call-metrics.ts";
 import type { Cancellations } from "./cancellations.ts";
 import type { Admission, CallEnd } from "./flow/admission.ts";
 import { estimateNeed } from "./flow/budget.ts";
@@ -60,6 +61,8 @@ export type ExecutorDeps = OutcomePolicy & {
   now: () => Date;
   /** Holds each task until its lane, its tenant and a run slot let it start. */
   admission: Admission;
+  /** Where each call's time to first token, result and tokens are counted. */
+  calls: CallMetrics;
   /** Where batch-mode tasks go instead of a call (absent: this executor sends no batches). */
   batches?: BatchCollector;
 };

@@ -1,9 +1,10 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { AttemptRef, EventOf, ModelInput, Subjects } from "@taskjet/events";
+import type { CallMetrics } from "./call-metrics.ts";
+import { generateObserved } from "./observed-call.ts";
 import type { Outcome } from "./outcome.ts";
 import { deltaWindowMs, outputPublisher } from "./output-publisher.ts";
 import { type LlmProvider, ProviderError } from "./providers/provider.ts";
-import { generateTraced } from "./traced-call.ts";
 
 export type Attempt = {
   queued: EventOf<"TaskQueued">;
@@ -18,7 +19,7 @@ export type Attempt = {
 
 /** The call itself: streams its output as it comes, stops it on cancel, timeout or shutdown, says how it ended. */
 export async function runAttempt(
-  deps: { js: JetStreamClient; subjects: Subjects; llm: LlmProvider; streaming: () => number },
+  deps: { js: JetStreamClient; subjects: Subjects; llm: LlmProvider; streaming: () => number; calls: CallMetrics },
   { queued, input, ref, cancel, shutdown }: Attempt,
 ): Promise<Outcome> {
   // Not AbortSignal.timeout: its timer would keep the call's state alive for the whole timeout (600 s by
@@ -29,7 +30,7 @@ export async function runAttempt(
   const output = outputPublisher(deps.js, deps.subjects, at, { flushMs: deltaWindowMs(deps.streaming()) });
   try {
     const signal = AbortSignal.any([cancel, timeout.signal, shutdown]);
-    const result = await generateTraced(deps.llm, { ...input, signal, onDelta: output.write }, ref);
+    const result = await generateObserved(deps.llm, { ...input, signal, onDelta: output.write }, ref, deps.calls);
     await output.close({ completed: true });
     return { kind: "completed", result };
   } catch (err) {

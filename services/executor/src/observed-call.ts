@@ -1,41 +1,60 @@
 import { type Attributes, context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import type { AttemptRef } from "@taskjet/events";
 import { failSpan, tracerOf, tracingOn } from "@taskjet/runtime";
+import type { CallMetrics } from "./call-metrics.ts";
 import { type GenerateRequest, type GenerateResult, type LlmProvider, ProviderError } from "./providers/provider.ts";
 
 /**
- * The provider call, in a CLIENT span `chat <model>` when tracing is on, with the GenAI semantic conventions'
+ * The provider call, measured: its time to the first chunk, how it ended and its tokens go to the executor's
+ * metrics; with tracing on, it runs in a CLIENT span `chat <model>` with the GenAI semantic conventions'
  * attributes (`gen_ai.*`: provider, models, request parameters, finish reason, token usage, time to the first
  * chunk) and the error's class (`error.type`: the provider's error type, else its HTTP status, else how the call
- * failed). The Anthropic SDK records its own span of the HTTP call under this one. Off: the call as it is.
+ * failed). The Anthropic SDK records its own span of the HTTP call under this one.
  */
-export function generateTraced(llm: LlmProvider, req: GenerateRequest, ref: AttemptRef): Promise<GenerateResult> {
-  if (!tracingOn()) return llm.generate(req);
-  const span = tracerOf("executor").startSpan(`chat ${req.model}`, {
-    kind: SpanKind.CLIENT,
-    attributes: requestAttributes(llm.name, req, ref),
-  });
+export function generateObserved(
+  llm: LlmProvider,
+  req: GenerateRequest,
+  ref: AttemptRef,
+  metrics: CallMetrics,
+): Promise<GenerateResult> {
+  const span = tracingOn()
+    ? tracerOf("executor").startSpan(`chat ${req.model}`, {
+        kind: SpanKind.CLIENT,
+        attributes: requestAttributes(llm.name, req, ref),
+      })
+    : null;
   const started = performance.now();
   let first = true;
   const onDelta: GenerateRequest["onDelta"] = (text, part) => {
     if (first) {
       first = false;
-      span.setAttribute("gen_ai.response.time_to_first_chunk", (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.firstChunk(llm.name, req.model, seconds);
+      span?.setAttribute("gen_ai.response.time_to_first_chunk", seconds);
     }
     req.onDelta(text, part);
   };
-  return context.with(trace.setSpan(context.active(), span), async () => {
+  const call = async () => {
     try {
       const result = await llm.generate({ ...req, onDelta });
-      span.setAttributes(resultAttributes(result));
+      metrics.ended(llm.name, req.model, "completed", result.usage);
+      span?.setAttributes(resultAttributes(result));
       return result;
     } catch (err) {
-      failed(span, err);
+      metrics.ended(llm.name, req.model, errorClass(err), err instanceof ProviderError ? err.usage : null);
+      if (span) failed(span, err);
       throw err;
     } finally {
-      span.end();
+      span?.end();
     }
-  });
+  };
+  return span ? context.with(trace.setSpan(context.active(), span), call) : call();
+}
+
+/** A failed call's class: the provider's error type, else its HTTP status, else how it failed. */
+function errorClass(err: unknown): string {
+  if (!(err instanceof ProviderError)) return "error";
+  return err.type ?? (err.status !== null ? String(err.status) : err.kind);
 }
 
 function requestAttributes(provider: string, req: GenerateRequest, ref: AttemptRef): Attributes {
@@ -74,7 +93,7 @@ function failed(span: Span, err: unknown) {
   failSpan(span, err);
   if (!(err instanceof ProviderError)) return;
   span.setAttributes({
-    "error.type": err.type ?? (err.status !== null ? String(err.status) : err.kind),
+    "error.type": errorClass(err),
     "taskjet.error.kind": err.kind,
     ...(err.status !== null ? { "http.response.status_code": err.status } : {}),
     ...(err.usage
