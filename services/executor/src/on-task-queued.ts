@@ -24,16 +24,26 @@ import {
 } from "@taskjet/runtime";
 import { afterOutcome, type OutcomePolicy } from "./after-outcome.ts";
 import type { BatchCollector, BatchItem } from "./batch-collector.ts";
-import { claimCheckOutput, resolveInput } from "./bodies.ts";
+import { claimCheckEvents, resolveInput } from "./bodies.ts";
 import type { CallMetrics } from "./call-metrics.ts";
 import type { Cancellations } from "./cancellations.ts";
 import type { Admission, CallEnd } from "./flow/admission.ts";
 import { estimateNeed } from "./flow/budget.ts";
 import type { Outcome } from "./outcome.ts";
 import type { LlmProvider } from "./providers/provider.ts";
-import { type CachedResult, type ResultCache, requestKey } from "./result-cache.ts";
+import { type CachedResult, cachedFrom, type ResultCache, requestKey } from "./result-cache.ts";
 import { attemptModel, attemptNumber } from "./retry-policy.ts";
-import { runAttempt } from "./run-attempt.ts";
+import { type Attempt, runAttempt } from "./run-attempt.ts";
+
+/** A delivery to try: which attempt, on which provider, with which model and its whole input. */
+type Prepared = {
+  ref: AttemptRef;
+  fallback: ReturnType<typeof attemptModel>;
+  llm: LlmProvider;
+  input: ModelInput;
+  /** The result cache's key for this request; null when the task asks for no cache (or none is configured). */
+  cacheKey: string | null;
+};
 
 /** Stream reads in flight at once (three per delivery): a burst of deliveries queues here, not at the server. */
 const STREAM_READS_AT_ONCE = 512;
@@ -103,86 +113,112 @@ export function onTaskQueued(deps: ExecutorDeps) {
 
   async function tryOnce({ event: queued, deliverySeq, signal }: Delivery): Promise<Verdict> {
     if (queued.type !== "TaskQueued") return ACK;
-    const { taskId, gen } = queued;
     // Registered before the look at the stream, so a cancel landing in between still aborts the call.
-    const cancel = cancellations.register(taskId);
+    const cancel = cancellations.register(queued.taskId);
     try {
-      const batchMode = queued.mode === "batch";
-      const [cancelled, completed, lastFailure, lastBatched] = await Promise.all([
-        last(taskId, "TaskCancelled"),
-        last(taskId, "TaskCompleted"),
-        // Looked up on every delivery: the delivery count cannot say whether an earlier try failed.
-        last(taskId, "TaskAttemptFailed"),
-        batchMode ? last(taskId, "TaskBatched") : null,
-      ]);
-      if (cancelled || completed) {
-        log.info({ taskId, cancelled: !!cancelled, completed: !!completed }, "already finished; skipped");
-        return ACK;
-      }
-      const attempt = attemptNumber(queued, lastFailure?.event ?? null);
-      if (lastBatched && lastBatched.event.gen === gen) {
-        // Redelivered after its batch was recorded (its executor died before the ack): from its first batch on, a
-        // task of this generation is its batches' pollers' to settle and send again, never its work item's.
-        log.info({ taskId, batchId: lastBatched.event.batchId }, "already in a batch; skipped");
-        return ACK;
-      }
-      const ref = { taskId, gen, attempt, delivery: deliverySeq };
-      const fallback = attemptModel(queued, lastFailure?.event ?? null, attempt);
-      const llm = providerOf(deps, queued.input.provider);
-      if (llm === null) {
-        return await refuse(queued, ref, "provider_unavailable", `provider ${queued.input.provider} is not configured`);
-      }
-      // A claim-checked input is fetched back here, for the call (and the cache's key) to see all of it. One
-      // that is gone for good fails the task; one out of reach for now (NATS down) throws, and comes back.
-      const body = await resolveInput(deps.bodies, queued.input).catch((err: unknown) => {
-        if (err instanceof BodyUnavailableError) return err;
-        throw err;
-      });
-      if (body instanceof BodyUnavailableError) return await refuse(queued, ref, "input_unavailable", body.message);
-      const input: ModelInput = { ...body, model: fallback?.model ?? queued.input.model };
-      const cacheKey = input.cache && deps.results ? requestKey(llm.name, input) : null;
+      const task = await prepare(queued, deliverySeq);
+      if ("verdict" in task) return task.verdict;
+      const { ref, input, llm, fallback, cacheKey } = task;
       if (cacheKey !== null && input.cache) {
         const hit = await deps.results?.find(cacheKey, input.cache.ttlSeconds, now().getTime());
         if (hit) return await completeFromCache(ref, hit);
       }
-      if (batchMode)
-        return await toBatch({ queued, input, ref, fallback, cancel: cancel.signal, shutdown: signal }, llm);
-      const lane = laneOf(llm.name, input.model);
-      const candidate = {
-        ...{ id: taskId, taskId, gen, lane, tenant: queued.tenant, priority: queued.priority },
-        ...{ heldAt: now().getTime(), need: estimateNeed(input), timeoutMs: queued.timeoutMs },
-      };
-      const ticket = await admission.admit(candidate, AbortSignal.any([cancel.signal, signal]));
-      // Not admitted: cancelled while held (the cancel is the task's end) or handed back at shutdown.
-      if (ticket === null) return cancel.signal.aborted ? ACK : { nak: 0 };
-      let end: CallEnd = { used: null, headers: {}, pauseMs: null };
-      try {
-        const start = { type: "StartAttempt" as const, attempt: ref, executorId, fallback };
-        await publishEvents(js, subjects, decide(start, null, now()));
-        const startedAt = now();
-        const call = { queued, input, ref, cancel: cancel.signal, shutdown: signal };
-        const outcome = await runAttempt({ ...deps, llm, streaming: admission.running }, call);
-        const after = afterOutcome(outcome, { queued, ref, startedAt, fallback }, now(), deps);
-        const { verdict, pauseLaneMs } = after;
-        end = { ...callEnd(outcome), pauseMs: pauseLaneMs };
-        const { events } = after;
-        // The call is done and paid for: its outcome (and a reply too large for an event, stored first) waits
-        // out a NATS restart rather than be made again.
-        await retryThroughOutage(async () => publishEvents(js, subjects, await claimCheck(events)), {
-          withinMs: OUTCOME_PUBLISH_WITHIN_MS,
-          signal,
-          onRetry: (err, inMs) => log.warn({ taskId, err: String(err), retryInMs: inMs }, "outcome not published yet"),
-        });
-        const completed = events.find((e) => e.type === "TaskCompleted");
-        if (cacheKey !== null && completed) await deps.results?.keep(cacheKey, cachedFrom(completed, now()));
-        logEnd(log, { ...ref, ms: now().getTime() - startedAt.getTime() }, events, verdict);
-        return verdict;
-      } finally {
-        // Before the verdict: a 429's pause is in the lane before the task comes back to admission.
-        await ticket.end(end);
-      }
+      const item = { queued, input, ref, fallback, cancel: cancel.signal, shutdown: signal };
+      return queued.mode === "batch" ? await toBatch(item, llm) : await callWhenAdmitted(task, item);
     } finally {
-      cancellations.release(taskId);
+      cancellations.release(queued.taskId);
+    }
+  }
+
+  /**
+   * What this delivery is to do, from the stream: nothing (the task finished, or its batch has it), fail it (a
+   * provider or stored input this executor cannot have), or try it — which attempt, with which model, on
+   * which provider, with its whole input.
+   */
+  async function prepare(queued: EventOf<"TaskQueued">, deliverySeq: number): Promise<Prepared | { verdict: Verdict }> {
+    const { taskId, gen } = queued;
+    const [cancelled, completed, lastFailure, lastBatched] = await Promise.all([
+      last(taskId, "TaskCancelled"),
+      last(taskId, "TaskCompleted"),
+      // Looked up on every delivery: the delivery count cannot say whether an earlier try failed.
+      last(taskId, "TaskAttemptFailed"),
+      queued.mode === "batch" ? last(taskId, "TaskBatched") : null,
+    ]);
+    if (cancelled || completed) {
+      log.info({ taskId, cancelled: !!cancelled, completed: !!completed }, "already finished; skipped");
+      return { verdict: ACK };
+    }
+    if (lastBatched && lastBatched.event.gen === gen) {
+      // Redelivered after its batch was recorded (its executor died before the ack): from its first batch on, a
+      // task of this generation is its batches' pollers' to settle and send again, never its work item's.
+      log.info({ taskId, batchId: lastBatched.event.batchId }, "already in a batch; skipped");
+      return { verdict: ACK };
+    }
+    const attempt = attemptNumber(queued, lastFailure?.event ?? null);
+    const ref = { taskId, gen, attempt, delivery: deliverySeq };
+    const fallback = attemptModel(queued, lastFailure?.event ?? null, attempt);
+    const llm = providerOf(deps, queued.input.provider);
+    if (llm === null) {
+      const message = `provider ${queued.input.provider} is not configured`;
+      return { verdict: await refuse(queued, ref, "provider_unavailable", message) };
+    }
+    // A claim-checked input is fetched back here, for the call (and the cache's key) to see all of it. One
+    // that is gone for good fails the task; one out of reach for now (NATS down) throws, and comes back.
+    const body = await resolveInput(deps.bodies, queued.input).catch((err: unknown) => {
+      if (err instanceof BodyUnavailableError) return err;
+      throw err;
+    });
+    if (body instanceof BodyUnavailableError) {
+      return { verdict: await refuse(queued, ref, "input_unavailable", body.message) };
+    }
+    const input: ModelInput = { ...body, model: fallback?.model ?? queued.input.model };
+    const cacheKey = input.cache && deps.results ? requestKey(llm.name, input) : null;
+    return { ref, fallback, llm, input, cacheKey };
+  }
+
+  /**
+   * The call: waits for admission (its lane's budget, its tenant's share, a run slot), announces the attempt,
+   * makes it, publishes what `afterOutcome` decides and settles the call with its lane before the verdict.
+   */
+  async function callWhenAdmitted(task: Prepared, call: Attempt): Promise<Verdict> {
+    const { queued, ref, input } = call;
+    const candidate = {
+      ...{ id: ref.taskId, taskId: ref.taskId, gen: ref.gen, lane: laneOf(task.llm.name, input.model) },
+      ...{ tenant: queued.tenant, priority: queued.priority },
+      ...{ heldAt: now().getTime(), need: estimateNeed(input), timeoutMs: queued.timeoutMs },
+    };
+    const ticket = await admission.admit(candidate, AbortSignal.any([call.cancel, call.shutdown]));
+    // Not admitted: cancelled while held (the cancel is the task's end) or handed back at shutdown.
+    if (ticket === null) return call.cancel.aborted ? ACK : { nak: 0 };
+    let end: CallEnd = { used: null, headers: {}, pauseMs: null };
+    try {
+      const start = { type: "StartAttempt" as const, attempt: ref, executorId, fallback: task.fallback };
+      await publishEvents(js, subjects, decide(start, null, now()));
+      const startedAt = now();
+      const outcome = await runAttempt({ ...deps, llm: task.llm, streaming: admission.running }, call);
+      const { events, verdict, pauseLaneMs } = afterOutcome(
+        outcome,
+        { queued, ref, startedAt, fallback: task.fallback },
+        now(),
+        deps,
+      );
+      end = { ...callEnd(outcome), pauseMs: pauseLaneMs };
+      // The call is done and paid for: its outcome (and a reply too large for an event, stored first) waits
+      // out a NATS restart rather than be made again.
+      const stored = await claimCheckEvents(deps.bodies, deps.claimCheckBytes, events);
+      await retryThroughOutage(async () => publishEvents(js, subjects, stored), {
+        withinMs: OUTCOME_PUBLISH_WITHIN_MS,
+        signal: call.shutdown,
+        onRetry: (err, inMs) =>
+          log.warn({ taskId: ref.taskId, err: String(err), retryInMs: inMs }, "outcome not published yet"),
+      });
+      const completed = events.find((e) => e.type === "TaskCompleted");
+      if (task.cacheKey !== null && completed) await deps.results?.keep(task.cacheKey, cachedFrom(completed, now()));
+      logEnd(log, { ...ref, ms: now().getTime() - startedAt.getTime() }, events, verdict);
+      return verdict;
+    } finally {
+      // Before the verdict: a 429's pause is in the lane before the task comes back to admission.
+      await ticket.end(end);
     }
   }
 
@@ -205,23 +241,6 @@ export function onTaskQueued(deps: ExecutorDeps) {
       case "failed":
         return sent.verdict;
     }
-  }
-
-  /**
-   * A reply too large for an event goes to the object store, under a name of its own attempt; the event names it.
-   * A failed attempt's partial output is only a trace: past the limit it is cut, never a message NATS refuses.
-   */
-  async function claimCheck(events: TaskEvent[]): Promise<TaskEvent[]> {
-    return Promise.all(
-      events.map(async (e) => {
-        if (e.type === "TaskAttemptFailed") return { ...e, output: cut(e.output, deps.claimCheckBytes) };
-        if (e.type !== "TaskCompleted") return e;
-        const name = `output/${e.taskId}/${e.gen}/${e.attempt}`;
-        const { output, content, ...rest } = e;
-        const reply = await claimCheckOutput(deps.bodies, name, deps.claimCheckBytes, { output, content });
-        return { ...rest, ...reply };
-      }),
-    );
   }
 
   /**
@@ -253,12 +272,6 @@ export function onTaskQueued(deps: ExecutorDeps) {
   }
 }
 
-/** At most `limit` UTF-16 units of a partial output: a bound well inside an event's room at 4 bytes a unit. */
-function cut(output: string | null, limit: number): string | null {
-  const max = Math.floor(limit / 4);
-  return output !== null && output.length > max ? output.slice(0, max) : output;
-}
-
 /** The provider a task asked for, the configured one when it asked for none; null when this executor has none. */
 export function providerOf(
   deps: Pick<ExecutorDeps, "llm" | "providers">,
@@ -266,12 +279,6 @@ export function providerOf(
 ): LlmProvider | null {
   if (name === undefined || name === deps.llm.name) return deps.llm;
   return deps.providers?.[name as ProviderName] ?? null;
-}
-
-/** What the cache keeps of a completed attempt: the reply as it was, under the task that paid for it. */
-function cachedFrom(completed: EventOf<"TaskCompleted">, now: Date): CachedResult {
-  const { taskId, output, content, model, stopReason, usage } = completed;
-  return { taskId, output, ...(content ? { content } : {}), model, stopReason, usage, storedAt: now.getTime() };
 }
 
 /** What a call used and what the provider's headers said, for its lane and its tenant. */

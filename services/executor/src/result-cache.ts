@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { KV } from "@nats-io/kv";
-import { conversationOf, type ModelInput, OutputBlock, Usage } from "@taskjet/events";
+import { conversationOf, type EventOf, type ModelInput, OutputBlock, Usage } from "@taskjet/events";
 import type { Logger } from "@taskjet/runtime";
 import { z } from "zod";
 
@@ -47,6 +47,12 @@ export function requestKey(provider: string, input: ModelInput): string {
 /** Whether an entry stored at `storedAt` is young enough for a task that accepts `ttlSeconds`. */
 export function isFresh(storedAt: number, ttlSeconds: number, now: number): boolean {
   return now - storedAt <= ttlSeconds * 1000;
+}
+
+/** What the cache keeps of a completed attempt: the reply as it was, under the task that paid for it. */
+export function cachedFrom(completed: EventOf<"TaskCompleted">, now: Date): CachedResult {
+  const { taskId, output, content, model, stopReason, usage } = completed;
+  return { taskId, output, ...(content ? { content } : {}), model, stopReason, usage, storedAt: now.getTime() };
 }
 
 export type ResultCache = ReturnType<typeof resultCache>;
