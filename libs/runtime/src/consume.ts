@@ -26,12 +26,10 @@ export type Delivery = {
 
 export type Handler = (d: Delivery) => Promise<Verdict>;
 
-export type ConsumeOptions = {
+/** The pull loop's settings, whatever its messages are. */
+type LoopOptions = {
   consumer: Consumer;
-  handle: Handler;
   log: Logger;
-  /** Who consumes (`scheduler`, `executor`): with tracing on, each delivery is a span `<service> <EventType>`. */
-  service?: string;
   /** Messages in flight at once; the loop only pulls what it has room for. */
   concurrency: number;
   /**
@@ -44,6 +42,18 @@ export type ConsumeOptions = {
   /** The consumer's ack_wait: in-flight messages get a `working()` well inside it. */
   ackWaitMs: number;
 };
+
+export type ConsumeOptions = LoopOptions & {
+  handle: Handler;
+  /** Who consumes (`scheduler`, `executor`): with tracing on, each delivery is a span `<service> <EventType>`. */
+  service?: string;
+};
+
+/**
+ * What a raw message's handler decided; it may throw (the message comes back in a second). `signal` is aborted
+ * when the process stops past its grace period.
+ */
+export type MessageHandler = (m: JsMsg, signal: AbortSignal) => Promise<Verdict>;
 
 export type Running = {
   /** Asks `wantsMore` again (it may say yes now). */
@@ -64,12 +74,30 @@ const settleSpan = (span: Span, verdict: Verdict) => {
 };
 
 /**
- * Pull-on-demand consumption: a fetch asks for exactly as many messages as there are free slots, so no
- * message waits in a client buffer while its ack_wait runs out. The loop owns every ack, nak, term and
- * heartbeat; an undecodable message is logged and terminated, never retried for ever.
+ * Task events, consumed: each message decoded as the stream's event (one that does not decode is logged and
+ * terminated, never retried for ever) and handed over with its position, in a span when tracing is on.
  */
 export function consume(opts: ConsumeOptions): Running {
-  const { consumer, handle, log, concurrency } = opts;
+  const { handle, service } = opts;
+  return consumeMessages({
+    ...opts,
+    async handle(m, signal) {
+      const entry = decodeStored(m);
+      if ("undecodable" in entry) return { term: entry.undecodable };
+      const { event, seq, subject } = entry;
+      const delivery = { event, seq, subject, deliverySeq: m.info.deliverySequence, signal };
+      return tracingOn() ? inDeliverySpan(service, m, event, () => handle(delivery), settleSpan) : handle(delivery);
+    },
+  });
+}
+
+/**
+ * Pull-on-demand consumption of any stream's messages: a fetch asks for exactly as many messages as there are
+ * free slots, so no message waits in a client buffer while its ack_wait runs out. The loop owns every ack, nak,
+ * term and heartbeat; a handler only says which.
+ */
+export function consumeMessages(opts: LoopOptions & { handle: MessageHandler }): Running {
+  const { consumer, log, concurrency } = opts;
   const inFlight = new Map<JsMsg, AbortController>();
   let stopping = false;
   let slotFreed: (() => void) | null = null;
@@ -83,26 +111,12 @@ export function consume(opts: ConsumeOptions): Running {
   );
 
   async function run(m: JsMsg, abort: AbortController) {
-    const entry = decodeStored(m);
     let verdict: Verdict;
-    if ("undecodable" in entry) {
-      verdict = { term: entry.undecodable };
-    } else {
-      const delivery = {
-        event: entry.event,
-        seq: entry.seq,
-        subject: entry.subject,
-        deliverySeq: m.info.deliverySequence,
-        signal: abort.signal,
-      };
-      try {
-        verdict = tracingOn()
-          ? await inDeliverySpan(opts.service, m, entry.event, () => handle(delivery), settleSpan)
-          : await handle(delivery);
-      } catch (err) {
-        log.error({ err, seq: m.seq, subject: m.subject }, "handler failed; message will be redelivered");
-        verdict = { nak: 1000 };
-      }
+    try {
+      verdict = await opts.handle(m, abort.signal);
+    } catch (err) {
+      log.error({ err, seq: m.seq, subject: m.subject }, "handler failed; message will be redelivered");
+      verdict = { nak: 1000 };
     }
     if (abort.signal.aborted) verdict = { nak: 0 };
     if ("ack" in verdict) m.ack();
