@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{libs,services,tools,web}/**/*.unit.spec.ts"],
+          include: ["{clients,libs,services,tools,web}/**/*.unit.spec.ts"],
           exclude,
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
@@ -35,7 +35,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["{libs,services,tests,tools}/**/*.spec.ts"],
+          include: ["{clients,libs,services,tests,tools}/**/*.spec.ts"],
           exclude: [...exclude, "**/*.unit.spec.ts", ...alone],
           globalSetup: ["tests/global-setup.ts"],
           maxWorkers: 2,
