@@ -1,3 +1,4 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 const exclude = ["**/node_modules/**", "**/dist/**"];
@@ -14,6 +15,8 @@ const alone = [
 ];
 
 export default defineConfig({
+  // Workspaces that publish built files (clients/*) are tested from their source, never from a stale dist.
+  ssr: { resolve: { conditions: ["@taskjet/source", ...defaultServerConditions] } },
   test: {
     pool: "forks",
     testTimeout: 30_000,
