@@ -2,6 +2,7 @@
 // errors as classes (errors.ts), idempotent calls retried (retry.ts), live tasks over the WebSocket (live.ts).
 import createClient from "openapi-fetch";
 import { errorFromResponse, TaskjetError, TimeoutError, UnavailableError } from "./errors.ts";
+import { newIdempotencyKey } from "./ids.ts";
 import { followLive } from "./live.ts";
 import { DEFAULT_RETRY, type RetryPolicy, retryingFetch } from "./retry.ts";
 import type { paths } from "./schema.ts";
@@ -36,7 +37,7 @@ export type TaskjetOptions = {
 
 type Outcome<T> = { data?: T; error?: unknown; response: Response };
 
-const newKey = () => globalThis.crypto.randomUUID();
+const newKey = () => newIdempotencyKey();
 
 export class Taskjet {
   readonly baseUrl: string;
