@@ -1,25 +1,25 @@
 // The Taskjet API from TypeScript, in Node (≥ 22) or a browser: typed by the gateway's own OpenAPI document,
 // errors as classes (errors.ts), idempotent calls retried (retry.ts), live tasks over the WebSocket (live.ts).
 import createClient from "openapi-fetch";
-import { errorFromResponse, TaskjetError, TimeoutError, UnavailableError } from "./errors.ts";
+import { errorFromResponse, UnavailableError } from "./errors.ts";
+import { streamToEnd, waitToEnd } from "./finish.ts";
 import { newIdempotencyKey } from "./ids.ts";
 import { followLive } from "./live.ts";
 import { DEFAULT_RETRY, type RetryPolicy, retryingFetch } from "./retry.ts";
 import type { paths } from "./schema.ts";
-import {
-  type ApiKey,
-  type BatchItem,
-  type BatchResult,
-  type ChainBody,
-  type CreatedApiKey,
-  type CreateKeyBody,
-  isTerminal,
-  type ListFilters,
-  type LiveEvent,
-  type Schedule,
-  type SubmitBody,
-  type Task,
-  type TaskEvent,
+import type {
+  ApiKey,
+  BatchItem,
+  BatchResult,
+  ChainBody,
+  CreatedApiKey,
+  CreateKeyBody,
+  ListFilters,
+  LiveEvent,
+  Schedule,
+  SubmitBody,
+  Task,
+  TaskEvent,
 } from "./types.ts";
 
 export type TaskjetOptions = {
@@ -130,34 +130,8 @@ export class Taskjet {
    * so far first). Reconnects with backoff and resumes without a gap or a repeat. Ends once the task has finished
    * and the output streamed matches its final output (or shortly after, when the live output is gone).
    */
-  async *stream(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<LiveEvent> {
-    const ended = new AbortController();
-    const stop = () => ended.abort();
-    options.signal?.addEventListener("abort", stop, { once: true });
-    let finished: Task | null = null;
-    let tail: ReturnType<typeof setTimeout> | undefined;
-    const text = new Map<string, string>(); // per generation and attempt: the answer text so far
-    let latest = "";
-    try {
-      for await (const event of this.#live({ taskIds: [id] }, ended.signal)) {
-        yield event;
-        if (event.type === "delta") {
-          const key = `${event.gen}.${event.attempt}`;
-          latest = key;
-          if ((event.kind ?? "text") === "text") text.set(key, (text.get(key) ?? "") + event.text);
-        } else if (isTerminal(event.task.status)) {
-          finished = event.task;
-          tail ??= setTimeout(stop, OUTPUT_TAIL_MS);
-        }
-        if (finished && (finished.status !== "completed" || (text.get(latest) ?? "") === (finished.output ?? ""))) {
-          return;
-        }
-      }
-    } finally {
-      clearTimeout(tail);
-      options.signal?.removeEventListener("abort", stop);
-      ended.abort();
-    }
+  stream(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<LiveEvent> {
+    return streamToEnd((signal) => this.#live({ taskIds: [id] }, signal), options.signal);
   }
 
   /**
@@ -174,36 +148,8 @@ export class Taskjet {
    * (an `updatedAt`) skips versions older than it: after `retry`, pass the retried task's `updatedAt` so the
    * failure it retried does not count.
    */
-  async wait(id: string, options: { timeout?: number; since?: string; signal?: AbortSignal } = {}): Promise<Task> {
-    const since = options.since === undefined ? 0 : Date.parse(options.since);
-    const ended = new AbortController();
-    const stop = () => ended.abort(options.signal?.reason);
-    options.signal?.addEventListener("abort", stop, { once: true });
-    let timedOut = false;
-    const timer =
-      options.timeout === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            ended.abort();
-          }, options.timeout);
-    try {
-      for await (const event of this.#live({ taskIds: [id] }, ended.signal)) {
-        if (event.type !== "task" || !isTerminal(event.task.status)) continue;
-        if (Date.parse(event.task.updatedAt) >= since) return event.task;
-      }
-      if (timedOut) {
-        throw new TimeoutError(0, {
-          code: "timeout",
-          message: `task ${id} did not finish within ${options.timeout} ms`,
-        });
-      }
-      throw options.signal?.reason ?? new TaskjetError(0, { code: "aborted", message: "wait was aborted" });
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", stop);
-      ended.abort();
-    }
+  wait(id: string, options: { timeout?: number; since?: string; signal?: AbortSignal } = {}): Promise<Task> {
+    return waitToEnd((signal) => this.#live({ taskIds: [id] }, signal), id, options);
   }
 
   /** API keys (`/admin/keys`, scope `admin`). */
@@ -264,6 +210,3 @@ export class Taskjet {
     throw errorFromResponse(response.status, error, response.headers.get("retry-after"), Date.now());
   }
 }
-
-/** How long `stream` waits, after the task finished, for the rest of its output. */
-const OUTPUT_TAIL_MS = 2000;
