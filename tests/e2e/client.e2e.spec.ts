@@ -1,11 +1,13 @@
 import {
   ConflictError,
   type Delta,
+  ForbiddenError,
   type LiveEvent,
   NotFoundError,
   type Task,
   Taskjet,
   TimeoutError,
+  UnauthorizedError,
   ValidationError,
 } from "@taskjet/client";
 import { createTestContext, type TestContext } from "@taskjet/testkit";
@@ -146,5 +148,21 @@ describe("@taskjet/client against the running system", () => {
     const later = await client.submit({ prompt: unique("later"), delaySeconds: 3600 });
     await expect(client.wait(later.id, { timeout: 300 })).rejects.toBeInstanceOf(TimeoutError);
     await client.cancel(later.id);
+  });
+
+  it("with auth on: the key on every request and first on the socket; a missing or narrow key is refused", async () => {
+    const admin = `tj_admin_${crypto.randomUUID().replaceAll("-", "")}`;
+    const baseUrl = await system.addGateway({ ...ctx.config, AUTH_MODE: "required", BOOTSTRAP_ADMIN_KEY: admin });
+    const created = await new Taskjet({ baseUrl, apiKey: admin }).keys.create({
+      tenant: "acme",
+      scopes: ["tasks:read", "tasks:write"],
+    });
+    const acme = new Taskjet({ baseUrl, apiKey: created.key });
+    const task = await acme.submit({ prompt: unique("with a key") });
+    expect(await acme.wait(task.id)).toMatchObject({ id: task.id, status: "completed" }); // the socket authenticated
+    const anonymous = new Taskjet({ baseUrl });
+    await expect(anonymous.get(task.id)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(anonymous.wait(task.id)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(acme.keys.list()).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
