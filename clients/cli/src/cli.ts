@@ -98,12 +98,15 @@ function report(err: unknown, asJson: boolean): number {
   }
   if (err instanceof TaskjetError) {
     const body = { error: { code: err.code, message: err.message, status: err.status, details: err.details } };
-    if (asJson) process.stderr.write(`${JSON.stringify(body)}\n`);
-    else {
-      process.stderr.write(`taskjet: ${err.code}: ${err.message}\n`);
-      if (err instanceof ValidationError)
-        for (const f of err.fields) process.stderr.write(`  ${f.path}: ${f.message}\n`);
+    if (asJson) {
+      process.stderr.write(`${JSON.stringify(body)}\n`);
+      return EXIT.error;
     }
+    const lines = [`taskjet: ${err.code}: ${err.message}`];
+    if (err instanceof ValidationError) lines.push(...err.fields.map((f) => `  ${f.path}: ${f.message}`));
+    if (err.code === "network") lines.push("  is the gateway running (npm start)? TASKJET_URL says where");
+    if (err.status === 401) lines.push("  set TASKJET_API_KEY to a key with the scope (npm run keys -- create …)");
+    process.stderr.write(`${lines.join("\n")}\n`);
     return EXIT.error;
   }
   process.stderr.write(`taskjet: ${err instanceof Error ? err.message : String(err)}\n`);

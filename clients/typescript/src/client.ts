@@ -196,14 +196,10 @@ export class Taskjet {
       outcome = await call;
     } catch (err) {
       if (err instanceof Error && err.name === "AbortError") throw err;
-      throw new UnavailableError(
-        0,
-        { code: "network", message: `cannot reach ${this.baseUrl}: ${String(err)}` },
-        null,
-        {
-          cause: err,
-        },
-      );
+      const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+      const why = String(cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : err));
+      const body = { code: "network", message: `cannot reach ${this.baseUrl} (${why})` };
+      throw new UnavailableError(0, body, null, { cause: err });
     }
     const { data, error, response } = outcome;
     if (response.ok && (data !== undefined || empty)) return data as T;
