@@ -17,6 +17,8 @@ COPY services/gateway/package.json services/gateway/
 COPY services/scheduler/package.json services/scheduler/
 COPY services/executor/package.json services/executor/
 COPY services/projector/package.json services/projector/
+COPY clients/typescript/package.json clients/typescript/
+COPY clients/cli/package.json clients/cli/
 COPY bench/package.json bench/
 COPY tools/package.json tools/
 COPY web/package.json web/

@@ -1,3 +1,4 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 const exclude = ["**/node_modules/**", "**/dist/**"];
@@ -15,6 +16,8 @@ const alone = [
 ];
 
 export default defineConfig({
+  // Workspaces that publish built files (clients/*) are tested from their source, never from a stale dist.
+  ssr: { resolve: { conditions: ["@taskjet/source", ...defaultServerConditions] } },
   test: {
     pool: "forks",
     testTimeout: 30_000,
@@ -25,7 +28,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{libs,services,tools,web}/**/*.unit.spec.ts"],
+          include: ["{clients,libs,services,tools,web}/**/*.unit.spec.ts"],
           exclude,
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
@@ -36,7 +39,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["{libs,services,tests,tools}/**/*.spec.ts"],
+          include: ["{clients,libs,services,tests,tools}/**/*.spec.ts"],
           exclude: [...exclude, "**/*.unit.spec.ts", ...alone],
           globalSetup: ["tests/global-setup.ts"],
           maxWorkers: 2,

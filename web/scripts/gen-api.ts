@@ -1,18 +1,28 @@
-// Types for the console from the gateway's own OpenAPI document: builds the gateway app (no port, a throwaway
-// test namespace), asks it for /openapi.json, turns that into TypeScript with openapi-typescript and formats it
-// as Biome would. `npm run -w web gen:api` writes src/api/schema.ts; `--print` writes it to stdout instead
-// (the drift test compares that with the committed file).
+// Types from the gateway's own OpenAPI document, for the console and for @taskjet/client: builds the gateway app
+// (no port, a throwaway test namespace), asks it for /openapi.json, turns that into TypeScript with
+// openapi-typescript and formats it as Biome would. `npm run -w web gen:api` writes src/api/schema.ts;
+// `--out <file>` writes another file (the client's: `npm run -w clients/typescript gen:api`; `npm run gen:api` at
+// the root does both); `--print` writes it to stdout instead (the drift tests compare that with the committed file).
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { buildApp } from "@taskjet/gateway";
 import { createTestContext } from "@taskjet/testkit";
 import openapiTS, { astToString } from "openapi-typescript";
 
 const WEB = join(import.meta.dirname, "..");
+const ROOT = join(WEB, "..");
 export const SCHEMA_FILE = join(WEB, "src/api/schema.ts");
 
-const HEADER = `// Generated from the gateway's /openapi.json by \`npm run -w web gen:api\`: do not edit by hand.\n`;
+/** What the header tells a reader to run; the console's file keeps the command it always named. */
+const regenerateWith = (file: string) =>
+  file === SCHEMA_FILE
+    ? "npm run -w web gen:api"
+    : `npm run gen:api (or: node web/scripts/gen-api.ts --out ${relative(ROOT, file)})`;
+
+const header = (file: string) =>
+  `// Generated from the gateway's /openapi.json by \`${regenerateWith(file)}\`: do not edit by hand.\n`;
 
 async function openApiDocument(): Promise<string> {
   const ctx = await createTestContext("genapi");
@@ -30,9 +40,9 @@ async function openApiDocument(): Promise<string> {
   }
 }
 
-function biomeFormat(source: string): string {
-  const biome = spawnSync("npx", ["biome", "format", `--stdin-file-path=${SCHEMA_FILE}`], {
-    cwd: join(WEB, ".."),
+function biomeFormat(source: string, file: string): string {
+  const biome = spawnSync("npx", ["biome", "format", `--stdin-file-path=${file}`], {
+    cwd: ROOT,
     input: source,
     encoding: "utf8",
   });
@@ -40,17 +50,21 @@ function biomeFormat(source: string): string {
   return biome.stdout;
 }
 
-export async function generateSchema(): Promise<string> {
+/** The schema module for `file` (its header names the command that regenerates it). */
+export async function generateSchema(file = SCHEMA_FILE): Promise<string> {
   const ast = await openapiTS(await openApiDocument(), { alphabetize: true });
-  return biomeFormat(HEADER + astToString(ast));
+  return biomeFormat(header(file) + astToString(ast), file);
 }
 
 if (import.meta.main) {
-  const schema = await generateSchema();
-  if (process.argv.includes("--print")) process.stdout.write(schema);
-  else if (readFileSync(SCHEMA_FILE, "utf8") === schema) console.log("src/api/schema.ts is up to date");
+  const { values } = parseArgs({ options: { out: { type: "string" }, print: { type: "boolean" } } });
+  const file = values.out === undefined ? SCHEMA_FILE : resolve(values.out);
+  const schema = await generateSchema(file);
+  const name = relative(process.cwd(), file);
+  if (values.print) process.stdout.write(schema);
+  else if (existsSync(file) && readFileSync(file, "utf8") === schema) console.log(`${name} is up to date`);
   else {
-    writeFileSync(SCHEMA_FILE, schema);
-    console.log("wrote src/api/schema.ts");
+    writeFileSync(file, schema);
+    console.log(`wrote ${name}`);
   }
 }
