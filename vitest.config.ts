@@ -1,4 +1,3 @@
-import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 const exclude = ["**/node_modules/**", "**/dist/**"];
@@ -16,8 +15,10 @@ const alone = [
 ];
 
 export default defineConfig({
-  // Workspaces that publish built files (clients/*) are tested from their source, never from a stale dist.
-  ssr: { resolve: { conditions: ["@taskjet/source", ...defaultServerConditions] } },
+  // Workspaces that publish built files (clients/*) are tested from their source, never from a stale dist. Not
+  // Vite's default server conditions: their `module` picks packages' extensionless ESM builds (OpenTelemetry's),
+  // which Node then cannot load.
+  ssr: { resolve: { conditions: ["@taskjet/source", "node", "development|production"] } },
   test: {
     pool: "forks",
     testTimeout: 30_000,

@@ -205,11 +205,20 @@ describe("the taskjet CLI against the running system", () => {
     expect(after.find((k) => k.id === key.id)?.revokedAt).not.toBeNull();
   });
 
-  it("schedules list answers, where the gateway has the routes", async (t) => {
-    const probe = await fetch(`${system.baseUrl}/schedules`);
-    if (probe.status === 404) t.skip(); // the schedule routes are not in this gateway yet
-    const listed = await taskjet(["schedules", "--json"]);
-    expect(listed.code).toBe(0);
-    expect(Array.isArray(JSON.parse(listed.stdout))).toBe(true);
+  it("schedules: lists the tenant's schedules with their next run, and shows one", async () => {
+    const res = await fetch(`${system.baseUrl}/schedules`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ cron: "0 6 * * 1-5", timezone: "Europe/Berlin", task: { prompt: "news" } }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const listed = parse<{ id: string; nextRuns: string[] }[]>(await taskjet(["schedules", "--json"]));
+    expect(listed.find((s) => s.id === id)?.nextRuns.length).toBeGreaterThan(0);
+    const one = parse<{ id: string; cron: string }>(await taskjet(["schedules", "get", id, "--json"]));
+    expect(one).toMatchObject({ id, cron: "0 6 * * 1-5" });
+    const table = await taskjet(["schedules"]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(id);
   });
 });

@@ -14,12 +14,14 @@ import type {
   ChainBody,
   CreatedApiKey,
   CreateKeyBody,
+  CreateScheduleBody,
   ListFilters,
   LiveEvent,
   Schedule,
   SubmitBody,
   Task,
   TaskEvent,
+  UpdateScheduleBody,
 } from "./types.ts";
 
 export type TaskjetOptions = {
@@ -161,10 +163,20 @@ export class Taskjet {
     },
   };
 
-  /** Schedules (`/schedules`): read only here. */
+  /** Schedules (`/schedules`): cron-timed tasks, each firing a task that names its `scheduleId`. */
   readonly schedules = {
-    list: async (): Promise<Schedule[]> => (await this.#raw<{ schedules: Schedule[] }>("/schedules")).schedules,
-    get: (id: string): Promise<Schedule> => this.#raw<Schedule>(`/schedules/${encodeURIComponent(id)}`),
+    create: (body: CreateScheduleBody, options: { idempotencyKey?: string } = {}): Promise<Schedule> =>
+      this.#unwrap(
+        this.#api.POST("/schedules", { body, headers: { "idempotency-key": options.idempotencyKey ?? newKey() } }),
+      ),
+    list: async (): Promise<Schedule[]> => (await this.#unwrap(this.#api.GET("/schedules"))).schedules,
+    get: (id: string): Promise<Schedule> =>
+      this.#unwrap(this.#api.GET("/schedules/{id}", { params: { path: { id } } })),
+    update: (id: string, body: UpdateScheduleBody): Promise<Schedule> =>
+      this.#unwrap(this.#api.PATCH("/schedules/{id}", { params: { path: { id } }, body })),
+    remove: async (id: string): Promise<void> => {
+      await this.#unwrap(this.#api.DELETE("/schedules/{id}", { params: { path: { id } } }), true);
+    },
   };
 
   #live(subscribe: { taskIds: string[] } | { all: true; since?: string }, signal?: AbortSignal) {
@@ -176,18 +188,6 @@ export class Taskjet {
       subscribe,
       ...(signal ? { signal } : {}),
     });
-  }
-
-  /** A GET of a route the generated schema does not know yet. */
-  async #raw<T>(path: string): Promise<T> {
-    const headers: Record<string, string> = this.#apiKey ? { authorization: `Bearer ${this.#apiKey}` } : {};
-    const fetch = retryingFetch(this.#fetchOnce, this.#policy);
-    return this.#unwrap(
-      fetch(new Request(`${this.baseUrl}${path}`, { headers })).then(async (response) => {
-        const json: unknown = await response.json().catch(() => undefined);
-        return response.ok ? { data: json as T, response } : { error: json, response };
-      }),
-    );
   }
 
   async #unwrap<T>(call: Promise<Outcome<T>>, empty = false): Promise<T> {

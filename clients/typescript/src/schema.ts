@@ -31,7 +31,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -58,9 +58,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -119,7 +123,7 @@ export interface paths {
             "application/json": components["schemas"]["CreatedApiKey"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -146,9 +150,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -210,7 +218,7 @@ export interface paths {
             "application/json": components["schemas"]["ApiKey"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -246,9 +254,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -310,7 +322,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -328,7 +340,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -337,9 +349,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -400,7 +416,7 @@ export interface paths {
             "application/json": components["schemas"]["TenantSettings"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -427,9 +443,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -502,7 +522,7 @@ export interface paths {
             "application/json": components["schemas"]["TenantSettings"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -529,9 +549,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -596,7 +620,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -614,7 +638,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -641,9 +665,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -780,6 +808,1134 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/schedules": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List schedules
+     * @description The caller's schedules, oldest first, each with its next runs and its last firing.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              schedules: components["schemas"]["Schedule"][];
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a schedule
+     * @description Submits `task` at every tick of `cron` in `timezone`, once per tick however many schedulers run. Each firing is a task with `scheduleId` set (GET /tasks?scheduleId=). With an `Idempotency-Key` header, repeating the request returns the same schedule.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          "Idempotency-Key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * @description ticks missed while no scheduler ran: `none` (fire only a tick at most a minute late), `latest` (default: fire the latest once), `all` (fire each, oldest first, at most `catchUpMax`)
+             * @default latest
+             * @enum {string}
+             */
+            catchUp?: "none" | "latest" | "all";
+            /** @default 10 */
+            catchUpMax?: number;
+            /** @description five fields (minute hour day month weekday), or six with seconds first, or seven with a year last; read in `timezone` (croner's syntax: `*\/5`, ranges, lists, `L`, `#`, nicknames like `@daily`) */
+            cron: string;
+            /**
+             * Format: date-time
+             * @description no tick after it fires
+             */
+            endAt?: string | null;
+            /** @description for people: shown in the console */
+            name?: string;
+            /**
+             * @description when a tick comes while the previous firing has not finished: `skip` it (default), `queue` it (at most one waits, fired when the previous finishes) or `allow` it to run beside
+             * @default skip
+             * @enum {string}
+             */
+            overlap?: "skip" | "queue" | "allow";
+            /**
+             * @description a paused schedule fires nothing; resuming does not catch up the pause
+             * @default false
+             */
+            paused?: boolean;
+            /**
+             * Format: date-time
+             * @description no tick before it fires
+             */
+            startAt?: string | null;
+            /**
+             * @description what each firing submits: a POST /tasks body, without runAt or delaySeconds (the schedule says when)
+             * @example {
+             *       "prompt": "Summarise the plot of Hamlet in one sentence.",
+             *       "maxTokens": 200
+             *     }
+             */
+            task: {
+              /** @description opt-in result cache (needs temperature 0): an identical request within ttlSeconds completes from the cache, with no call and no cost */
+              cache?: {
+                ttlSeconds: number;
+              };
+              delaySeconds?: number;
+              /** @description tried in turn when the model is overloaded or unavailable after its retries */
+              fallbackModels?: string[];
+              maxAttempts?: number;
+              maxTokens?: number;
+              /** @description the conversation (Claude's Messages API, camelCase): user and assistant turns, a final assistant turn as prefill, content as text or blocks (text, image, document, tool_use, tool_result, thinking) */
+              messages?: {
+                content:
+                  | string
+                  | (
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          text: string;
+                          /** @enum {string} */
+                          type: "text";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          source:
+                            | {
+                                /** Format: base64 */
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                /** @enum {string} */
+                                type: "base64";
+                              }
+                            | {
+                                /** @enum {string} */
+                                type: "url";
+                                /** Format: uri */
+                                url: string;
+                              };
+                          /** @enum {string} */
+                          type: "image";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          citations?: {
+                            enabled: boolean;
+                          };
+                          context?: string;
+                          source:
+                            | {
+                                /** Format: base64 */
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf";
+                                /** @enum {string} */
+                                type: "base64";
+                              }
+                            | {
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "text/plain";
+                                /** @enum {string} */
+                                type: "text";
+                              }
+                            | {
+                                /** @enum {string} */
+                                type: "url";
+                                /** Format: uri */
+                                url: string;
+                              };
+                          title?: string;
+                          /** @enum {string} */
+                          type: "document";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          id: string;
+                          input: {
+                            [key: string]: unknown;
+                          };
+                          name: string;
+                          /** @enum {string} */
+                          type: "tool_use";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          content?:
+                            | string
+                            | (
+                                | {
+                                    cacheControl?: {
+                                      /** @enum {string} */
+                                      ttl?: "5m" | "1h";
+                                      /** @enum {string} */
+                                      type: "ephemeral";
+                                    };
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "text";
+                                  }
+                                | {
+                                    cacheControl?: {
+                                      /** @enum {string} */
+                                      ttl?: "5m" | "1h";
+                                      /** @enum {string} */
+                                      type: "ephemeral";
+                                    };
+                                    source:
+                                      | {
+                                          /** Format: base64 */
+                                          data: string;
+                                          /** @enum {string} */
+                                          mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                          /** @enum {string} */
+                                          type: "base64";
+                                        }
+                                      | {
+                                          /** @enum {string} */
+                                          type: "url";
+                                          /** Format: uri */
+                                          url: string;
+                                        };
+                                    /** @enum {string} */
+                                    type: "image";
+                                  }
+                              )[];
+                          isError?: boolean;
+                          toolUseId: string;
+                          /** @enum {string} */
+                          type: "tool_result";
+                        }
+                      | {
+                          signature: string;
+                          thinking: string;
+                          /** @enum {string} */
+                          type: "thinking";
+                        }
+                      | {
+                          data: string;
+                          /** @enum {string} */
+                          type: "redacted_thinking";
+                        }
+                    )[];
+                /** @enum {string} */
+                role: "user" | "assistant";
+              }[];
+              /** @description Your own JSON, kept with the task: at most 10 levels deep, 16384 bytes as JSON, keys of at most 256 characters */
+              metadata?: {
+                [key: string]: unknown;
+              };
+              /**
+               * @description `now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and fake only)
+               * @enum {string}
+               */
+              mode?: "now" | "batch";
+              model?: string;
+              /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
+              outputSchema?: {
+                [key: string]: unknown;
+              };
+              /**
+               * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
+               * @enum {string}
+               */
+              priority?: "low" | "normal" | "high";
+              /** @description the shorthand for one user message; give it or `messages` */
+              prompt?: string;
+              /**
+               * @description who serves it (default: the configured provider)
+               * @enum {string}
+               */
+              provider?: "anthropic" | "openai" | "fake";
+              /** Format: date-time */
+              runAt?: string;
+              /** @enum {string} */
+              serviceTier?: "auto" | "standard_only";
+              stopSequences?: string[];
+              /** @description text, or text blocks (which may carry cacheControl) */
+              system?:
+                | string
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    text: string;
+                    /** @enum {string} */
+                    type: "text";
+                  }[];
+              /** @description 0–1 for Anthropic (and fake), 0–2 for an OpenAI-compatible provider */
+              temperature?: number;
+              /** @description extended thinking: {type:'enabled', budgetTokens ≥ 1024 and < maxTokens}, adaptive, or disabled */
+              thinking?:
+                | {
+                    budgetTokens: number;
+                    /** @enum {string} */
+                    type: "enabled";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "adaptive";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "disabled";
+                  };
+              timeoutSeconds?: number;
+              toolChoice?:
+                | {
+                    disableParallelToolUse?: boolean;
+                    /** @enum {string} */
+                    type: "auto";
+                  }
+                | {
+                    disableParallelToolUse?: boolean;
+                    /** @enum {string} */
+                    type: "any";
+                  }
+                | {
+                    disableParallelToolUse?: boolean;
+                    name: string;
+                    /** @enum {string} */
+                    type: "tool";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "none";
+                  };
+              /** @description tools the model may call: name, description, inputSchema */
+              tools?: {
+                cacheControl?: {
+                  /** @enum {string} */
+                  ttl?: "5m" | "1h";
+                  /** @enum {string} */
+                  type: "ephemeral";
+                };
+                description?: string;
+                inputSchema: {
+                  /** @enum {string} */
+                  type: "object";
+                } & {
+                  [key: string]: unknown;
+                };
+                name: string;
+              }[];
+              topK?: number;
+              topP?: number;
+              /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+              webhook?: {
+                events?: (
+                  | "task.submitted"
+                  | "task.scheduled"
+                  | "task.awaiting_parent"
+                  | "task.queued"
+                  | "task.started"
+                  | "task.retrying"
+                  | "task.retry_requested"
+                  | "task.completed"
+                  | "task.failed"
+                  | "task.cancelled"
+                )[];
+                /** Format: uri */
+                url: string;
+              };
+            };
+            /**
+             * @description an IANA time zone, e.g. Europe/Berlin (default UTC)
+             * @default UTC
+             */
+            timezone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Schedule"];
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/schedules/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a schedule */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Schedule"];
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a schedule
+     * @description It fires no more; the tasks it fired stay, and keep running.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": null;
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a schedule
+     * @description Changes the fields given. `paused: true` pauses it, `paused: false` resumes it (the ticks of the pause are not caught up); a new cron, time zone or start counts from now.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * @description ticks missed while no scheduler ran: `none` (fire only a tick at most a minute late), `latest` (default: fire the latest once), `all` (fire each, oldest first, at most `catchUpMax`)
+             * @enum {string}
+             */
+            catchUp?: "none" | "latest" | "all";
+            catchUpMax?: number;
+            /** @description five fields (minute hour day month weekday), or six with seconds first, or seven with a year last; read in `timezone` (croner's syntax: `*\/5`, ranges, lists, `L`, `#`, nicknames like `@daily`) */
+            cron?: string;
+            /**
+             * Format: date-time
+             * @description no tick after it fires
+             */
+            endAt?: string | null;
+            /** @description for people: shown in the console */
+            name?: string | null;
+            /**
+             * @description when a tick comes while the previous firing has not finished: `skip` it (default), `queue` it (at most one waits, fired when the previous finishes) or `allow` it to run beside
+             * @enum {string}
+             */
+            overlap?: "skip" | "queue" | "allow";
+            /** @description a paused schedule fires nothing; resuming does not catch up the pause */
+            paused?: boolean;
+            /**
+             * Format: date-time
+             * @description no tick before it fires
+             */
+            startAt?: string | null;
+            /**
+             * @description what each firing submits: a POST /tasks body, without runAt or delaySeconds (the schedule says when)
+             * @example {
+             *       "prompt": "Summarise the plot of Hamlet in one sentence.",
+             *       "maxTokens": 200
+             *     }
+             */
+            task?: {
+              /** @description opt-in result cache (needs temperature 0): an identical request within ttlSeconds completes from the cache, with no call and no cost */
+              cache?: {
+                ttlSeconds: number;
+              };
+              delaySeconds?: number;
+              /** @description tried in turn when the model is overloaded or unavailable after its retries */
+              fallbackModels?: string[];
+              maxAttempts?: number;
+              maxTokens?: number;
+              /** @description the conversation (Claude's Messages API, camelCase): user and assistant turns, a final assistant turn as prefill, content as text or blocks (text, image, document, tool_use, tool_result, thinking) */
+              messages?: {
+                content:
+                  | string
+                  | (
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          text: string;
+                          /** @enum {string} */
+                          type: "text";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          source:
+                            | {
+                                /** Format: base64 */
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                /** @enum {string} */
+                                type: "base64";
+                              }
+                            | {
+                                /** @enum {string} */
+                                type: "url";
+                                /** Format: uri */
+                                url: string;
+                              };
+                          /** @enum {string} */
+                          type: "image";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          citations?: {
+                            enabled: boolean;
+                          };
+                          context?: string;
+                          source:
+                            | {
+                                /** Format: base64 */
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf";
+                                /** @enum {string} */
+                                type: "base64";
+                              }
+                            | {
+                                data: string;
+                                /** @enum {string} */
+                                mediaType: "text/plain";
+                                /** @enum {string} */
+                                type: "text";
+                              }
+                            | {
+                                /** @enum {string} */
+                                type: "url";
+                                /** Format: uri */
+                                url: string;
+                              };
+                          title?: string;
+                          /** @enum {string} */
+                          type: "document";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          id: string;
+                          input: {
+                            [key: string]: unknown;
+                          };
+                          name: string;
+                          /** @enum {string} */
+                          type: "tool_use";
+                        }
+                      | {
+                          cacheControl?: {
+                            /** @enum {string} */
+                            ttl?: "5m" | "1h";
+                            /** @enum {string} */
+                            type: "ephemeral";
+                          };
+                          content?:
+                            | string
+                            | (
+                                | {
+                                    cacheControl?: {
+                                      /** @enum {string} */
+                                      ttl?: "5m" | "1h";
+                                      /** @enum {string} */
+                                      type: "ephemeral";
+                                    };
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "text";
+                                  }
+                                | {
+                                    cacheControl?: {
+                                      /** @enum {string} */
+                                      ttl?: "5m" | "1h";
+                                      /** @enum {string} */
+                                      type: "ephemeral";
+                                    };
+                                    source:
+                                      | {
+                                          /** Format: base64 */
+                                          data: string;
+                                          /** @enum {string} */
+                                          mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+                                          /** @enum {string} */
+                                          type: "base64";
+                                        }
+                                      | {
+                                          /** @enum {string} */
+                                          type: "url";
+                                          /** Format: uri */
+                                          url: string;
+                                        };
+                                    /** @enum {string} */
+                                    type: "image";
+                                  }
+                              )[];
+                          isError?: boolean;
+                          toolUseId: string;
+                          /** @enum {string} */
+                          type: "tool_result";
+                        }
+                      | {
+                          signature: string;
+                          thinking: string;
+                          /** @enum {string} */
+                          type: "thinking";
+                        }
+                      | {
+                          data: string;
+                          /** @enum {string} */
+                          type: "redacted_thinking";
+                        }
+                    )[];
+                /** @enum {string} */
+                role: "user" | "assistant";
+              }[];
+              /** @description Your own JSON, kept with the task: at most 10 levels deep, 16384 bytes as JSON, keys of at most 256 characters */
+              metadata?: {
+                [key: string]: unknown;
+              };
+              /**
+               * @description `now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and fake only)
+               * @enum {string}
+               */
+              mode?: "now" | "batch";
+              model?: string;
+              /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
+              outputSchema?: {
+                [key: string]: unknown;
+              };
+              /**
+               * @description which work its model lane admits first (default normal); waiting work ages upwards, so low is never starved
+               * @enum {string}
+               */
+              priority?: "low" | "normal" | "high";
+              /** @description the shorthand for one user message; give it or `messages` */
+              prompt?: string;
+              /**
+               * @description who serves it (default: the configured provider)
+               * @enum {string}
+               */
+              provider?: "anthropic" | "openai" | "fake";
+              /** Format: date-time */
+              runAt?: string;
+              /** @enum {string} */
+              serviceTier?: "auto" | "standard_only";
+              stopSequences?: string[];
+              /** @description text, or text blocks (which may carry cacheControl) */
+              system?:
+                | string
+                | {
+                    cacheControl?: {
+                      /** @enum {string} */
+                      ttl?: "5m" | "1h";
+                      /** @enum {string} */
+                      type: "ephemeral";
+                    };
+                    text: string;
+                    /** @enum {string} */
+                    type: "text";
+                  }[];
+              /** @description 0–1 for Anthropic (and fake), 0–2 for an OpenAI-compatible provider */
+              temperature?: number;
+              /** @description extended thinking: {type:'enabled', budgetTokens ≥ 1024 and < maxTokens}, adaptive, or disabled */
+              thinking?:
+                | {
+                    budgetTokens: number;
+                    /** @enum {string} */
+                    type: "enabled";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "adaptive";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "disabled";
+                  };
+              timeoutSeconds?: number;
+              toolChoice?:
+                | {
+                    disableParallelToolUse?: boolean;
+                    /** @enum {string} */
+                    type: "auto";
+                  }
+                | {
+                    disableParallelToolUse?: boolean;
+                    /** @enum {string} */
+                    type: "any";
+                  }
+                | {
+                    disableParallelToolUse?: boolean;
+                    name: string;
+                    /** @enum {string} */
+                    type: "tool";
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "none";
+                  };
+              /** @description tools the model may call: name, description, inputSchema */
+              tools?: {
+                cacheControl?: {
+                  /** @enum {string} */
+                  ttl?: "5m" | "1h";
+                  /** @enum {string} */
+                  type: "ephemeral";
+                };
+                description?: string;
+                inputSchema: {
+                  /** @enum {string} */
+                  type: "object";
+                } & {
+                  [key: string]: unknown;
+                };
+                name: string;
+              }[];
+              topK?: number;
+              topP?: number;
+              /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+              webhook?: {
+                events?: (
+                  | "task.submitted"
+                  | "task.scheduled"
+                  | "task.awaiting_parent"
+                  | "task.queued"
+                  | "task.started"
+                  | "task.retrying"
+                  | "task.retry_requested"
+                  | "task.completed"
+                  | "task.failed"
+                  | "task.cancelled"
+                )[];
+                /** Format: uri */
+                url: string;
+              };
+            };
+            /** @description an IANA time zone, e.g. Europe/Berlin (default UTC) */
+            timezone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Schedule"];
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
   "/stats": {
     parameters: {
       query?: never;
@@ -809,7 +1965,7 @@ export interface paths {
             "application/json": components["schemas"]["Stats"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -827,7 +1983,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -836,9 +1992,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -908,7 +2068,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -926,7 +2086,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -944,9 +2104,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -990,7 +2154,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
           "Idempotency-Key"?: string;
         };
         path?: never;
@@ -1018,7 +2182,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1036,7 +2200,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1045,9 +2209,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1095,6 +2263,8 @@ export interface paths {
           cursor?: string;
           limit?: number;
           parentId?: string;
+          /** @description the tasks a schedule fired */
+          scheduleId?: string;
           /** @description one or several statuses, comma-separated or repeated */
           status?: (
             | "submitted"
@@ -1126,7 +2296,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1144,7 +2314,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1153,9 +2323,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1186,7 +2360,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
           "Idempotency-Key"?: string;
         };
         path?: never;
@@ -1368,13 +2542,18 @@ export interface paths {
             metadata?: {
               [key: string]: unknown;
             };
+            /**
+             * @description `now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and fake only)
+             * @enum {string}
+             */
+            mode?: "now" | "batch";
             model?: string;
             /**
              * @description with parentIds: when a parent fails or is cancelled, `cascade` (default) cancels this task; `continue` runs it on the parents that completed (a missing output renders empty), cancelling it only if none did
              * @enum {string}
              */
             onParentFailure?: "cascade" | "continue";
-            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
             outputSchema?: {
               [key: string]: unknown;
             };
@@ -1469,6 +2648,23 @@ export interface paths {
             }[];
             topK?: number;
             topP?: number;
+            /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+            webhook?: {
+              events?: (
+                | "task.submitted"
+                | "task.scheduled"
+                | "task.awaiting_parent"
+                | "task.queued"
+                | "task.started"
+                | "task.retrying"
+                | "task.retry_requested"
+                | "task.completed"
+                | "task.failed"
+                | "task.cancelled"
+              )[];
+              /** Format: uri */
+              url: string;
+            };
           };
         };
       };
@@ -1482,7 +2678,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1500,7 +2696,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1554,9 +2750,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1610,7 +2810,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1628,7 +2828,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1646,9 +2846,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1726,7 +2930,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1744,7 +2948,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1771,9 +2975,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -1816,7 +3024,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
+          /** @description 1–255 printable ASCII characters. Repeating a request with the same key (per tenant) answers with the same task — or schedule — (`Idempotent-Replayed: true`); the same key with a different request is a 422. */
           "Idempotency-Key"?: string;
         };
         path: {
@@ -2000,8 +3208,13 @@ export interface paths {
             metadata?: {
               [key: string]: unknown;
             };
+            /**
+             * @description `now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and fake only)
+             * @enum {string}
+             */
+            mode?: "now" | "batch";
             model?: string;
-            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+            /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
             outputSchema?: {
               [key: string]: unknown;
             };
@@ -2094,6 +3307,23 @@ export interface paths {
             }[];
             topK?: number;
             topP?: number;
+            /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+            webhook?: {
+              events?: (
+                | "task.submitted"
+                | "task.scheduled"
+                | "task.awaiting_parent"
+                | "task.queued"
+                | "task.started"
+                | "task.retrying"
+                | "task.retry_requested"
+                | "task.completed"
+                | "task.failed"
+                | "task.cancelled"
+              )[];
+              /** Format: uri */
+              url: string;
+            };
           };
         };
       };
@@ -2107,7 +3337,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2125,7 +3355,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2179,9 +3409,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; `spend_limit_exceeded`: the tenant has spent its daily or monthly tokens (Retry-After: until the UTC day or month turns) */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2201,6 +3435,116 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/tasks/{id}/deliveries": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every try at delivering a task's webhooks
+     * @description Its own `webhook`'s and the tenant's subscriptions' tries for this task, newest first.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description nextCursor of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              deliveries: components["schemas"]["WebhookDeliveryAttempt"][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2252,7 +3596,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2270,7 +3614,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2297,9 +3641,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2360,7 +3708,7 @@ export interface paths {
             "application/json": components["schemas"]["Task"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2378,7 +3726,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2405,9 +3753,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2457,7 +3809,7 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2475,7 +3827,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2493,9 +3845,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2569,7 +3925,7 @@ export interface paths {
             "application/json": components["schemas"]["TaskBatchResult"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2587,7 +3943,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2614,9 +3970,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Default Response */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -2675,7 +4037,7 @@ export interface paths {
             "application/json": components["schemas"]["BulkResult"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2693,7 +4055,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2720,9 +4082,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2793,7 +4159,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2811,7 +4177,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2820,9 +4186,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -2887,7 +4257,7 @@ export interface paths {
             "application/json": components["schemas"]["BulkResult"];
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2905,7 +4275,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `forbidden`: the key lacks the scope this route needs (or `X-Tenant-Id` sent with auth on) */
+        /** @description `forbidden`: the key lacks the scope this route needs */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2932,9 +4302,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Default Response */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -2944,6 +4320,724 @@ export interface paths {
         /** @description Default Response */
         503: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/webhooks": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the tenant's webhook subscriptions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              webhooks: components["schemas"]["Webhook"][];
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Subscribe to the tenant's task events
+     * @description Every event of the chosen types, of every task of the tenant, is POSTed to `url` (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature), retried with backoff for a day. The answer carries `secret`, the only time it is shown.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            description?: string;
+            enabled?: boolean;
+            /** @description default: task.completed, task.failed, task.cancelled */
+            events?: (
+              | "task.submitted"
+              | "task.scheduled"
+              | "task.awaiting_parent"
+              | "task.queued"
+              | "task.started"
+              | "task.retrying"
+              | "task.retry_requested"
+              | "task.completed"
+              | "task.failed"
+              | "task.cancelled"
+            )[];
+            /** Format: uri */
+            url: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WebhookWithSecret"];
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/webhooks/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a webhook subscription */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Webhook"];
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a webhook subscription
+     * @description What is still pending for it is dropped; its deliveries stay listed.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": null;
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a webhook subscription
+     * @description Disabling one drops what is still pending for it. With `rotateSecret` the answer shows the new secret.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            description?: string | null;
+            enabled?: boolean;
+            /** @description which to receive, of task.submitted, task.scheduled, task.awaiting_parent, task.queued, task.started, task.retrying, task.retry_requested, task.completed, task.failed, task.cancelled */
+            events?: (
+              | "task.submitted"
+              | "task.scheduled"
+              | "task.awaiting_parent"
+              | "task.queued"
+              | "task.started"
+              | "task.retrying"
+              | "task.retry_requested"
+              | "task.completed"
+              | "task.failed"
+              | "task.cancelled"
+            )[];
+            /** @description make a new secret: the answer shows it, once */
+            rotateSecret?: boolean;
+            /** Format: uri */
+            url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              createdAt: string;
+              description: string | null;
+              enabled: boolean;
+              events: (
+                | "task.submitted"
+                | "task.scheduled"
+                | "task.awaiting_parent"
+                | "task.queued"
+                | "task.started"
+                | "task.retrying"
+                | "task.retry_requested"
+                | "task.completed"
+                | "task.failed"
+                | "task.cancelled"
+              )[];
+              id: string;
+              /** @description whsec_…: verify signatures with it (Standard Webhooks). Shown this once. */
+              secret?: string;
+              updatedAt: string;
+              url: string;
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/webhooks/{id}/deliveries": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every try at delivering to a subscription
+     * @description Newest first: event type, task, webhook-id, attempt, status or error, latency, the answer's first KiB.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description nextCursor of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              deliveries: components["schemas"]["WebhookDeliveryAttempt"][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/webhooks/task-secret": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The secret that signs the tenant's task webhooks
+     * @description Deliveries to a task's own `webhook` are signed with one secret per tenant, made on first use. `rotate: true` makes a new one (deliveries from then on use it).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            rotate?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              secret: string;
+            };
+          };
+        };
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
+        429: {
+          headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `unavailable`, `busy` or `overloaded`: try again after Retry-After */
+        503: {
+          headers: {
+            /** @description seconds to wait before trying again */
+            "Retry-After"?: number;
             [name: string]: unknown;
           };
           content: {
@@ -2992,7 +5086,7 @@ export interface paths {
             };
           };
         };
-        /** @description Default Response */
+        /** @description `invalid_request` and the like: the request is malformed (`error.details` says where); `tenant_header_refused`: `X-Tenant-Id` sent with auth on (the key names the tenant); `invalid_tenant`: a malformed `X-Tenant-Id` with auth off */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3019,9 +5113,13 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `rate_limited` or `quota_exceeded`: over a limit of the key or tenant; see Retry-After */
+        /** @description `rate_limited`: over the key's requests per second; `tenant_rate_limited`: over the tenant's, all its keys together; `quota_exceeded`: over the tenant's tasks in flight; see Retry-After */
         429: {
           headers: {
+            /** @description the limit that refused: `"rps";r=<remaining>;t=<seconds until full>` (the key's requests per second; `"tenant-rps"` for the tenant's, `"tasks-in-flight"` for its tasks in flight) */
+            RateLimit?: string;
+            /** @description its policy: `"rps";q=<burst>;w=<seconds to refill it>`, `"tasks-in-flight";q=<limit>` */
+            "RateLimit-Policy"?: string;
             /** @description seconds to wait before trying again */
             "Retry-After"?: number;
             [name: string]: unknown;
@@ -3475,6 +5573,86 @@ export interface components {
       taskId: string | null;
       type: string | null;
     };
+    Schedule: {
+      /** @enum {string} */
+      catchUp: "none" | "latest" | "all";
+      catchUpMax: number;
+      createdAt: string;
+      cron: string;
+      endAt: string | null;
+      firings: number;
+      /** Format: uuid */
+      id: string;
+      /** @description the latest tick fired: its time, its task, when it fired */
+      lastFiring: {
+        at: string;
+        /** Format: uuid */
+        taskId: string;
+        tick: string;
+      } | null;
+      /** @description the latest tick not fired: `overlap` (the previous firing still ran) or `missed` */
+      lastSkip: {
+        at: string;
+        /** @enum {string} */
+        reason: "overlap" | "missed";
+        tick: string;
+      } | null;
+      name: string | null;
+      /** @description the next five ticks (none while paused or after endAt) */
+      nextRuns: string[];
+      /** @enum {string} */
+      overlap: "skip" | "queue" | "allow";
+      paused: boolean;
+      /** @description overlap queue: the tick waiting for the previous firing */
+      queuedTick: string | null;
+      skips: number;
+      startAt: string | null;
+      task: {
+        [key: string]: unknown;
+      };
+      timezone: string;
+      updatedAt: string;
+    };
+    ScheduleInput: {
+      /** @enum {string} */
+      catchUp: "none" | "latest" | "all";
+      catchUpMax: number;
+      createdAt: string;
+      cron: string;
+      endAt: string | null;
+      firings: number;
+      /** Format: uuid */
+      id: string;
+      /** @description the latest tick fired: its time, its task, when it fired */
+      lastFiring: {
+        at: string;
+        /** Format: uuid */
+        taskId: string;
+        tick: string;
+      } | null;
+      /** @description the latest tick not fired: `overlap` (the previous firing still ran) or `missed` */
+      lastSkip: {
+        at: string;
+        /** @enum {string} */
+        reason: "overlap" | "missed";
+        tick: string;
+      } | null;
+      name: string | null;
+      /** @description the next five ticks (none while paused or after endAt) */
+      nextRuns: string[];
+      /** @enum {string} */
+      overlap: "skip" | "queue" | "allow";
+      paused: boolean;
+      /** @description overlap queue: the tick waiting for the previous firing */
+      queuedTick: string | null;
+      skips: number;
+      startAt: string | null;
+      task: {
+        [key: string]: unknown;
+      };
+      timezone: string;
+      updatedAt: string;
+    };
     Stats: {
       /**
        * @description what the caller's tasks cost by the price table, per UTC day for the last 30 days (oldest first, today last, so far), each task counted whole on the day it finished
@@ -3606,6 +5784,8 @@ export interface components {
      *       "parentId": null,
      *       "parentIds": [],
      *       "onParentFailure": "cascade",
+     *       "scheduleId": null,
+     *       "scheduledFor": null,
      *       "attempts": 1,
      *       "maxAttempts": 3,
      *       "timeoutSeconds": 600,
@@ -3637,7 +5817,10 @@ export interface components {
      *       "cancelReason": null,
      *       "metadata": {},
      *       "priority": "normal",
+     *       "webhook": null,
      *       "waiting": null,
+     *       "mode": "now",
+     *       "batchId": null,
      *       "createdAt": "2026-11-26T10:00:00.000Z",
      *       "updatedAt": "2026-11-26T10:00:01.200Z",
      *       "startedAt": "2026-11-26T10:00:00.050Z",
@@ -3647,6 +5830,8 @@ export interface components {
      */
     Task: {
       attempts: number;
+      /** @description with mode batch: the provider's id of the Message Batch its latest attempt went out in (null before the first, and while a retry waits for its next batch) */
+      batchId: string | null;
       cache?: {
         ttlSeconds: number;
       };
@@ -3870,6 +6055,8 @@ export interface components {
       metadata: {
         [key: string]: unknown;
       };
+      /** @enum {string} */
+      mode: "now" | "batch";
       model: string;
       /** @enum {string} */
       onParentFailure: "cascade" | "continue";
@@ -3894,6 +6081,13 @@ export interface components {
       /** @description set when the read model could not apply an event of this task (that event's stream sequence; see GET /admin/quarantine): this answer was folded from the stream instead */
       quarantinedSeq: number | null;
       runAt: string | null;
+      /** @description the schedule's tick it was fired for */
+      scheduledFor: string | null;
+      /**
+       * Format: uuid
+       * @description the schedule that fired it (see /schedules); null otherwise
+       */
+      scheduleId: string | null;
       /** @enum {string} */
       serviceTier?: "auto" | "standard_only";
       startedAt: string | null;
@@ -3997,6 +6191,23 @@ export interface components {
         reason: "rate_limited" | "lane_budget" | "lane_concurrency" | "tenant_concurrency" | "spend_limit";
         since: string;
         until: string | null;
+      } | null;
+      /** @description the task's own webhook, if it has one */
+      webhook: {
+        events?: (
+          | "task.submitted"
+          | "task.scheduled"
+          | "task.awaiting_parent"
+          | "task.queued"
+          | "task.started"
+          | "task.retrying"
+          | "task.retry_requested"
+          | "task.completed"
+          | "task.failed"
+          | "task.cancelled"
+        )[];
+        /** Format: uri */
+        url: string;
       } | null;
     };
     /**
@@ -4191,8 +6402,13 @@ export interface components {
         metadata?: {
           [key: string]: unknown;
         };
+        /**
+         * @description `now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and fake only)
+         * @enum {string}
+         */
+        mode?: "now" | "batch";
         model?: string;
-        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
         outputSchema?: {
           [key: string]: unknown;
         };
@@ -4285,6 +6501,23 @@ export interface components {
         }[];
         topK?: number;
         topP?: number;
+        /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+        webhook?: {
+          events?: (
+            | "task.submitted"
+            | "task.scheduled"
+            | "task.awaiting_parent"
+            | "task.queued"
+            | "task.started"
+            | "task.retrying"
+            | "task.retry_requested"
+            | "task.completed"
+            | "task.failed"
+            | "task.cancelled"
+          )[];
+          /** Format: uri */
+          url: string;
+        };
       }[];
     };
     /**
@@ -4479,8 +6712,13 @@ export interface components {
         metadata?: {
           [key: string]: unknown;
         };
+        /**
+         * @description `now` (default): one streamed call as soon as the task is due. `batch`: sent with other tasks of its model through the provider's Message Batches API — half the price, results within 24 h (Anthropic and fake only)
+         * @enum {string}
+         */
+        mode?: "now" | "batch";
         model?: string;
-        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy */
+        /** @description structured output: a JSON Schema the final text must satisfy; a reply that does not is a failed attempt (output_invalid), retried by policy; a refusal fails the task at once (refused) */
         outputSchema?: {
           [key: string]: unknown;
         };
@@ -4573,6 +6811,23 @@ export interface components {
         }[];
         topK?: number;
         topP?: number;
+        /** @description a receiver for this task's events (Standard Webhooks, signed with the tenant's task-webhook secret from POST /webhooks/task-secret): `url` (http or https, refused when it resolves to a private address unless allowed by WEBHOOK_ALLOWED_HOSTS) and `events` (default task.completed, task.failed, task.cancelled) */
+        webhook?: {
+          events?: (
+            | "task.submitted"
+            | "task.scheduled"
+            | "task.awaiting_parent"
+            | "task.queued"
+            | "task.started"
+            | "task.retrying"
+            | "task.retry_requested"
+            | "task.completed"
+            | "task.failed"
+            | "task.cancelled"
+          )[];
+          /** Format: uri */
+          url: string;
+        };
       }[];
     };
     TaskBatchResult: {
@@ -4616,6 +6871,8 @@ export interface components {
      *       "parentId": null,
      *       "parentIds": [],
      *       "onParentFailure": "cascade",
+     *       "scheduleId": null,
+     *       "scheduledFor": null,
      *       "attempts": 1,
      *       "maxAttempts": 3,
      *       "timeoutSeconds": 600,
@@ -4647,7 +6904,10 @@ export interface components {
      *       "cancelReason": null,
      *       "metadata": {},
      *       "priority": "normal",
+     *       "webhook": null,
      *       "waiting": null,
+     *       "mode": "now",
+     *       "batchId": null,
      *       "createdAt": "2026-11-26T10:00:00.000Z",
      *       "updatedAt": "2026-11-26T10:00:01.200Z",
      *       "startedAt": "2026-11-26T10:00:00.050Z",
@@ -4657,6 +6917,8 @@ export interface components {
      */
     TaskInput: {
       attempts: number;
+      /** @description with mode batch: the provider's id of the Message Batch its latest attempt went out in (null before the first, and while a retry waits for its next batch) */
+      batchId: string | null;
       cache?: {
         ttlSeconds: number;
       };
@@ -4880,6 +7142,8 @@ export interface components {
       metadata: {
         [key: string]: unknown;
       };
+      /** @enum {string} */
+      mode: "now" | "batch";
       model: string;
       /** @enum {string} */
       onParentFailure: "cascade" | "continue";
@@ -4904,6 +7168,13 @@ export interface components {
       /** @description set when the read model could not apply an event of this task (that event's stream sequence; see GET /admin/quarantine): this answer was folded from the stream instead */
       quarantinedSeq: number | null;
       runAt: string | null;
+      /** @description the schedule's tick it was fired for */
+      scheduledFor: string | null;
+      /**
+       * Format: uuid
+       * @description the schedule that fired it (see /schedules); null otherwise
+       */
+      scheduleId: string | null;
       /** @enum {string} */
       serviceTier?: "auto" | "standard_only";
       startedAt: string | null;
@@ -5008,6 +7279,23 @@ export interface components {
         since: string;
         until: string | null;
       } | null;
+      /** @description the task's own webhook, if it has one */
+      webhook: {
+        events?: (
+          | "task.submitted"
+          | "task.scheduled"
+          | "task.awaiting_parent"
+          | "task.queued"
+          | "task.started"
+          | "task.retrying"
+          | "task.retry_requested"
+          | "task.completed"
+          | "task.failed"
+          | "task.cancelled"
+        )[];
+        /** Format: uri */
+        url: string;
+      } | null;
     };
     TenantSettings: {
       maxConcurrent: number | null;
@@ -5074,6 +7362,128 @@ export interface components {
         };
       };
       weight: number;
+    };
+    Webhook: {
+      createdAt: string;
+      description: string | null;
+      enabled: boolean;
+      events: (
+        | "task.submitted"
+        | "task.scheduled"
+        | "task.awaiting_parent"
+        | "task.queued"
+        | "task.started"
+        | "task.retrying"
+        | "task.retry_requested"
+        | "task.completed"
+        | "task.failed"
+        | "task.cancelled"
+      )[];
+      id: string;
+      updatedAt: string;
+      url: string;
+    };
+    WebhookDeliveryAttempt: {
+      attempt: number;
+      attemptedAt: string;
+      error: string | null;
+      eventType: string;
+      id: string;
+      latencyMs: number | null;
+      /** @enum {string} */
+      outcome: "delivered" | "failed" | "gave_up";
+      /** @description the first KiB of the answer */
+      responseExcerpt: string | null;
+      statusCode: number | null;
+      /** @description the subscription's id, or `task` for a task's own webhook */
+      target: string;
+      taskId: string;
+      url: string;
+      /** @description the webhook-id header: the same on every try of one delivery */
+      webhookId: string;
+    };
+    WebhookDeliveryAttemptInput: {
+      attempt: number;
+      attemptedAt: string;
+      error: string | null;
+      eventType: string;
+      id: string;
+      latencyMs: number | null;
+      /** @enum {string} */
+      outcome: "delivered" | "failed" | "gave_up";
+      /** @description the first KiB of the answer */
+      responseExcerpt: string | null;
+      statusCode: number | null;
+      /** @description the subscription's id, or `task` for a task's own webhook */
+      target: string;
+      taskId: string;
+      url: string;
+      /** @description the webhook-id header: the same on every try of one delivery */
+      webhookId: string;
+    };
+    WebhookInput: {
+      createdAt: string;
+      description: string | null;
+      enabled: boolean;
+      events: (
+        | "task.submitted"
+        | "task.scheduled"
+        | "task.awaiting_parent"
+        | "task.queued"
+        | "task.started"
+        | "task.retrying"
+        | "task.retry_requested"
+        | "task.completed"
+        | "task.failed"
+        | "task.cancelled"
+      )[];
+      id: string;
+      updatedAt: string;
+      url: string;
+    };
+    WebhookWithSecret: {
+      createdAt: string;
+      description: string | null;
+      enabled: boolean;
+      events: (
+        | "task.submitted"
+        | "task.scheduled"
+        | "task.awaiting_parent"
+        | "task.queued"
+        | "task.started"
+        | "task.retrying"
+        | "task.retry_requested"
+        | "task.completed"
+        | "task.failed"
+        | "task.cancelled"
+      )[];
+      id: string;
+      /** @description whsec_…: verify signatures with it (Standard Webhooks). Shown this once. */
+      secret: string;
+      updatedAt: string;
+      url: string;
+    };
+    WebhookWithSecretInput: {
+      createdAt: string;
+      description: string | null;
+      enabled: boolean;
+      events: (
+        | "task.submitted"
+        | "task.scheduled"
+        | "task.awaiting_parent"
+        | "task.queued"
+        | "task.started"
+        | "task.retrying"
+        | "task.retry_requested"
+        | "task.completed"
+        | "task.failed"
+        | "task.cancelled"
+      )[];
+      id: string;
+      /** @description whsec_…: verify signatures with it (Standard Webhooks). Shown this once. */
+      secret: string;
+      updatedAt: string;
+      url: string;
     };
   };
   responses: never;

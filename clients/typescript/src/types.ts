@@ -25,23 +25,13 @@ export type ApiKey = components["schemas"]["ApiKey"];
 export type CreatedApiKey = components["schemas"]["CreatedApiKey"];
 export type CreateKeyBody = NonNullable<paths["/admin/keys"]["post"]["requestBody"]>["content"]["application/json"];
 
-/**
- * A schedule (`GET /schedules`), as design.md names its fields. Written by hand while the routes are not in the
- * gateway's OpenAPI document; once they are, this becomes `components["schemas"]["Schedule"]`.
- */
-export type Schedule = {
-  id: string;
-  name?: string | null;
-  cron: string;
-  timezone: string;
-  task: Record<string, unknown>;
-  overlap: "skip" | "queue" | "allow";
-  paused: boolean;
-  nextRuns?: string[];
-  createdAt?: string;
-  updatedAt?: string;
-  [field: string]: unknown;
-};
+export type Schedule = components["schemas"]["Schedule"];
+/** The body of `POST /schedules`: a cron, its time zone, the task it makes (a `POST /tasks` body) and its policies. */
+export type CreateScheduleBody = NonNullable<paths["/schedules"]["post"]["requestBody"]>["content"]["application/json"];
+/** The body of `PATCH /schedules/:id`: what changes (`{paused: true}` pauses it). */
+export type UpdateScheduleBody = NonNullable<
+  paths["/schedules/{id}"]["patch"]["requestBody"]
+>["content"]["application/json"];
 
 /** A piece of live output: answer text, thinking, or a tool call's input JSON (`kind`), of content block `block`. */
 export type Delta = {
