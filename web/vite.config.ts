@@ -1,5 +1,5 @@
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defaultClientConditions, defineConfig } from "vite";
 
 /** `npm run -w web dev` proxies the API to a gateway on :8000 (`npm start`); the build is served by the gateway. */
 const gateway = process.env.TASKJET_GATEWAY ?? "http://127.0.0.1:8000";
@@ -7,6 +7,8 @@ const api = ["/tasks", "/stats", "/health", "/ready", "/openapi.json", "/docs", 
 
 export default defineConfig({
   plugins: [react()],
+  // @taskjet/client from its source: a checkout (and npm start) never builds the client's dist first.
+  resolve: { conditions: ["@taskjet/source", ...defaultClientConditions] },
   build: { target: "es2022", sourcemap: true, reportCompressedSize: true },
   server: {
     proxy: Object.fromEntries([

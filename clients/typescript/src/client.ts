@@ -21,6 +21,7 @@ import type {
   SubmitBody,
   Task,
   TaskEvent,
+  TaskPage,
   UpdateScheduleBody,
 } from "./types.ts";
 
@@ -89,11 +90,15 @@ export class Taskjet {
   async *list(filters: ListFilters = {}, options: { signal?: AbortSignal } = {}): AsyncGenerator<Task> {
     let cursor = filters.cursor;
     do {
-      const query = { ...filters, ...(cursor ? { cursor } : {}) };
-      const page = await this.#unwrap(this.#api.GET("/tasks", { params: { query }, signal: options.signal }));
+      const page = await this.page({ ...filters, ...(cursor ? { cursor } : {}) }, options);
       yield* page.tasks;
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
+  }
+
+  /** One page of the caller's tasks and the cursor of the next (null at the end): for a UI that pages on demand. */
+  async page(filters: ListFilters = {}, options: { signal?: AbortSignal } = {}): Promise<TaskPage> {
+    return this.#unwrap(this.#api.GET("/tasks", { params: { query: filters }, signal: options.signal }));
   }
 
   /** Cancels a task (idempotent: an already cancelled one answers as it is); a finished one is a ConflictError. */

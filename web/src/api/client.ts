@@ -1,3 +1,4 @@
+import { Taskjet, TaskjetError } from "@taskjet/client";
 import createClient, { type Middleware } from "openapi-fetch";
 import { auth } from "./auth.ts";
 import type { components, paths } from "./schema.ts";
@@ -53,8 +54,34 @@ const authMiddleware: Middleware = {
   },
 };
 
+/** For the routes @taskjet/client does not cover (stats, schedules and webhooks pages, admin). */
 export const client = createClient<paths>({ baseUrl: globalThis.location?.origin ?? "" });
 client.use(authMiddleware);
+
+/**
+ * The typed client every program uses (`@taskjet/client`), for the tasks themselves: submit, chain, read, list,
+ * cancel, retry, history. It sends this session's key, and a 401 opens the key dialog, as for `client`.
+ */
+export const taskjet = new Taskjet({
+  baseUrl: globalThis.location?.origin ?? "",
+  async fetch(request) {
+    if (auth.key) request.headers.set("authorization", `Bearer ${auth.key}`);
+    const response = await globalThis.fetch(request);
+    if (response.status === 401) auth.required();
+    return response;
+  },
+});
+
+/** A call of `taskjet`: its answer, or its error as the console shows errors (with their hint and fields). */
+export async function viaClient<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (!(err instanceof TaskjetError)) throw err;
+    if (err.status === 0) throw new ApiError(0, "unreachable", `Cannot reach the gateway (${err.message}).`);
+    throw new ApiError(err.status, err.code, err.message, err.details);
+  }
+}
 
 type Outcome<T> = { data?: T; error?: unknown; response: Response };
 

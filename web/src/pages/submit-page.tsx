@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
-import { ApiError, client, type Task, unwrap } from "../api/client.ts";
+import { ApiError, taskjet, viaClient } from "../api/client.ts";
 import { Problem } from "../components/problem.tsx";
 import { excerpt } from "../format.ts";
 import { Link, navigate, useLocation } from "../router.tsx";
@@ -24,7 +24,7 @@ export function SubmitPage() {
   const from = query.get("from") ?? chainFrom;
   const source = useQuery({
     queryKey: ["task", from],
-    queryFn: () => unwrap(client.GET("/tasks/{id}", { params: { path: { id: from ?? "" } } })),
+    queryFn: () => viaClient(taskjet.get(from ?? "")),
     enabled: from !== null,
   });
   const heading = chainFrom ? "Chain a task" : from ? "Run again with edits" : "New task";
@@ -64,14 +64,10 @@ function TaskForm({ initial, parentId }: { initial: FormValues; parentId: string
   // One key per form: a double click, or a retry after a lost answer, makes one task.
   const [idempotencyKey] = useState(newKey);
   const submit = useMutation({
-    mutationFn: (body: NonNullable<ReturnType<typeof bodyOf>>) => {
-      const headers = { "idempotency-key": idempotencyKey };
-      return unwrap<Task>(
-        parentId
-          ? client.POST("/tasks/{id}/chain", { params: { path: { id: parentId } }, body, headers })
-          : client.POST("/tasks", { body, headers }),
-      );
-    },
+    mutationFn: (body: NonNullable<ReturnType<typeof bodyOf>>) =>
+      viaClient(
+        parentId ? taskjet.chain(parentId, body, { idempotencyKey }) : taskjet.submit(body, { idempotencyKey }),
+      ),
     onSuccess: (task) => {
       if (parentId) void queryClient.invalidateQueries({ queryKey: ["children", parentId] });
       navigate(`/tasks/${task.id}`);

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { client, type Task, unwrap } from "../api/client.ts";
+import { type Task, taskjet, viaClient } from "../api/client.ts";
 import { Problem } from "../components/problem.tsx";
 import { PriorityBadge, StatusBadge, TERMINAL, WaitingBadge } from "../components/status.tsx";
 import { Timeline } from "../components/timeline.tsx";
@@ -16,7 +16,7 @@ import { TaskTree } from "./task-tree.tsx";
 export function TaskPage({ id }: { id: string }) {
   const task = useQuery({
     queryKey: ["task", id],
-    queryFn: () => unwrap(client.GET("/tasks/{id}", { params: { path: { id } } })),
+    queryFn: () => viaClient(taskjet.get(id)),
     staleTime: Number.POSITIVE_INFINITY, // the WebSocket pushes every change
     // A fetch answered after the WebSocket pushed a later version does not take the page back in time.
     structuralSharing: (held, fetched) => keepNewer(fetched as Task, held as Task | undefined),
@@ -40,7 +40,7 @@ function TaskView({ task, streamed, thinking }: { task: Task; streamed: string; 
   const live = !TERMINAL.has(task.status);
   const events = useQuery({
     queryKey: ["events", task.id, task.updatedAt],
-    queryFn: () => unwrap(client.GET("/tasks/{id}/events", { params: { path: { id: task.id } } })),
+    queryFn: () => viaClient(taskjet.events(task.id)),
     placeholderData: keepPreviousData,
   });
   // While it runs, the streamed text; once it ends, the output the task holds (it is the whole text).
@@ -99,8 +99,7 @@ function TaskView({ task, streamed, thinking }: { task: Task; streamed: string; 
           <ToolCalls task={task} />
           <h2>Timeline</h2>
           {events.isError && <Problem error={events.error} title="Cannot load the history" />}
-          {events.data && <Timeline events={events.data.events} live={live} />}
-          {events.data?.truncated && <p className="muted">Only the first 1,000 events are shown.</p>}
+          {events.data && <Timeline events={events.data} live={live} />}
         </div>
         <aside className="col-side">
           <h2>Details</h2>
@@ -190,20 +189,14 @@ function Actions({ task }: { task: Task }) {
   // The answer may arrive after the WebSocket has already pushed what followed: the newer version stays.
   const update = (t: Task) => queryClient.setQueryData<Task>(["task", t.id], (held) => (isNewer(t, held) ? t : held));
   const cancel = useMutation({
-    mutationFn: (why: string) =>
-      unwrap(
-        client.POST("/tasks/{id}/cancel", {
-          params: { path: { id: task.id } },
-          body: why ? { reason: why } : {},
-        }),
-      ),
+    mutationFn: (why: string) => viaClient(taskjet.cancel(task.id, why || undefined)),
     onSuccess: (t) => {
       update(t);
       setCancelling(false);
     },
   });
   const retry = useMutation({
-    mutationFn: () => unwrap(client.POST("/tasks/{id}/retry", { params: { path: { id: task.id } } })),
+    mutationFn: () => viaClient(taskjet.retry(task.id)),
     onSuccess: update,
   });
   const canCancel = !TERMINAL.has(task.status);

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { client, type Task, unwrap } from "../api/client.ts";
+import { type Task, taskjet, viaClient } from "../api/client.ts";
 import { StatusBadge } from "../components/status.tsx";
 import { excerpt } from "../format.ts";
 import { keepNewer } from "../live/hooks.ts";
@@ -15,12 +15,12 @@ export function TaskTree({ task }: { task: Task }) {
   const queryClient = useQueryClient();
   const parent = useQuery({
     queryKey: ["task", task.parentId],
-    queryFn: () => unwrap(client.GET("/tasks/{id}", { params: { path: { id: task.parentId ?? "" } } })),
+    queryFn: () => viaClient(taskjet.get(task.parentId ?? "")),
     enabled: task.parentId !== null,
   });
   const children = useQuery({
     queryKey: ["children", task.id],
-    queryFn: () => unwrap(client.GET("/tasks", { params: { query: { parentId: task.id, limit: 100 } } })),
+    queryFn: () => viaClient(taskjet.page({ parentId: task.id, limit: 100 })),
     refetchOnMount: "always", // a child may have been chained from anywhere since
   });
   // Every task of the caller is followed, not just the ones shown: a child chained onto this task from

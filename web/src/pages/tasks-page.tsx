@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
-import { client, type Task, type TaskStatus, unwrap } from "../api/client.ts";
+import { type Task, type TaskStatus, taskjet, viaClient } from "../api/client.ts";
 import { useStats } from "../api/stats.ts";
 import { Empty, Problem } from "../components/problem.tsx";
 import { PriorityBadge, STATUSES, StatusBadge, statusLabel, TERMINAL, WaitingBadge } from "../components/status.tsx";
@@ -24,19 +24,15 @@ export function TasksPage() {
   const list = useInfiniteQuery({
     queryKey: ["tasks", filters],
     queryFn: ({ pageParam }) =>
-      unwrap(
-        client.GET("/tasks", {
-          params: {
-            query: {
-              status: filters.status.length > 0 ? filters.status : undefined,
-              parentId: filters.parentId,
-              scheduleId: filters.scheduleId,
-              createdAfter: filters.createdAfter,
-              createdBefore: filters.createdBefore,
-              limit: PAGE_SIZE,
-              cursor: pageParam,
-            },
-          },
+      viaClient(
+        taskjet.page({
+          status: filters.status.length > 0 ? filters.status : undefined,
+          parentId: filters.parentId,
+          scheduleId: filters.scheduleId,
+          createdAfter: filters.createdAfter,
+          createdBefore: filters.createdBefore,
+          limit: PAGE_SIZE,
+          cursor: pageParam,
         }),
       ),
     initialPageParam: undefined as string | undefined,
