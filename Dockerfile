@@ -31,6 +31,8 @@ RUN npm ci --omit=dev --workspaces --include-workspace-root=false --ignore-scrip
 FROM manifests AS console
 RUN npm ci --workspace web --include-workspace-root=false --ignore-scripts --no-audit --no-fund
 COPY web ./web
+# The console calls the API through @taskjet/client, bundled from its source.
+COPY clients/typescript ./clients/typescript
 RUN npm run build --workspace web
 
 FROM node:24-bookworm-slim AS runtime
