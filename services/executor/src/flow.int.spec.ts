@@ -11,7 +11,7 @@ import {
   TenantUsage,
 } from "@taskjet/events";
 import { openBucket } from "@taskjet/runtime";
-import { createTestContext, ev, type Reply, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
+import { createTestContext, ev, freePort, type Reply, startFakeLlm, type TestContext, waitFor } from "@taskjet/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenForCancellations } from "./cancellations.ts";
 import { startExecutor } from "./executor.ts";
@@ -25,11 +25,12 @@ describe("flow control × the fake Messages API", () => {
   let running: Awaited<ReturnType<typeof startExecutor>>;
   let cancellations: ReturnType<typeof listenForCancellations>;
   const script = new Map<string, Reply[]>();
-  const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
+  let metricsPort = 0;
   // One priced model, $1 per thousand tokens each way, so one call passes a cent; the others cost nothing.
   const prices = resolvePrices({ models: { "claude-usd": { input: 1000, output: 1000 } } });
 
   beforeAll(async () => {
+    metricsPort = await freePort();
     ctx = await createTestContext("flow");
     kv = await openBucket(ctx.js, ctx.names, "flow", { STREAM_REPLICAS: 1 });
     fake = await startFakeLlm((req) => {
