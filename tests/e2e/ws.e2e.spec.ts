@@ -49,6 +49,23 @@ describe("WebSocket /ws", () => {
     ws.close();
   });
 
+  it("streams the output of a task followed by id after subscribe-all already sent it (as the console's task page does)", async () => {
+    // Slow (about 18 s of output): its deltas must come while it runs, not once a later version of it does.
+    const { body: task } = await postJson(`${system.baseUrl}/tasks`, { prompt: "all, then by id [fake:slow=200]" });
+    await waitFor(async () => {
+      const t = (await (await fetch(`${system.baseUrl}/tasks/${task.id}`)).json()) as { status: string };
+      return t.status === "running";
+    });
+    const ws = await connectWs(system.baseUrl);
+    ws.send({ type: "subscribe", all: true, since: new Date(Date.now() - 60_000).toISOString() });
+    await waitFor(() => ws.statuses(task.id).includes("running"), { what: "the task from subscribe-all" });
+    ws.send({ type: "subscribe", taskIds: [task.id] });
+    await waitFor(() => ws.output(task.id).startsWith("Fake reply"), { what: "its output so far, as deltas" });
+    expect(ws.statuses(task.id)).toEqual(["running"]);
+    await postJson(`${system.baseUrl}/tasks/${task.id}/cancel`, {});
+    ws.close();
+  });
+
   it("pushes from every gateway to its own clients, including subscribe-all per tenant", async () => {
     const second = await system.addGateway();
     const a = await connectWs(system.baseUrl, "/ws", { "x-tenant-id": "acme" });

@@ -107,13 +107,18 @@ export function createSession(opts: {
       }
       if (everything) all = false;
     },
-    /** Sends a task unless this client already has that version or a newer one. */
+    /**
+     * Sends a task unless this client already has that version or a newer one, and follows its output once the
+     * client follows it by id — even when the version itself is not new: a client subscribed to `all` got it
+     * from that snapshot, then asks for the task by id for its output.
+     */
     pushTask(state: TaskState, seq: number) {
       if (closed || state.tenant !== tenant) return;
       const last = seen.get(state.id) ?? -1;
-      if (seq <= last && seq !== 0) return;
-      seen.set(state.id, seq);
-      sendTask(state);
+      if (seq > last || seq === 0) {
+        seen.set(state.id, seq);
+        sendTask(state);
+      }
       if (taskIds.has(state.id) && !followers.has(state.id)) {
         followers.set(
           state.id,
