@@ -45,7 +45,9 @@ describe.skipIf(!bin)("a 3-node NATS cluster", () => {
       FAKE_LLM_LATENCY_MS: "20",
       ACK_WAIT_SECONDS: "5",
     };
-    for (const name of ["projector", "scheduler", "executor", "gateway"] as const) services.spawn(name, env);
+    // All four running before the load (and the kill): the test is about a leader lost under load, not at start.
+    const names = ["projector", "scheduler", "executor", "gateway"] as const;
+    await Promise.all(names.map((name) => services.spawn(name, env).ready));
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/ready`).catch(() => null))?.status === 200, {
       timeoutMs: 30_000,

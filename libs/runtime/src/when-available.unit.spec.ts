@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger.ts";
 import { DependencyUnavailableError } from "./nats.ts";
-import { whenAvailable } from "./when-available.ts";
+import { isJetStreamAway, whenAvailable } from "./when-available.ts";
 
 const log = createLogger("test", { LOG_LEVEL: "silent" });
 const unreachable = () => new DependencyUnavailableError("cannot reach NATS at nats://127.0.0.1:4222");
@@ -35,5 +35,22 @@ describe("whenAvailable", () => {
     };
     await expect(whenAvailable({ STARTUP_WAIT_SECONDS: 30 }, log, step)).rejects.toThrow("invalid configuration");
     expect(tries).toBe(1);
+  });
+
+  it("waits while JetStream is away for a moment (a request timed out, no responders, a leader being elected)", async () => {
+    const away = [
+      Object.assign(new Error("timeout"), { name: "TimeoutError" }),
+      Object.assign(new Error("jetstream is not enabled"), { name: "JetStreamNotEnabled" }),
+      new Error("no responders: '$JS.API.STREAM.CREATE.X'"),
+    ];
+    expect(away.map(isJetStreamAway)).toEqual([true, true, true]);
+    expect(isJetStreamAway(new Error("stream name already in use with a different configuration"))).toBe(false);
+    let tries = 0;
+    const result = await whenAvailable({ STARTUP_WAIT_SECONDS: 30 }, log, async () => {
+      const err = away[tries++];
+      if (err) throw err;
+      return "provisioned";
+    });
+    expect([result, tries]).toEqual(["provisioned", 4]);
   });
 });

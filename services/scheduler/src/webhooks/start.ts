@@ -8,6 +8,7 @@ import {
   openWebhookStore,
   type Running,
   webhooksStreamConfig,
+  whenAvailable,
 } from "@taskjet/runtime";
 import type { Registry } from "prom-client";
 import type { SchedulerDeps } from "../deps.ts";
@@ -27,6 +28,7 @@ export type WebhookConfig = Pick<
   | "WEBHOOK_GIVE_UP_SECONDS"
   | "WEBHOOK_TIMEOUT_MS"
   | "WEBHOOK_CONCURRENCY"
+  | "STARTUP_WAIT_SECONDS"
 >;
 
 /**
@@ -40,8 +42,35 @@ export async function startWebhooks(
   registry?: Registry,
 ): Promise<Running[]> {
   const { js, jsm, names, subjects, log } = deps;
-  await ensureStream(jsm, webhooksStreamConfig(names, config), log);
-  const store = await openWebhookStore(js, names, config);
+  const dispatchDurable = `${names.consumerPrefix}webhooks-dispatch`;
+  const dispatchAckWaitMs = 30_000;
+  const deliverDurable = `${names.consumerPrefix}webhooks-deliver`;
+  // Past the POST's own timeout; `working()` keeps a slow one alive meanwhile. Held retries are unacked: room.
+  const deliverAckWaitMs = Math.max(30_000, config.WEBHOOK_TIMEOUT_MS * 2);
+  // Everything on the server first, idempotent, and waited out while JetStream is briefly away (a stream leader
+  // being elected as this scheduler starts): nothing runs until all of it is there.
+  const store = await whenAvailable(config, log, async () => {
+    await ensureStream(jsm, webhooksStreamConfig(names, config), log);
+    await ensureDispatchConsumer(
+      jsm,
+      names.stream,
+      { durable: dispatchDurable, filterSubject: subjects.all, ackWaitMs: dispatchAckWaitMs },
+      new Date(deps.now().getTime() - DISPATCH_LOOKBACK_MS),
+      log,
+    );
+    await ensureConsumer(
+      jsm,
+      names.webhookStream,
+      {
+        durable: deliverDurable,
+        filterSubject: subjects.allWebhooks,
+        ackWaitMs: deliverAckWaitMs,
+        maxAckPending: 200_000,
+      },
+      log,
+    );
+    return openWebhookStore(js, names, config);
+  });
   const subscriptions = await followSubscriptions(store, log);
   const full = {
     ...deps,
@@ -57,16 +86,7 @@ export async function startWebhooks(
     random: Math.random,
   };
 
-  const dispatchDurable = `${names.consumerPrefix}webhooks-dispatch`;
   const metrics = registry ? webhookMetrics(registry, jsm, names, dispatchDurable) : null;
-  const dispatchAckWaitMs = 30_000;
-  await ensureDispatchConsumer(
-    jsm,
-    names.stream,
-    { durable: dispatchDurable, filterSubject: subjects.all, ackWaitMs: dispatchAckWaitMs },
-    new Date(deps.now().getTime() - DISPATCH_LOOKBACK_MS),
-    log,
-  );
   const dispatcher = consume({
     consumer: await js.consumers.get(names.stream, dispatchDurable),
     handle: onTaskEventForWebhooks(full),
@@ -75,20 +95,6 @@ export async function startWebhooks(
     ackWaitMs: dispatchAckWaitMs,
   });
 
-  const deliverDurable = `${names.consumerPrefix}webhooks-deliver`;
-  // Past the POST's own timeout; `working()` keeps a slow one alive meanwhile. Held retries are unacked: room.
-  const deliverAckWaitMs = Math.max(30_000, config.WEBHOOK_TIMEOUT_MS * 2);
-  await ensureConsumer(
-    jsm,
-    names.webhookStream,
-    {
-      durable: deliverDurable,
-      filterSubject: subjects.allWebhooks,
-      ackWaitMs: deliverAckWaitMs,
-      maxAckPending: 200_000,
-    },
-    log,
-  );
   const deliverer = consumeDeliveries({
     consumer: await js.consumers.get(names.webhookStream, deliverDurable),
     handle: deliverWebhook({
