@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type ConsoleSystem, launchChromium, startConsoleSystem, waitFor } from "@taskjet/testkit";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureConsoleBuilt } from "./console-build.ts";
 
 let system: ConsoleSystem;
@@ -16,6 +18,13 @@ beforeAll(async () => {
   context.setDefaultTimeout(20_000);
   page = await context.newPage();
 }, 180_000);
+afterEach(async ({ task }) => {
+  if (task.result?.state !== "fail") return;
+  // What the page showed when the test failed, for the one reading the report.
+  const path = join(tmpdir(), "taskjet-console-schedules-failed.png");
+  await page.screenshot({ path, fullPage: true }).catch(() => undefined);
+  console.error(`screenshot of the failed page: ${path} (${page.url()})`);
+});
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
@@ -25,7 +34,8 @@ type Schedule = { id: string; name: string | null; paused: boolean; firings: num
 const schedules = async () =>
   ((await (await fetch(`${system.baseUrl}/schedules`)).json()) as { schedules: Schedule[] }).schedules;
 
-describe("the console's schedules page", { timeout: 60_000 }, () => {
+// Several steps that may each wait up to 20 s on two loaded cores: a whole that allows them.
+describe("the console's schedules page", { timeout: 120_000 }, () => {
   it("creates a schedule (its field problems shown), lists its next runs, pauses it, lists its tasks, deletes it", async () => {
     const name = `every second ${randomUUID().slice(0, 8)}`;
     await page.goto(`${system.baseUrl}/schedules`);
