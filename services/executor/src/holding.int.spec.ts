@@ -30,6 +30,8 @@ describe("executors sharing a backlog on an unlimited lane", () => {
   });
 
   const start = async (executorId: string) => {
+    // A start that hangs says so, rather than leaving the test to time out saying nothing (seen once in CI).
+    const slow = setTimeout(() => console.error(`executor ${executorId} still starting after 15 s`), 15_000);
     const running = await startExecutor(
       {
         ...ctx,
@@ -37,7 +39,7 @@ describe("executors sharing a backlog on an unlimited lane", () => {
         ...{ cancellations, executorId, now: () => new Date(), random: Math.random },
       },
       { concurrency: 2, ackWaitMs: 10_000, maxHeld: 1000 },
-    );
+    ).finally(() => clearTimeout(slow));
     executors.push(running);
   };
 
