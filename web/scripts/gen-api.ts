@@ -1,8 +1,8 @@
-// Types from the gateway's own OpenAPI document, for the console and for @taskjet/client: builds the gateway app
-// (no port, a throwaway test namespace), asks it for /openapi.json, turns that into TypeScript with
-// openapi-typescript and formats it as Biome would. `npm run -w web gen:api` writes src/api/schema.ts;
-// `--out <file>` writes another file (the client's: `npm run -w clients/typescript gen:api`; `npm run gen:api` at
-// the root does both); `--print` writes it to stdout instead (the drift tests compare that with the committed file).
+// Types from the gateway's own OpenAPI document, for @taskjet/client (and through it the console): builds the
+// gateway app (no port, a throwaway test namespace), asks it for /openapi.json, turns that into TypeScript with
+// openapi-typescript and formats it as Biome would. `npm run gen:api` writes clients/typescript/src/schema.ts;
+// `--out <file>` writes another file; `--print` writes it to stdout instead (the drift test compares that with the
+// committed file).
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -13,13 +13,11 @@ import openapiTS, { astToString } from "openapi-typescript";
 
 const WEB = join(import.meta.dirname, "..");
 const ROOT = join(WEB, "..");
-export const SCHEMA_FILE = join(WEB, "src/api/schema.ts");
+export const SCHEMA_FILE = join(ROOT, "clients/typescript/src/schema.ts");
 
-/** What the header tells a reader to run; the console's file keeps the command it always named. */
+/** What the header tells a reader to run. */
 const regenerateWith = (file: string) =>
-  file === SCHEMA_FILE
-    ? "npm run -w web gen:api"
-    : `npm run gen:api (or: node web/scripts/gen-api.ts --out ${relative(ROOT, file)})`;
+  file === SCHEMA_FILE ? "npm run gen:api" : `node web/scripts/gen-api.ts --out ${relative(ROOT, file)}`;
 
 const header = (file: string) =>
   `// Generated from the gateway's /openapi.json by \`${regenerateWith(file)}\`: do not edit by hand.\n`;

@@ -1,4 +1,4 @@
-// Generated from the gateway's /openapi.json by `npm run gen:api (or: node web/scripts/gen-api.ts --out clients/typescript/src/schema.ts)`: do not edit by hand.
+// Generated from the gateway's /openapi.json by `npm run gen:api`: do not edit by hand.
 export interface paths {
   "/admin/keys": {
     parameters: {

@@ -1,7 +1,7 @@
+import type { components, paths } from "@taskjet/client";
 import { Taskjet, TaskjetError } from "@taskjet/client";
 import createClient, { type Middleware } from "openapi-fetch";
 import { auth } from "./auth.ts";
-import type { components, paths } from "./schema.ts";
 
 export type Task = components["schemas"]["Task"];
 export type TaskStatus = Task["status"];

@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { components } from "@taskjet/client";
 import { useEffect } from "react";
 import { live } from "../live/socket.ts";
 import { client, unwrap } from "./client.ts";
-import type { components } from "./schema.ts";
 
 export type Stats = components["schemas"]["Stats"];
 

@@ -3,7 +3,7 @@ import { clock } from "../format.ts";
 
 /**
  * Every status, in the order a task moves through them. A record over the API's own status type, so a status
- * the API adds (web/src/api/schema.ts is generated from it) fails to compile here until the console knows it.
+ * the API adds (@taskjet/client's schema is generated from it) fails to compile here until the console knows it.
  */
 const ORDER: Record<TaskStatus, true> = {
   submitted: true,

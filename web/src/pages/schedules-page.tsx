@@ -1,9 +1,9 @@
 // `/schedules`: the caller's schedules with their next runs and last firing, a form to make one, and per
 // schedule pause/resume, delete and a link to the tasks it fired.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { components, paths } from "@taskjet/client";
 import { type FormEvent, useId, useState } from "react";
 import { ApiError, client, unwrap } from "../api/client.ts";
-import type { components, paths } from "../api/schema.ts";
 import { Empty, Problem } from "../components/problem.tsx";
 import { dateTime, excerpt } from "../format.ts";
 import { Link } from "../router.tsx";

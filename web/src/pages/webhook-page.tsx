@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import type { components } from "@taskjet/client";
 import { client, unwrap } from "../api/client.ts";
-import type { components } from "../api/schema.ts";
 import { Empty, Problem } from "../components/problem.tsx";
 import { dateTime, excerpt } from "../format.ts";
 import { Link } from "../router.tsx";

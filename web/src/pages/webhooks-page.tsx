@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { components } from "@taskjet/client";
 import { type FormEvent, useState } from "react";
 import { ApiError, client, unwrap } from "../api/client.ts";
-import type { components } from "../api/schema.ts";
 import { Empty, Problem } from "../components/problem.tsx";
 import { dateTime } from "../format.ts";
 import { Link } from "../router.tsx";
