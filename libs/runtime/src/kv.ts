@@ -26,3 +26,15 @@ export function isCasConflict(err: unknown): boolean {
   const e = err as { api_error?: { err_code?: number }; message?: string } | null;
   return e?.api_error?.err_code === 10071 || /wrong last sequence|key exists/i.test(e?.message ?? "");
 }
+
+/**
+ * The keys a bucket holds now (deleted ones too: read each and skip what is gone), from one stream-info request
+ * with a subjects filter: no consumer. `kv.keys()` reads with a consumer until nothing is pending, which a key
+ * written every second (a schedule's entry as it fires) can keep from ever happening.
+ */
+export async function bucketKeys(js: JetStreamClient, bucket: string): Promise<string[]> {
+  const jsm = await js.jetstreamManager();
+  const prefix = `$KV.${bucket}.`;
+  const info = await jsm.streams.info(`KV_${bucket}`, { subjects_filter: `${prefix}>` });
+  return Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
+}

@@ -1,7 +1,7 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { KV, KvEntry } from "@nats-io/kv";
 import { type Names, SCHEDULES_BUCKET, ScheduleRecord } from "@taskjet/events";
-import { type Config, isCasConflict, openBucket } from "@taskjet/runtime";
+import { bucketKeys, type Config, isCasConflict, openBucket } from "@taskjet/runtime";
 
 function decode(e: KvEntry | null): ScheduleRecord | null {
   if (e === null || e.operation !== "PUT") return null;
@@ -15,7 +15,7 @@ function decode(e: KvEntry | null): ScheduleRecord | null {
  * compare-and-set on the revision it was read at, read again on a conflict: a PATCH never undoes a firing
  * recorded in between, nor a firing a PATCH. Another tenant's schedule reads as none.
  */
-export function scheduleStore(kv: KV) {
+export function scheduleStore(kv: KV, keys: () => Promise<string[]>) {
   async function read(id: string, tenant: string) {
     const entry = await kv.get(id);
     const record = decode(entry);
@@ -45,8 +45,7 @@ export function scheduleStore(kv: KV) {
     },
     /** The tenant's schedules, oldest first. */
     async list(tenant: string): Promise<ScheduleRecord[]> {
-      const ids: string[] = [];
-      for await (const id of await kv.keys()) ids.push(id);
+      const ids = await keys();
       const records = await Promise.all(ids.map(async (id) => decode(await kv.get(id))));
       return records
         .filter((r): r is ScheduleRecord => r !== null && r.tenant === tenant)
@@ -92,5 +91,7 @@ export async function openScheduleStore(
   names: Names,
   config: Pick<Config, "STREAM_REPLICAS">,
 ): Promise<ScheduleStore> {
-  return scheduleStore(await openBucket(js, names, SCHEDULES_BUCKET, config));
+  const kv = await openBucket(js, names, SCHEDULES_BUCKET, config);
+  // Not kv.keys(): its consumer chases a key written every second (a firing schedule) and may never end.
+  return scheduleStore(kv, () => bucketKeys(js, `${names.kvPrefix}_${SCHEDULES_BUCKET}`));
 }
